@@ -1,0 +1,263 @@
+"""Programmes, awards and the questions and criteria that define them.
+
+Everything here is configuration an admin edits or imports (award-format.md);
+the rules it must keep are in awards.rules so the importer and the admin share them.
+"""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from . import rules
+
+
+def validate_timezone(value):
+    problem = rules.timezone_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def validate_key(value):
+    problem = rules.key_problem(value)
+    if problem:
+        raise ValidationError(f"Key {problem}.")
+
+
+class Programme(models.Model):
+    """One awards cycle, with its organiser, time zone and nomination window."""
+
+    slug = models.SlugField(max_length=100, unique=True, validators=[validate_key])
+    name = models.CharField(max_length=200)
+    organiser = models.CharField(max_length=200, help_text="Shown in the header and on PDFs.")
+    contact_email = models.EmailField()
+    timezone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_timezone],
+        help_text="Deadlines are shown and enforced in this time zone.",
+    )
+    nominations_open = models.DateTimeField()
+    nominations_close = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-nominations_open", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        problem = rules.window_problem(self.nominations_open, self.nominations_close)
+        if problem:
+            raise ValidationError({"nominations_close": f"Nominations close {problem}."})
+
+    def get_absolute_url(self):
+        return reverse("awards:programme", args=[self.slug])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.nominations_open <= now < self.nominations_close
+
+
+class Award(models.Model):
+    """An award category: who may be nominated, its questions and its criteria."""
+
+    class Nominee(models.TextChoices):
+        INDIVIDUAL = "individual", "An individual"
+        TEAM = "team", "A team"
+        ORGANISATION = "organisation", "An organisation"
+        INDIVIDUAL_OR_TEAM = "individual_or_team", "An individual or a team"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="awards")
+    slug = models.SlugField(max_length=100, validators=[validate_key])
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="One or two sentences shown in the list of awards.")
+    description = models.TextField(blank=True, help_text="Markdown, shown above the form.")
+    nominee = models.CharField(max_length=20, choices=Nominee.choices, default=Nominee.INDIVIDUAL_OR_TEAM)
+    self_nomination = models.BooleanField(default=False, help_text="May people nominate themselves?")
+    nominations_open = models.DateTimeField(null=True, blank=True, help_text="Leave blank to use the programme's window.")
+    nominations_close = models.DateTimeField(null=True, blank=True, help_text="Leave blank to use the programme's window.")
+    position = models.PositiveIntegerField(default=0)
+    # An award removed from a re-imported file that already has nominations is retired, not deleted.
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["programme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="award_slug_unique_in_programme"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        problem = rules.window_problem(self.opens_at, self.closes_at)
+        if problem:
+            raise ValidationError({"nominations_close": f"Nominations close {problem}."})
+
+    def get_absolute_url(self):
+        return reverse("awards:award", args=[self.programme.slug, self.slug])
+
+    @property
+    def opens_at(self):
+        return self.nominations_open or (self.programme.nominations_open if self.programme_id else None)
+
+    @property
+    def closes_at(self):
+        return self.nominations_close or (self.programme.nominations_close if self.programme_id else None)
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+
+class Section(models.Model):
+    """A group of questions on the nomination form."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200, blank=True)
+    intro = models.TextField(blank=True, help_text="Markdown shown before the section's questions.")
+
+    class Meta:
+        ordering = ["award", "position", "id"]
+
+    def __str__(self):
+        return self.title or f"Section {self.position + 1}"
+
+
+class Question(models.Model):
+    """One question of an award's nomination form. Its key is stable across years."""
+
+    class Type(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text (one line)"
+        LONG_TEXT = "long_text", "Long text (paragraphs)"
+        EMAIL = "email", "Email address"
+        URL = "url", "Web address"
+        PHONE = "phone", "Phone number"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+        CHOICE = "choice", "One of a list"
+        MULTI_CHOICE = "multi_choice", "Any of a list"
+        YES_NO = "yes_no", "Yes or no"
+        FILE = "file", "File upload"
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="questions")
+    # Null only for retired questions, which keep their answers after their section is gone.
+    section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    key = models.SlugField(max_length=100, validators=[validate_key])
+    prompt = models.TextField()
+    guidance = models.TextField(blank=True, help_text="Markdown hint shown under the prompt.")
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.LONG_TEXT)
+    required = models.BooleanField(default=True)
+    identifying = models.BooleanField(default=False, help_text="Hidden from judges when a stage is blind.")
+    visible_to_judges = models.BooleanField(default=True, help_text="Untick to keep the answer for admins only.")
+    reportable = models.BooleanField(default=False, help_text="Offered as a spread dimension when shortlisting.")
+    max_length = models.PositiveIntegerField(null=True, blank=True, help_text="Short text: most characters.")
+    min_words = models.PositiveIntegerField(null=True, blank=True)
+    max_words = models.PositiveIntegerField(null=True, blank=True)
+    min_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    min_choices = models.PositiveIntegerField(null=True, blank=True)
+    max_choices = models.PositiveIntegerField(null=True, blank=True)
+    file_types = models.JSONField(default=list, blank=True)
+    max_size_mb = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    show_if_key = models.CharField(
+        "show only if question", max_length=100, blank=True, help_text="Key of an earlier choice or yes/no question."
+    )
+    show_if_value = models.CharField("equals", max_length=200, blank=True)
+    # Retired questions keep their answers but are no longer asked.
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["award", "section__position", "position", "id"]
+        constraints = [
+            # Only among active questions: a retired question may share its key with its replacement.
+            models.UniqueConstraint(
+                fields=["award", "key"], condition=models.Q(active=True), name="question_key_unique_in_award"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {self.prompt[:60]}"
+
+    @property
+    def show_if(self) -> dict | None:
+        if not self.show_if_key:
+            return None
+        return {"question": self.show_if_key, "equals": self.show_if_value}
+
+    def clean(self):
+        errors = {}
+        checks = {
+            "choices": rules.choices_problem(self.type, self.choices),
+            "max_words": rules.range_problem(self.min_words, self.max_words, "words"),
+            "max_value": rules.range_problem(self.min_value, self.max_value, "value"),
+            "max_choices": rules.choice_count_problem(self.min_choices, self.max_choices, self.choices),
+            "file_types": rules.file_types_problem(self.file_types),
+            "max_size_mb": rules.positive_problem(self.max_size_mb, "Size limit"),
+            "max_length": rules.positive_problem(self.max_length, "Length limit"),
+        }
+        for field, problem in checks.items():
+            if problem:
+                errors[field] = problem[0].upper() + problem[1:] + "."
+        if bool(self.show_if_key) != bool(self.show_if_value):
+            errors["show_if_value"] = "Give both the question and the answer it must equal, or neither."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Criterion(models.Model):
+    """A judging criterion: its weight, scale, level descriptors and the answers it reads."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveIntegerField(default=0)
+    key = models.SlugField(max_length=100, validators=[validate_key])
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown guidance for judges.")
+    weight = models.DecimalField(
+        max_digits=10, decimal_places=4, default=1, help_text="Relative to the others; 0 is scored but left out of the total."
+    )
+    scale_min = models.IntegerField(default=0)
+    scale_max = models.IntegerField(default=5)
+    levels = models.JSONField(default=dict, blank=True, help_text="Descriptor for any level, keyed by the level.")
+    allow_na = models.BooleanField("allow N/A", default=False)
+    question_keys = models.JSONField(default=list, blank=True, help_text="Keys of the questions shown beside it.")
+
+    class Meta:
+        ordering = ["award", "position", "id"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["award", "key"], name="criterion_key_unique_in_award"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def level_descriptors(self) -> dict[int, str]:
+        return {int(level): text for level, text in sorted(self.levels.items(), key=lambda kv: int(kv[0]))}
+
+    def clean(self):
+        errors = {}
+        problem = rules.scale_problem(self.scale_min, self.scale_max)
+        if problem:
+            errors["scale_max"] = "Scale " + problem + "."
+        problem = rules.weight_problem(self.weight)
+        if problem:
+            errors["weight"] = "Weight " + problem + "."
+        problem = rules.levels_problem(self.level_descriptors, self.scale_min, self.scale_max)
+        if problem and "scale_max" not in errors:
+            errors["levels"] = problem[0].upper() + problem[1:] + "."
+        if errors:
+            raise ValidationError(errors)

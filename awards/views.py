@@ -1,0 +1,43 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from . import access
+
+
+def _programme_context(programme) -> dict:
+    """The header carries the organiser's name on a programme's pages."""
+    return {
+        "programme": programme,
+        "header_name": programme.organiser,
+        "header_href": programme.get_absolute_url(),
+        "contact_email": programme.contact_email,
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    programmes = list(access.public_programmes().order_by("nominations_close", "name"))
+    return render(
+        request,
+        "awards/home.html",
+        {
+            "open_programmes": [p for p in programmes if p.nominations_open <= now < p.nominations_close],
+            "upcoming_programmes": [p for p in programmes if now < p.nominations_open],
+            "closed_programmes": [p for p in programmes if p.nominations_close <= now],
+        },
+    )
+
+
+def programme_detail(request: HttpRequest, programme_slug: str) -> HttpResponse:
+    programme = get_object_or_404(access.public_programmes(), slug=programme_slug)
+    awards = access.public_awards(programme).select_related("programme")
+    context = _programme_context(programme) | {"awards": awards, "now": timezone.now()}
+    return render(request, "awards/programme.html", context)
+
+
+def award_detail(request: HttpRequest, programme_slug: str, award_slug: str) -> HttpResponse:
+    programme = get_object_or_404(access.public_programmes(), slug=programme_slug)
+    award = get_object_or_404(access.award_with_questions(access.public_awards(programme)), slug=award_slug)
+    context = _programme_context(programme) | {"award": award, "now": timezone.now()}
+    return render(request, "awards/award.html", context)

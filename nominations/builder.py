@@ -1,0 +1,355 @@
+"""The form builder: one registry from question type to form field.
+
+Every form that asks an award's questions (the nomination form, the admin's
+preview) is built here, so a question behaves the same everywhere. Conditional
+questions (`show_if`) are decided on the server from the submitted answers: a
+hidden question is neither required nor stored, so the form works with
+JavaScript off.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+
+from awards.models import Award, Question
+from plaudit.templatetags.markdown import render_markdown
+
+from .words import count_words
+
+FIELD_PREFIX = "q-"
+FieldBuilder = Callable[[Question], forms.Field]
+FIELD_BUILDERS: dict[str, FieldBuilder] = {}
+
+
+def builds(*types: str):
+    def register(function: FieldBuilder) -> FieldBuilder:
+        for question_type in types:
+            FIELD_BUILDERS[question_type] = function
+        return function
+
+    return register
+
+
+def field_name(question: Question) -> str:
+    return f"{FIELD_PREFIX}{question.key}"
+
+
+def _words(n: int) -> str:
+    return f"{n} word" if n == 1 else f"{n} words"
+
+
+class WordLimitValidator:
+    """Refuses (never truncates) answers outside the word limits, saying how many were written."""
+
+    def __init__(self, min_words: int | None, max_words: int | None):
+        self.min_words, self.max_words = min_words, max_words
+
+    def __call__(self, value: str):
+        written = count_words(value)
+        if self.max_words and written > self.max_words:
+            raise ValidationError(
+                f"Answer must be {self.max_words} words or fewer. You wrote {written} words.", code="max_words"
+            )
+        if self.min_words and written < self.min_words:
+            raise ValidationError(
+                f"Answer must be at least {_words(self.min_words)}. You wrote {_words(written)}.", code="min_words"
+            )
+
+
+class CharacterLimitValidator:
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value: str):
+        if len(value) > self.limit:
+            raise ValidationError(
+                f"Answer must be {self.limit} characters or fewer. You wrote {len(value)} characters.",
+                code="max_length",
+            )
+
+
+@builds("short_text")
+def short_text_field(question: Question) -> forms.Field:
+    # No maxlength attribute: the browser would silently cut pasted text.
+    field = forms.CharField(widget=forms.TextInput(attrs={"spellcheck": "true"}))
+    if question.max_length:
+        field.validators.append(CharacterLimitValidator(question.max_length))
+        field.widget.attrs["data-maxlength"] = str(question.max_length)
+    return field
+
+
+@builds("long_text")
+def long_text_field(question: Question) -> forms.Field:
+    field = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}), strip=True)
+    if question.min_words or question.max_words:
+        field.validators.append(WordLimitValidator(question.min_words, question.max_words))
+    if question.max_words:
+        field.widget.attrs["data-maxwords"] = str(question.max_words)
+    return field
+
+
+@builds("email")
+def email_field(question: Question) -> forms.Field:
+    return forms.EmailField(
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
+
+
+@builds("url")
+def url_field(question: Question) -> forms.Field:
+    return forms.URLField(
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
+        error_messages={"invalid": "Enter a web address in the correct format, like www.example.org"},
+    )
+
+
+PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]{7,25}$")
+
+
+def validate_phone(value: str):
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_PATTERN.match(value) or not 7 <= len(digits) <= 15:
+        raise ValidationError("Enter a phone number, like 01632 960 001 or +44 808 157 0192", code="phone")
+
+
+@builds("phone")
+def phone_field(question: Question) -> forms.Field:
+    return forms.CharField(
+        validators=[validate_phone], widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+    )
+
+
+@builds("number")
+def number_field(question: Question) -> forms.Field:
+    field = forms.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}),
+        error_messages={"invalid": "Enter a number, like 12 or 3.5"},
+    )
+    low, high = question.min_value, question.max_value
+    if low is not None or high is not None:
+        field.validators.append(NumberRangeValidator(low, high))
+    return field
+
+
+class NumberRangeValidator:
+    def __init__(self, low: Decimal | None, high: Decimal | None):
+        self.low, self.high = low, high
+
+    def __call__(self, value: Decimal):
+        def show(number):
+            return f"{number.normalize():f}"
+
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            if self.low is not None and self.high is not None:
+                message = f"Enter a number from {show(self.low)} to {show(self.high)}"
+            elif self.low is not None:
+                message = f"Enter a number of {show(self.low)} or more"
+            else:
+                message = f"Enter a number of {show(self.high)} or less"
+            raise ValidationError(message, code="range")
+
+
+class DateWidget(forms.MultiWidget):
+    """NHS.UK date input: day, month and year as three boxes."""
+
+    template_name = "nhsuk/widgets/date_input.html"
+    labels = ("Day", "Month", "Year")
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput, forms.TextInput, forms.TextInput], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for label, subwidget in zip(self.labels, context["widget"]["subwidgets"], strict=True):
+            subwidget["label"] = label
+        return context
+
+
+class DateField(forms.MultiValueField):
+    widget = DateWidget
+
+    def __init__(self, **kwargs):
+        number = forms.CharField(required=False)
+        super().__init__(fields=(number, number, number), require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day and month and year):
+            missing = [name for name, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part]
+            raise ValidationError(f"Date must include a {' and '.join(missing)}", code="incomplete")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError("Date must be a real date, like 27 3 2025", code="invalid") from exc
+
+
+@builds("date")
+def date_field(question: Question) -> forms.Field:
+    return DateField()
+
+
+@builds("choice")
+def choice_field(question: Question) -> forms.Field:
+    choices = [(c, c) for c in question.choices]
+    # Radios suit short lists; a long list reads better as a drop-down.
+    if len(choices) > 10:
+        return forms.ChoiceField(choices=[("", "Choose one")] + choices, widget=forms.Select)
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+
+
+class ChoiceCountValidator:
+    def __init__(self, low: int | None, high: int | None):
+        self.low, self.high = low, high
+
+    def __call__(self, value: list):
+        if self.high and len(value) > self.high:
+            raise ValidationError(f"Choose {self.high} or fewer. You chose {len(value)}.", code="max_choices")
+        if self.low and len(value) < self.low:
+            raise ValidationError(f"Choose at least {self.low}. You chose {len(value)}.", code="min_choices")
+
+
+@builds("multi_choice")
+def multi_choice_field(question: Question) -> forms.Field:
+    field = forms.MultipleChoiceField(
+        choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple
+    )
+    if question.min_choices or question.max_choices:
+        field.validators.append(ChoiceCountValidator(question.min_choices, question.max_choices))
+    return field
+
+
+@builds("yes_no")
+def yes_no_field(question: Question) -> forms.Field:
+    return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect)
+
+
+class FileRulesValidator:
+    """Extension and size; the content check and virus-scan hook come with stored uploads."""
+
+    def __init__(self, file_types: list[str], max_size_mb: Decimal | None):
+        self.file_types = [t.lower() for t in file_types]
+        self.max_bytes = int(max_size_mb * 1024 * 1024) if max_size_mb else None
+
+    def __call__(self, upload):
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if self.file_types and extension not in self.file_types:
+            raise ValidationError(
+                f"The selected file must be a {', '.join(t.upper() for t in self.file_types)}", code="file_type"
+            )
+        if self.max_bytes and upload.size > self.max_bytes:
+            raise ValidationError(
+                f"The selected file must be smaller than {filesizeformat(self.max_bytes)}", code="file_size"
+            )
+
+
+@builds("file")
+def file_field(question: Question) -> forms.Field:
+    field = forms.FileField(error_messages={"empty": "The selected file is empty"})
+    field.validators.append(FileRulesValidator(question.file_types, question.max_size_mb))
+    if question.file_types:
+        field.widget.attrs["accept"] = ",".join(f".{t}" for t in question.file_types)
+    return field
+
+
+def build_field(question: Question) -> forms.Field:
+    """The form field for one question, with its label, hint and required flag."""
+    field = FIELD_BUILDERS[question.type](question)
+    field.label = question.prompt
+    field.required = question.required
+    field.help_text = render_markdown(question.guidance) if question.guidance else ""
+    if not field.required and isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.Select):
+        field.choices = [("", "No answer")] + [c for c in field.choices if c[0] != ""]
+    return field
+
+
+class AwardForm(forms.Form):
+    """The questions of one award, in sections, with server-side conditions."""
+
+    def __init__(self, *args, award: Award, questions_by_section: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award = award
+        if questions_by_section is None:
+            questions_by_section = [
+                (section, [q for q in section.questions.all() if q.active]) for section in award.sections.all()
+            ]
+        self.questions = [q for _, questions in questions_by_section for q in questions]
+        self.questions_by_key = {q.key: q for q in self.questions}
+        for question in self.questions:
+            self.fields[field_name(question)] = build_field(question)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*[self._section_layout(s, qs) for s, qs in questions_by_section])
+        if self.is_bound:
+            # Hidden questions are never required; their answers are dropped in clean().
+            for question in self.questions:
+                if not self.is_shown(question):
+                    self.fields[field_name(question)].required = False
+
+    def _section_layout(self, section, questions):
+        parts = []
+        if section.intro:
+            parts.append(HTML(format_html('<div class="plaudit-section-intro">{}</div>', render_markdown(section.intro))))
+        for question in questions:
+            name = field_name(question)
+            if question.show_if_key and question.show_if_key in self.questions_by_key:
+                source = self.questions_by_key[question.show_if_key]
+                parts.append(
+                    Div(
+                        name,
+                        css_class="plaudit-conditional",
+                        **{"data-show-if-name": field_name(source), "data-show-if-equals": question.show_if_value},
+                    )
+                )
+            else:
+                parts.append(name)
+        return Fieldset(section.title, *parts) if section.title else Div(*parts)
+
+    def raw_answer(self, question: Question):
+        if not self.is_bound:
+            return self.initial.get(field_name(question))
+        return self.data.get(self.add_prefix(field_name(question)))
+
+    def is_shown(self, question: Question, _depth: int = 0) -> bool:
+        """Whether a question is asked, given the answers submitted so far."""
+        if not question.show_if_key:
+            return True
+        source = self.questions_by_key.get(question.show_if_key)
+        if source is None or _depth > len(self.questions):
+            return False
+        return self.is_shown(source, _depth + 1) and self.raw_answer(source) == question.show_if_value
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            name = field_name(question)
+            if not self.is_shown(question):
+                cleaned.pop(name, None)
+                self.errors.pop(name, None)
+        return cleaned
+
+    def answers(self) -> dict[str, object]:
+        """Cleaned answers of the questions shown, keyed by question key."""
+        return {
+            question.key: self.cleaned_data[field_name(question)]
+            for question in self.questions
+            if field_name(question) in self.cleaned_data
+        }
