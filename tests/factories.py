@@ -1,0 +1,95 @@
+"""Factories for the suite: each builds a valid object with sensible defaults."""
+
+import datetime as dt
+import zoneinfo
+
+import factory
+from django.contrib.auth import get_user_model
+
+from awards.models import Award, Criterion, Programme, Question, Section
+from nominations.models import Answer, Nomination
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    name = factory.Sequence(lambda n: f"Recognition Awards {2026 + n}")
+    organiser = "Northfield NHS Trust"
+    contact_email = "awards@example.org"
+    timezone = "Europe/London"
+    nominations_open = dt.datetime(2026, 11, 1, 9, 0, tzinfo=LONDON)
+    nominations_close = dt.datetime(2027, 1, 31, 17, 0, tzinfo=LONDON)
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Award
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    slug = factory.Sequence(lambda n: f"award-{n}")
+    title = factory.Sequence(lambda n: f"Award number {n}")
+    summary = "For people who made care better."
+    description = "Tell us **why** they deserve it."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    award = factory.SubFactory(AwardFactory)
+    title = "Your nomination"
+    position = factory.Sequence(lambda n: n)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    section = factory.SubFactory(SectionFactory)
+    award = factory.SelfAttribute("section.award")
+    key = factory.Sequence(lambda n: f"question-{n}")
+    prompt = factory.Sequence(lambda n: f"Question {n}?")
+    type = "long_text"
+    position = factory.Sequence(lambda n: n)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    award = factory.SubFactory(AwardFactory)
+    key = factory.Sequence(lambda n: f"criterion-{n}")
+    title = factory.Sequence(lambda n: f"Criterion {n}")
+    levels = {"0": "Not answered", "5": "Outstanding"}
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    award = factory.SubFactory(AwardFactory)
+    reference = factory.Sequence(lambda n: f"TST-{n:04d}")
+    nominator_email = "nominator@example.org"
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    nomination = factory.SubFactory(NominationFactory, award=factory.SelfAttribute("..question.award"))
+    question = factory.SubFactory(QuestionFactory)
+    value = "They listened, and changed the clinic."
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
