@@ -143,7 +143,9 @@ def _is_deleting(form) -> bool:
 class QuestionInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        section_positions = {section.pk: section.position for section in self.instance.sections.all()}
+        # A new award has no saved sections yet (and so no questions can name one).
+        saved_sections = self.instance.sections.all() if self.instance.pk else []
+        section_positions = {section.pk: section.position for section in saved_sections}
         # Sections reordered in the same submission count with their new positions.
         for row in _posted(self, "sections"):
             if row["id"].isdigit() and row["position"].lstrip("-").isdigit():
@@ -176,7 +178,7 @@ class CriterionInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
         question_rows = _posted(self, "questions")
         live_keys = {row["key"] for row in question_rows if row["key"] and not row["DELETE"] and row["active"]}
-        if not question_rows:
+        if not question_rows and self.instance.pk:
             live_keys = set(self.instance.questions.filter(active=True).values_list("key", flat=True))
         seen = set()
         for form in self.forms:

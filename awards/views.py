@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
 from . import access
@@ -32,12 +33,25 @@ def home(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, programme_slug: str) -> HttpResponse:
     programme = get_object_or_404(access.public_programmes(), slug=programme_slug)
     awards = access.public_awards(programme).select_related("programme")
-    context = _programme_context(programme) | {"awards": awards, "now": timezone.now()}
+    context = _programme_context(programme) | {
+        "awards": awards,
+        "now": timezone.now(),
+        "breadcrumbs": [("Awards", reverse("awards:home"))],
+    }
     return render(request, "awards/programme.html", context)
 
 
 def award_detail(request: HttpRequest, programme_slug: str, award_slug: str) -> HttpResponse:
     programme = get_object_or_404(access.public_programmes(), slug=programme_slug)
     award = get_object_or_404(access.award_with_questions(access.public_awards(programme)), slug=award_slug)
-    context = _programme_context(programme) | {"award": award, "now": timezone.now()}
+    # A conditional question names the question it depends on by its prompt, not its key.
+    questions = [question for section in award.sections.all() for question in section.questions.all()]
+    prompts = {question.key: question.prompt for question in questions}
+    for question in questions:
+        question.condition_prompt = prompts.get(question.show_if_key, "")
+    context = _programme_context(programme) | {
+        "award": award,
+        "now": timezone.now(),
+        "breadcrumbs": [("Awards", reverse("awards:home")), (programme.name, programme.get_absolute_url())],
+    }
     return render(request, "awards/award.html", context)

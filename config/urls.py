@@ -6,3 +6,7 @@ urlpatterns = [
     path("", include("plaudit.urls")),
     path("", include("awards.urls")),
 ]
+
+admin.site.site_header = "Plaudit administration"
+admin.site.site_title = "Plaudit administration"
+admin.site.index_title = "Awards office"

@@ -17,7 +17,6 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html
 
 from awards.models import Award, Question
 from plaudit.templatetags.markdown import render_markdown
@@ -307,7 +306,7 @@ class AwardForm(forms.Form):
     def _section_layout(self, section, questions):
         parts = []
         if section.intro:
-            parts.append(HTML(format_html('<div class="plaudit-section-intro">{}</div>', render_markdown(section.intro))))
+            parts.append(HTML(render_markdown(section.intro)))
         for question in questions:
             name = field_name(question)
             if question.show_if_key and question.show_if_key in self.questions_by_key:

@@ -1,3 +1,5 @@
+import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
+
 // Shows and hides conditional questions as answers change. The server decides
 // what is required and stored, so the form works the same with JavaScript off.
 function conditionalQuestions(root) {
@@ -19,10 +21,12 @@ function conditionalQuestions(root) {
       group.hidden = !visible;
     });
   };
-  root.addEventListener("change", update);
-  update();
-  // Chains settle in as many passes as there are levels.
-  update();
+  // A chain of conditions settles in as many passes as it has links.
+  const settle = () => groups.forEach(update);
+  root.addEventListener("change", settle);
+  settle();
 }
 
-document.addEventListener("DOMContentLoaded", () => conditionalQuestions(document));
+// Module scripts run after the document is parsed.
+initAll();
+conditionalQuestions(document);
