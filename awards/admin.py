@@ -60,7 +60,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
     @admin.display(description="Definition")
     def export_link(self, programme):
         url = reverse("admin:awards_programme_export", args=[programme.pk])
-        return format_html('<a href="{}">Download YAML<span class="visually-hidden"> for {}</span></a>', url, programme.name)
+        return format_html(
+            '<a href="{}">Download YAML<span class="visually-hidden"> for {}</span></a>', url, programme.name
+        )
 
     def get_urls(self):
         return [
@@ -156,7 +158,15 @@ class CriterionInline(admin.StackedInline):
     form = CriterionAdminForm
     formset = CriterionInlineFormSet
     extra = 0
-    fields = (("key", "position"), "title", "description", ("weight", "allow_na"), ("scale_min", "scale_max"), "levels", "question_keys")
+    fields = (
+        ("key", "position"),
+        "title",
+        "description",
+        ("weight", "allow_na"),
+        ("scale_min", "scale_max"),
+        "levels",
+        "question_keys",
+    )
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

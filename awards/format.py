@@ -261,7 +261,9 @@ def _parse_award(data, path, zone, programme, problems) -> dict:
         "description": _text(data, "description", path, problems, required=False),
         "nominee": data.get("nominee", "individual_or_team"),
         "self_nomination": _bool(data, "self_nomination", path, problems, False),
-        "nominations_open": _datetime(data.get("nominations_open"), zone, f"{path}.nominations_open", problems, required=False),
+        "nominations_open": _datetime(
+            data.get("nominations_open"), zone, f"{path}.nominations_open", problems, required=False
+        ),
         "nominations_close": _datetime(
             data.get("nominations_close"), zone, f"{path}.nominations_close", problems, required=False
         ),
@@ -654,9 +656,7 @@ def _export_award(award: Award, zone) -> dict:
             "nominations_open": _local(award.nominations_open, zone),
             "nominations_close": _local(award.nominations_close, zone),
             "sections": sections,
-            "criteria": [
-                _export_criterion(c) for c in sorted(award.criteria.all(), key=lambda c: (c.position, c.id))
-            ],
+            "criteria": [_export_criterion(c) for c in sorted(award.criteria.all(), key=lambda c: (c.position, c.id))],
         }
     )
     return result

@@ -85,7 +85,31 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = (
+            "section",
+            "position",
+            "key",
+            "type",
+            "prompt",
+            "guidance",
+            "required",
+            "active",
+            "max_length",
+            "min_words",
+            "max_words",
+            "min_value",
+            "max_value",
+            "choices",
+            "min_choices",
+            "max_choices",
+            "reportable",
+            "file_types",
+            "max_size_mb",
+            "identifying",
+            "visible_to_judges",
+            "show_if_key",
+            "show_if_value",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -119,7 +143,18 @@ class CriterionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = "__all__"
+        fields = (
+            "key",
+            "position",
+            "title",
+            "description",
+            "weight",
+            "allow_na",
+            "scale_min",
+            "scale_max",
+            "levels",
+            "question_keys",
+        )
 
 
 def _posted(formset, prefix: str) -> list[dict]:
@@ -175,7 +210,11 @@ class QuestionInlineFormSet(forms.BaseInlineFormSet):
 
 class CriterionInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
+        # Our checks first, so a duplicate key gets our message rather than Django's generic one.
+        self._check_rows()
         super().clean()
+
+    def _check_rows(self):
         question_rows = _posted(self, "questions")
         live_keys = {row["key"] for row in question_rows if row["key"] and not row["DELETE"] and row["active"]}
         if not question_rows and self.instance.pk:
@@ -185,9 +224,10 @@ class CriterionInlineFormSet(forms.BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or _is_deleting(form) or not data.get("key"):
                 continue
-            if data["key"] in seen:
-                form.add_error("key", f"The key '{data['key']}' is already used by another criterion of this award.")
-            seen.add(data["key"])
+            key = data["key"]
+            if key in seen:
+                form.add_error("key", f"The key '{key}' is already used by another criterion of this award.")
+            seen.add(key)
             missing = [key for key in data.get("question_keys") or [] if key not in live_keys]
             if missing:
                 form.add_error("question_keys", f"'{missing[0]}' is no longer a question of this award.")

@@ -50,13 +50,13 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("awards:programme", args=[self.slug])
+
     def clean(self):
         problem = rules.window_problem(self.nominations_open, self.nominations_close)
         if problem:
             raise ValidationError({"nominations_close": f"Nominations close {problem}."})
-
-    def get_absolute_url(self):
-        return reverse("awards:programme", args=[self.slug])
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -83,8 +83,12 @@ class Award(models.Model):
     description = models.TextField(blank=True, help_text="Markdown, shown above the form.")
     nominee = models.CharField(max_length=20, choices=Nominee.choices, default=Nominee.INDIVIDUAL_OR_TEAM)
     self_nomination = models.BooleanField(default=False, help_text="May people nominate themselves?")
-    nominations_open = models.DateTimeField(null=True, blank=True, help_text="Leave blank to use the programme's window.")
-    nominations_close = models.DateTimeField(null=True, blank=True, help_text="Leave blank to use the programme's window.")
+    nominations_open = models.DateTimeField(
+        null=True, blank=True, help_text="Leave blank to use the programme's window."
+    )
+    nominations_close = models.DateTimeField(
+        null=True, blank=True, help_text="Leave blank to use the programme's window."
+    )
     position = models.PositiveIntegerField(default=0)
     # An award removed from a re-imported file that already has nominations is retired, not deleted.
     active = models.BooleanField(default=True)
@@ -98,13 +102,13 @@ class Award(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("awards:award", args=[self.programme.slug, self.slug])
+
     def clean(self):
         problem = rules.window_problem(self.opens_at, self.closes_at)
         if problem:
             raise ValidationError({"nominations_close": f"Nominations close {problem}."})
-
-    def get_absolute_url(self):
-        return reverse("awards:award", args=[self.programme.slug, self.slug])
 
     @property
     def opens_at(self):
@@ -226,7 +230,10 @@ class Criterion(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="Markdown guidance for judges.")
     weight = models.DecimalField(
-        max_digits=10, decimal_places=4, default=1, help_text="Relative to the others; 0 is scored but left out of the total."
+        max_digits=10,
+        decimal_places=4,
+        default=1,
+        help_text="Relative to the others; 0 is scored but left out of the total.",
     )
     scale_min = models.IntegerField(default=0)
     scale_max = models.IntegerField(default=5)

@@ -30,7 +30,25 @@ CHOICE_TYPES = ("choice", "multi_choice")
 SHOW_IF_SOURCE_TYPES = ("choice", "yes_no")
 REPORTABLE_TYPES = ("choice", "multi_choice", "yes_no")
 NOMINEE_KINDS = ("individual", "team", "organisation", "individual_or_team")
-FILE_TYPES = ("pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "csv", "ppt", "pptx", "odp", "png", "jpg", "jpeg", "gif")
+FILE_TYPES = (
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "rtf",
+    "txt",
+    "xls",
+    "xlsx",
+    "ods",
+    "csv",
+    "ppt",
+    "pptx",
+    "odp",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+)
 
 # Which options each type accepts; an option given to another type is refused.
 TYPE_OPTIONS = {

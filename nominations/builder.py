@@ -193,7 +193,9 @@ class DateField(forms.MultiValueField):
             return None
         day, month, year = (str(part or "").strip() for part in data_list)
         if not (day and month and year):
-            missing = [name for name, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part]
+            missing = [
+                name for name, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part
+            ]
             raise ValidationError(f"Date must include a {' and '.join(missing)}", code="incomplete")
         try:
             return dt.date(int(year), int(month), int(day))
@@ -228,9 +230,7 @@ class ChoiceCountValidator:
 
 @builds("multi_choice")
 def multi_choice_field(question: Question) -> forms.Field:
-    field = forms.MultipleChoiceField(
-        choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple
-    )
+    field = forms.MultipleChoiceField(choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple)
     if question.min_choices or question.max_choices:
         field.validators.append(ChoiceCountValidator(question.min_choices, question.max_choices))
     return field

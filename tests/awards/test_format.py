@@ -182,7 +182,12 @@ BAD_DOCUMENTS = {
     ),
     "show_if value not a choice": (
         lambda d: questions0(d).append(
-            {"key": "north-detail", "prompt": "?", "type": "short_text", "show_if": {"question": "region", "equals": "East"}}
+            {
+                "key": "north-detail",
+                "prompt": "?",
+                "type": "short_text",
+                "show_if": {"question": "region", "equals": "East"},
+            }
         ),
         "awards[0].sections[0].questions[4].show_if: 'East' is not one of the choices of 'region'",
     ),
@@ -268,7 +273,9 @@ def test_a_bad_document_is_refused_with_its_path_and_nothing_is_written(name):
 
     assert any(problem.startswith(expected) for problem in problems), problems
     assert Programme.objects.count() == 0
-    assert Award.objects.count() == Section.objects.count() == Question.objects.count() == Criterion.objects.count() == 0
+    assert (
+        Award.objects.count() == Section.objects.count() == Question.objects.count() == Criterion.objects.count() == 0
+    )
 
 
 def test_every_problem_is_listed_not_just_the_first():
@@ -366,7 +373,9 @@ def test_force_retires_answered_questions_and_keeps_every_answer():
     assert retyped.question.active is False and retyped.value == "A long story"
     assert Question.objects.get(key="story", active=True).type == "short_text"
     assert sorted(result.retired) == ["question 'region' of award 'kindness'", "question 'story' of award 'kindness'"]
-    exported_keys = [q["key"] for q in format.export_definition(result.programme)["awards"][0]["sections"][0]["questions"]]
+    exported_keys = [
+        q["key"] for q in format.export_definition(result.programme)["awards"][0]["sections"][0]["questions"]
+    ]
     assert exported_keys == ["story", "has-partners", "partners"]
 
 

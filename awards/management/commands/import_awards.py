@@ -24,7 +24,9 @@ class Command(BaseCommand):
         try:
             result = format.import_text(text, force=force)
         except format.AwardFormatError as error:
-            raise CommandError(f"{file} was not imported; nothing was written.\n" + "\n".join(error.problems)) from error
+            raise CommandError(
+                f"{file} was not imported; nothing was written.\n" + "\n".join(error.problems)
+            ) from error
         verb = "Created" if result.created else "Updated"
         awards = result.programme.awards.filter(active=True).count()
         self.stdout.write(self.style.SUCCESS(f"{verb} {result.programme.slug} with {awards} awards."))
