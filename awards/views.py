@@ -35,7 +35,6 @@ def programme_detail(request: HttpRequest, programme_slug: str) -> HttpResponse:
     awards = access.public_awards(programme).select_related("programme")
     context = _programme_context(programme) | {
         "awards": awards,
-        "now": timezone.now(),
         "breadcrumbs": [("Awards", reverse("awards:home"))],
     }
     return render(request, "awards/programme.html", context)
@@ -51,7 +50,6 @@ def award_detail(request: HttpRequest, programme_slug: str, award_slug: str) -> 
         question.condition_prompt = prompts.get(question.show_if_key, "")
     context = _programme_context(programme) | {
         "award": award,
-        "now": timezone.now(),
         "breadcrumbs": [("Awards", reverse("awards:home")), (programme.name, programme.get_absolute_url())],
     }
     return render(request, "awards/award.html", context)

@@ -37,7 +37,22 @@ def test_home_lists_open_upcoming_and_closed_programmes(client):
     assert [p.name for p in response.context["open_programmes"]] == ["Open Awards"]
     assert [p.name for p in response.context["upcoming_programmes"]] == ["Future Awards"]
     assert [p.name for p in response.context["closed_programmes"]] == ["Past Awards"]
-    assert "Empty Awards" not in response.content.decode()
+    page = response.content.decode()
+    assert "Empty Awards" not in page
+    assert "Open now: closes" in page
+    assert "Opens " in page
+    assert "Closed on " in page
+
+
+def test_the_window_is_shown_in_the_programme_time_zone(client):
+    programme = ProgrammeFactory(
+        timezone="America/New_York",
+        nominations_open=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        nominations_close=dt.datetime(2099, 1, 31, 22, 0, tzinfo=dt.UTC),
+    )
+    AwardFactory(programme=programme)
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert "Open now: closes Saturday 31 January 2099, 5:00 p.m. (America/New_York time)" in page
 
 
 def test_the_award_page_shows_every_question_and_its_guidance(client):

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -32,10 +32,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"{verb} programme {result.programme.slug} from {path.name}")
                 self._keep_open(result.programme)
             self._users()
-        self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/admin/ with:"))
-        for username, *_rest, superuser in DEMO_USERS:
-            role = "admin" if superuser else username.rstrip("0123456789")
-            self.stdout.write(f"  {role:6} username {username:7} password {DEMO_PASSWORD}")
+        self.stdout.write(self.style.SUCCESS("Demo loaded: http://127.0.0.1:8000/"))
+        self.stdout.write(f"Sign in at http://127.0.0.1:8000/admin/ (password {DEMO_PASSWORD} for every account):")
+        self.stdout.write("  admin   the awards office: sets up programmes and awards, imports and exports them")
+        self.stdout.write("  chair   a panel chair: may read every award's set-up and preview its nomination form")
+        self.stdout.write("  judge1, judge2, judge3 (judge3 is a patient leader): judges' accounts for the panels")
 
     def _keep_open(self, programme):
         """A demo run after the file's window has closed moves the window so nominations are open today."""
@@ -51,9 +52,17 @@ class Command(BaseCommand):
         for username, first, last, email, groups, superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
             user.first_name, user.last_name, user.email = first, last, email
-            user.is_staff = superuser
+            # The chair reads award set-ups in the admin; judges work outside it.
+            user.is_staff = superuser or "Chairs" in groups
             user.is_superuser = superuser
             if created:
                 user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
+        chairs = Group.objects.get(name="Chairs")
+        chairs.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="awards",
+                codename__in=["view_programme", "view_award", "view_section", "view_question", "view_criterion"],
+            )
+        )
