@@ -92,6 +92,18 @@ class Award(models.Model):
     position = models.PositiveIntegerField(default=0)
     # An award removed from a re-imported file that already has nominations is retired, not deleted.
     active = models.BooleanField(default=True)
+    # Run-time settings, not part of the award format.
+    consent_required = models.BooleanField(
+        "ask nominees to consent",
+        default=True,
+        help_text="Third-party nominations go to judging only after the nominee agrees.",
+    )
+    reference_prefix = models.CharField(
+        max_length=5,
+        blank=True,
+        help_text="Starts every nomination reference, like EPX in EPX-0042. Leave blank to use the title's initials.",
+    )
+    reference_counter = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["programme", "position", "id"]
@@ -101,6 +113,11 @@ class Award(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.reference_prefix:
+            self.reference_prefix = initials(self.title)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("awards:award", args=[self.programme.slug, self.slug])
@@ -121,6 +138,16 @@ class Award(models.Model):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
+
+
+SMALL_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "award", "awards"}
+
+
+def initials(title: str) -> str:
+    """EPE for 'Excellence in Patient Experience': the initials of the words that matter."""
+    words = [w for w in title.replace("-", " ").split() if w.lower() not in SMALL_WORDS and w[:1].isalnum()]
+    letters = "".join(w[0] for w in words).upper()[:4]
+    return letters if len(letters) >= 2 else (title.replace(" ", "")[:3].upper() or "NOM")
 
 
 class Section(models.Model):

@@ -85,6 +85,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction starts, so concurrent saves queue instead of failing,
+    # and let readers carry on while one request writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,7 +131,17 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Email and long exports go through this queue; run `manage.py db_worker` beside the web processes.
+# The demo sets PLAUDIT_TASKS_IMMEDIATE=1 to run them inside the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("PLAUDIT_TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -165,3 +183,5 @@ LOGGING = {
 
 PLAUDIT_SITE_NAME = os.environ.get("PLAUDIT_SITE_NAME", "Plaudit awards")
 PLAUDIT_CONTACT_EMAIL = os.environ.get("PLAUDIT_CONTACT_EMAIL", "")
+# Dotted path to a callable that scans each upload (see nominations/uploads.py); empty for none.
+PLAUDIT_UPLOAD_SCANNER = os.environ.get("PLAUDIT_UPLOAD_SCANNER", "")

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("plaudit.urls")),
     path("", include("awards.urls")),
+    path("", include("nominations.urls")),
 ]
 
 admin.site.site_header = "Plaudit administration"

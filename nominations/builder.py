@@ -16,7 +16,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+from django.utils.datastructures import MultiValueDict
 
 from awards.models import Award, Question
 from plaudit.templatetags.markdown import render_markdown
@@ -242,28 +242,24 @@ def yes_no_field(question: Question) -> forms.Field:
 
 
 class FileRulesValidator:
-    """Extension and size; the content check and virus-scan hook come with stored uploads."""
+    """Type by content, size, and the scanning hook: nominations.uploads does the checking."""
 
-    def __init__(self, file_types: list[str], max_size_mb: Decimal | None):
-        self.file_types = [t.lower() for t in file_types]
-        self.max_bytes = int(max_size_mb * 1024 * 1024) if max_size_mb else None
+    def __init__(self, question: Question):
+        self.question = question
 
     def __call__(self, upload):
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if self.file_types and extension not in self.file_types:
-            raise ValidationError(
-                f"The selected file must be a {', '.join(t.upper() for t in self.file_types)}", code="file_type"
-            )
-        if self.max_bytes and upload.size > self.max_bytes:
-            raise ValidationError(
-                f"The selected file must be smaller than {filesizeformat(self.max_bytes)}", code="file_size"
-            )
+        from .uploads import check_upload
+
+        message = check_upload(upload, self.question)
+        if message:
+            raise ValidationError(message, code="file")
 
 
 @builds("file")
 def file_field(question: Question) -> forms.Field:
-    field = forms.FileField(error_messages={"empty": "The selected file is empty"})
-    field.validators.append(FileRulesValidator(question.file_types, question.max_size_mb))
+    # A plain file input: the saved file is named in the hint, never linked by a public URL.
+    field = forms.FileField(widget=forms.FileInput, error_messages={"empty": "The selected file is empty"})
+    field.validators.append(FileRulesValidator(question))
     if question.file_types:
         field.widget.attrs["accept"] = ",".join(f".{t}" for t in question.file_types)
     return field
@@ -352,3 +348,41 @@ class AwardForm(forms.Form):
             for question in self.questions
             if field_name(question) in self.cleaned_data
         }
+
+    def draft_values(self) -> dict[str, object]:
+        """What the nominator typed, exactly, for every question but files: saved without validating."""
+        values = {}
+        for question in self.questions:
+            if question.type == "file":
+                continue
+            name = field_name(question)
+            raw = self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            values[question.key] = raw
+        return values
+
+
+def data_from_drafts(questions, drafts: dict[str, object]) -> MultiValueDict:
+    """Form data that reproduces saved drafts, so a stored draft can be validated like a fresh post."""
+    data = MultiValueDict()
+    for question in questions:
+        raw = drafts.get(question.key)
+        name = field_name(question)
+        if raw is None:
+            continue
+        if question.type == "date" and isinstance(raw, list):
+            for index, part in enumerate(raw):
+                data[f"{name}_{index}"] = part or ""
+        elif isinstance(raw, list):
+            data.setlist(name, [str(item) for item in raw])
+        else:
+            data[name] = str(raw)
+    return data
+
+
+def storable(value):
+    """A cleaned answer as JSON: dates as ISO text, numbers as exact text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return value

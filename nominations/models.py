@@ -1,13 +1,57 @@
-"""Nominations and their answers.
+"""Nominations, their answers, the secret links that reach them, and dossiers.
 
 Answers are rows (one per nomination and question), not a blob, so they can be
-reported on and exported per question. The intake journey (drafts, submission,
-consent, dossiers) builds on these.
+reported on and exported per question. Each answer keeps two values: `value`,
+what was last submitted (what judges see), and `draft`, the nominator's working
+copy, saved exactly as typed. Editing a submitted nomination changes only the
+draft until it is resubmitted, so a half-finished edit never reaches a judge and
+an unfinished draft is never lost.
 """
 
+import hashlib
+import secrets
+
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import LazyObject
 
 from awards.models import Award, Question
+
+
+class PrivateStorage(LazyObject):
+    """Uploads live outside the static and public web roots, served only by access-checked views."""
+
+    def _setup(self):
+        from django.conf import settings
+
+        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A secret for a link, and the hash we store instead of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+class Dossier(models.Model):
+    """Several nominations of the same person or team in one award, judged once."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="dossiers")
+    title = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["award", "title"]
+
+    def __str__(self):
+        return self.title
 
 
 class Nomination(models.Model):
@@ -19,29 +63,96 @@ class Nomination(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         INELIGIBLE = "ineligible", "Ineligible"
 
+    class Consent(models.TextChoices):
+        NOT_NEEDED = "not_needed", "Not needed"
+        PENDING = "pending", "Waiting for the nominee"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    class NomineeKind(models.TextChoices):
+        INDIVIDUAL = "individual", "A person"
+        TEAM = "team", "A team"
+        ORGANISATION = "organisation", "An organisation"
+
     # PROTECT: an award with nominations is retired, never deleted with them.
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="nominations")
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     nominator_email = models.EmailField()
+
+    # The identity block, as last submitted. Text fields, so that nothing is ever cut short.
+    nominee_kind = models.CharField(max_length=20, choices=NomineeKind.choices, blank=True)
+    nominee_name = models.TextField(blank=True)
+    nominee_job_title = models.TextField(blank=True)
+    nominee_organisation = models.TextField(blank=True)
+    nominee_email = models.TextField(blank=True)
+    nominator_name = models.TextField(blank=True)
+    nominator_organisation = models.TextField(blank=True)
+    nominator_relationship = models.TextField(blank=True)
+    self_nomination = models.BooleanField(default=False)
+    # The identity block as the nominator last typed it (a working copy, like Answer.draft).
+    identity_draft = models.JSONField(default=dict, blank=True)
+    has_unsubmitted_changes = models.BooleanField(default=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    last_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    deadline_override = models.DateTimeField(
+        "deadline for this nomination",
+        null=True,
+        blank=True,
+        help_text="Extends (or shortens) the award's closing time for this nomination only.",
+    )
+    ineligible_reason = models.TextField(blank=True)
+
+    consent_status = models.CharField(max_length=20, choices=Consent.choices, default=Consent.NOT_NEEDED)
+    consent_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    consent_responded_at = models.DateTimeField(null=True, blank=True)
+    nominee_data_removed_at = models.DateTimeField(null=True, blank=True)
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="nominations")
 
     class Meta:
         ordering = ["award", "reference"]
+        indexes = [models.Index(fields=["award", "status"])]
 
     def __str__(self):
         return self.reference
 
+    @property
+    def closes_at(self):
+        return self.deadline_override or self.award.closes_at
+
+    def is_open(self, now) -> bool:
+        return self.award.opens_at <= now < self.closes_at
+
+    @property
+    def display_nominee(self) -> str:
+        """The nominee's name as submitted, or as drafted before the first submission."""
+        return self.nominee_name or self.identity_draft.get("nominee_name", "") or "(not named yet)"
+
+    @property
+    def goes_to_judging(self) -> bool:
+        return self.status == self.Status.SUBMITTED and self.consent_status in (
+            self.Consent.NOT_NEEDED,
+            self.Consent.CONFIRMED,
+        )
+
 
 class Answer(models.Model):
-    """The answer to one question in one nomination."""
+    """The answer to one question in one nomination: the submitted value and the working draft."""
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="answers")
     # PROTECT: a question with answers is retired (kept, inactive), never deleted.
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.JSONField(null=True, blank=True)
+    draft = models.JSONField(null=True, blank=True)
+    file = models.FileField(storage=private_storage, upload_to="answers/%Y/%m/", blank=True)
+    draft_file = models.FileField(storage=private_storage, upload_to="answers/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    draft_file_name = models.CharField(max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -51,3 +162,15 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.nomination.reference} / {self.question.key}"
+
+
+class NominationLink(models.Model):
+    """A secret link that lets a nominator back into their nomination. Only its hash is kept."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"link to {self.nomination.reference}"

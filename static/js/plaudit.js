@@ -30,3 +30,69 @@ function conditionalQuestions(root) {
 // Module scripts run after the document is parsed.
 initAll();
 conditionalQuestions(document);
+
+// Autosave: a few seconds after typing stops, and whenever a field is left.
+// Files are not sent (they upload with the buttons); the server keeps every word as typed.
+function autosave(form) {
+  const url = form.dataset.autosaveUrl;
+  const status = document.getElementById("save-status");
+  if (!url || !status) return;
+  let timer = null;
+  let dirty = false;
+  let inFlight = null;
+
+  // One save at a time: a later change waits for the save before it, so saves never overlap.
+  const save = async () => {
+    clearTimeout(timer);
+    if (inFlight) await inFlight;
+    if (!dirty) return;
+    dirty = false;
+    const data = new FormData(form);
+    for (const [name, value] of [...data.entries()]) {
+      if (value instanceof File) data.delete(name);
+    }
+    status.textContent = "Saving…";
+    inFlight = (async () => {
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          body: data,
+          headers: { "X-Requested-With": "fetch" },
+          credentials: "same-origin",
+        });
+        if (response.status === 409) {
+          status.textContent = (await response.json()).error;
+          return;
+        }
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        status.textContent = `Saved at ${(await response.json()).saved_at}`;
+      } catch (error) {
+        // Keep the change and try again shortly; the text on the page is never lost.
+        dirty = true;
+        status.textContent = "Not saved yet: trying again. Your text is still here.";
+        timer = setTimeout(save, 5000);
+      }
+    })();
+    await inFlight;
+    inFlight = null;
+  };
+
+  const changed = (event) => {
+    if (event.target.type === "file") return;
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(save, 3000);
+  };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("focusout", (event) => {
+    // Leaving a field for one of the form's buttons submits everything anyway.
+    if (dirty && !(event.relatedTarget && event.relatedTarget.form === form && event.relatedTarget.type === "submit")) save();
+  });
+  form.addEventListener("submit", () => {
+    clearTimeout(timer);
+    dirty = false;
+  });
+}
+
+document.querySelectorAll("form[data-autosave-url]").forEach(autosave);

@@ -58,9 +58,11 @@ def page(context):
 
 
 def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # Evaluated rather than added as a <script>, so that it also runs on pages with JavaScript off.
+    source = AXE_SCRIPT.read_text()
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "tags => { " + source + "\n"
+        "return axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}); }",
         WCAG_TAGS,
     )
     return [
@@ -74,9 +76,31 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
-def assert_accessible(page):
-    """Fail with a readable list if axe finds any WCAG 2.2 A/AA violation on the current page."""
-    violations = axe_violations(page)
+def assert_accessible(page, *, javascript=True):
+    """Fail with a readable list if axe finds any WCAG 2.2 A/AA violation on the current page.
+
+    axe needs JavaScript (and its timers) to run. For a page shown with JavaScript off, the same
+    HTML is loaded in a helper page whose scripts are blocked, so axe checks the no-JavaScript page.
+    """
+    if javascript:
+        violations = axe_violations(page)
+    else:
+        html, url = page.content(), page.url
+        helper_context = page.context.browser.new_context()
+        helper = helper_context.new_page()
+
+        def serve(route):
+            if route.request.url == url:
+                route.fulfill(body=html, content_type="text/html; charset=utf-8")
+            elif route.request.resource_type == "script":
+                route.abort()
+            else:
+                route.continue_()
+
+        helper.route("**/*", serve)
+        helper.goto(url)
+        violations = axe_violations(helper)
+        helper_context.close()
     assert violations == [], f"axe violations on {page.url}:\n{json.dumps(violations, indent=2)}"
 
 

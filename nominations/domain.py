@@ -1,0 +1,325 @@
+"""Service functions of the nomination journey. Every write is here, each in a transaction.
+
+Deadlines are checked on the server against the nomination's own closing time
+(the award's, unless an admin extended it), in the programme's time zone.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from awards.models import Award
+
+from .builder import AwardForm, data_from_drafts, field_name, storable
+from .forms import IdentityForm
+from .models import Answer, Nomination, NominationLink, hash_token, new_token
+from .uploads import check_upload
+
+logger = logging.getLogger(__name__)
+
+
+class NominationClosed(Exception):
+    """The nomination's window has closed (or not opened): nothing was changed."""
+
+    def __init__(self, nomination_or_award):
+        self.closes_at = getattr(nomination_or_award, "closes_at", None)
+        super().__init__("Nominations are closed")
+
+
+class NotEditable(Exception):
+    """A withdrawn or ineligible nomination cannot be changed."""
+
+
+@dataclass
+class SubmissionProblems(Exception):
+    identity_form: IdentityForm
+    award_form: AwardForm
+
+
+def active_questions(award: Award):
+    return [q for section in award.sections.all() for q in section.questions.all() if q.active]
+
+
+def questions_by_section(award: Award):
+    return [(section, [q for q in section.questions.all() if q.active]) for section in award.sections.all()]
+
+
+def _next_reference(award: Award) -> str:
+    """EPX-0042: the award's prefix and its next number, taken atomically."""
+    Award.objects.filter(pk=award.pk).update(reference_counter=F("reference_counter") + 1)
+    counter = Award.objects.values_list("reference_counter", flat=True).get(pk=award.pk)
+    return f"{award.reference_prefix}-{counter:04d}"
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("nominations:resume", args=[token])
+
+
+def nomination_start(*, award: Award, nominator_email: str, now) -> tuple[Nomination, str]:
+    """Create a draft for a nominator and a secret link back to it; email them the link.
+
+    Returns the nomination and the link's token (shown nowhere else; only its hash is stored).
+    """
+    if not award.is_open(now):
+        raise NominationClosed(award)
+    with transaction.atomic():
+        nomination = Nomination.objects.create(
+            award=award,
+            reference=_next_reference(award),
+            nominator_email=nominator_email,
+            last_saved_at=now,
+        )
+        token = link_create(nomination=nomination)
+    transaction.on_commit(lambda: _send_link_email(nomination, token))
+    return nomination, token
+
+
+def link_create(*, nomination: Nomination) -> str:
+    token, token_hash = new_token()
+    NominationLink.objects.create(nomination=nomination, token_hash=token_hash)
+    return token
+
+
+def link_resolve(*, token: str, now) -> Nomination | None:
+    """The nomination a secret link opens, or None: unknown tokens and closed programmes open nothing."""
+    link = (
+        NominationLink.objects.select_related("nomination__award__programme")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None:
+        return None
+    nomination = link.nomination
+    # The link stops working when the programme closes (an extended nomination keeps it until its own deadline).
+    if now >= max(nomination.award.programme.nominations_close, nomination.closes_at):
+        return None
+    NominationLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    return nomination
+
+
+def _send_link_email(nomination: Nomination, token: str):
+    context = {"nomination": nomination, "award": nomination.award, "url": link_url(token)}
+    _send(
+        subject=f"Your nomination for {nomination.award.title} ({nomination.reference})",
+        template="nominations/email/link.txt",
+        context=context,
+        to=nomination.nominator_email,
+    )
+
+
+def _send(*, subject, template, context, to, attachments=()):
+    from django.core.mail import EmailMessage
+
+    body = render_to_string(template, context)
+    message = EmailMessage(subject=subject, body=body, to=[to])
+    for attachment in attachments:
+        message.attach(*attachment)
+    try:
+        message.send()
+    except Exception:  # a mail server outage must not lose the nominator's work
+        logger.exception("Could not send %r to %s", subject, to)
+
+
+def _ensure_editable(nomination: Nomination, now):
+    if nomination.status in (Nomination.Status.WITHDRAWN, Nomination.Status.INELIGIBLE):
+        raise NotEditable(nomination.get_status_display())
+    if not nomination.is_open(now):
+        raise NominationClosed(nomination)
+
+
+def nomination_save_draft(*, nomination: Nomination, identity_form: IdentityForm, award_form: AwardForm, now):
+    """Save exactly what the nominator typed, valid or not, so that nothing is ever lost.
+
+    Valid uploads are stored at once; an invalid upload is refused by the form and not stored.
+    """
+    _ensure_editable(nomination, now)
+    drafts = award_form.draft_values()
+    uploads = {}
+    for question in award_form.questions:
+        if question.type != "file":
+            continue
+        upload = award_form.files.get(award_form.add_prefix(field_name(question)))
+        if upload is not None and check_upload(upload, question) is None:
+            uploads[question.key] = upload
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        _ensure_editable(locked, now)
+        locked.identity_draft = identity_form.draft_values()
+        locked.last_saved_at = now
+        locked.has_unsubmitted_changes = locked.status == Nomination.Status.SUBMITTED
+        locked.save(update_fields=["identity_draft", "last_saved_at", "has_unsubmitted_changes", "updated_at"])
+        by_key = {q.key: q for q in award_form.questions}
+        existing = {a.question_id: a for a in locked.answers.all()}
+        for key, raw in drafts.items():
+            question = by_key[key]
+            answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
+            answer.draft = raw
+            answer.save()
+        for key, upload in uploads.items():
+            question = by_key[key]
+            answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
+            answer.draft_file_name = upload.name[:255]
+            answer.draft_file.save(upload.name, upload, save=False)
+            answer.save()
+    nomination.refresh_from_db()
+    return nomination
+
+
+def drafts_of(nomination: Nomination) -> dict:
+    """The working copy of every answer: the draft, or the submitted value where no draft exists."""
+    values = {}
+    for answer in nomination.answers.all():
+        raw = answer.draft if answer.draft is not None else answer.value
+        if raw is not None:
+            values[answer.question.key] = raw
+    return values
+
+
+def stored_files(nomination: Nomination) -> dict:
+    files = {}
+    for answer in nomination.answers.all():
+        current = answer.draft_file or answer.file
+        if current:
+            files[answer.question.key] = current
+    return files
+
+
+def bound_forms_from_drafts(nomination: Nomination):
+    """The identity and answer forms bound to what is saved, to validate a stored draft."""
+    award = nomination.award
+    identity_data = {k: v for k, v in nomination.identity_draft.items() if v is not None}
+    identity_form = IdentityForm(identity_data, award=award)
+    groups = questions_by_section(award)
+    questions = [q for _, qs in groups for q in qs]
+    files = stored_files(nomination)
+    award_form = AwardForm(
+        data_from_drafts(questions, drafts_of(nomination)),
+        {},
+        award=award,
+        questions_by_section=groups,
+        initial={field_name(q): files[q.key] for q in questions if q.key in files},
+    )
+    return identity_form, award_form
+
+
+def nomination_submit(*, nomination: Nomination, now) -> Nomination:
+    """Validate the saved draft in full and make it the submitted nomination.
+
+    Raises SubmissionProblems with the bound forms when anything is missing or wrong,
+    NominationClosed after the deadline, NotEditable once withdrawn; nothing is written then.
+    """
+    _ensure_editable(nomination, now)
+    identity_form, award_form = bound_forms_from_drafts(nomination)
+    if not (identity_form.is_valid() & award_form.is_valid()):
+        raise SubmissionProblems(identity_form, award_form)
+    answers = award_form.answers()
+    identity = identity_form.identity()
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        _ensure_editable(locked, now)
+        first_time = locked.submitted_at is None
+        for name, value in identity.items():
+            setattr(locked, name, value)
+        locked.status = Nomination.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.has_unsubmitted_changes = False
+        asks_consent = locked.award.consent_required and not locked.self_nomination
+        consent_token = None
+        if first_time or locked.consent_status == Nomination.Consent.NOT_NEEDED:
+            if asks_consent:
+                consent_token, locked.consent_token_hash = new_token()
+                locked.consent_status = Nomination.Consent.PENDING
+            else:
+                locked.consent_status = Nomination.Consent.NOT_NEEDED
+        locked.save()
+        shown = set(answers)
+        for answer in locked.answers.select_related("question"):
+            key = answer.question.key
+            if key in shown:
+                value = answers[key]
+                if answer.question.type == "file":
+                    if answer.draft_file:
+                        answer.file, answer.file_name = answer.draft_file, answer.draft_file_name
+                    answer.value = answer.file_name or None
+                else:
+                    answer.value = storable(value)
+                answer.draft = None
+                answer.draft_file, answer.draft_file_name = "", ""
+                answer.save()
+            else:
+                # Hidden or unanswered: neither required nor stored.
+                answer.delete()
+        transaction.on_commit(lambda: _after_submit(locked.pk, consent_token))
+    nomination.refresh_from_db()
+    return nomination
+
+
+def _after_submit(nomination_id: int, consent_token: str | None):
+    from .tasks import send_receipt
+
+    send_receipt.enqueue(nomination_id)
+    if consent_token:
+        nomination = Nomination.objects.select_related("award__programme").get(pk=nomination_id)
+        _send(
+            subject=f"You have been nominated for {nomination.award.title}",
+            template="nominations/email/consent.txt",
+            context={
+                "nomination": nomination,
+                "award": nomination.award,
+                "url": settings.SITE_URL + reverse("nominations:consent", args=[consent_token]),
+            },
+            to=nomination.nominee_email,
+        )
+
+
+def nomination_withdraw(*, nomination: Nomination, now) -> Nomination:
+    """Withdraw a nomination before its deadline. Nothing is deleted."""
+    _ensure_editable(nomination, now)
+    with transaction.atomic():
+        updated = Nomination.objects.filter(pk=nomination.pk).exclude(status=Nomination.Status.WITHDRAWN)
+        updated.update(status=Nomination.Status.WITHDRAWN, withdrawn_at=now)
+    nomination.refresh_from_db()
+    return nomination
+
+
+def nomination_mark_ineligible(*, nomination: Nomination, reason: str) -> Nomination:
+    """An admin rules a nomination out, with a reason kept for the record."""
+    with transaction.atomic():
+        Nomination.objects.filter(pk=nomination.pk).update(
+            status=Nomination.Status.INELIGIBLE, ineligible_reason=reason.strip()
+        )
+    nomination.refresh_from_db()
+    return nomination
+
+
+def consent_find(*, token: str) -> Nomination | None:
+    if not token:
+        return None
+    return Nomination.objects.select_related("award__programme").filter(consent_token_hash=hash_token(token)).first()
+
+
+def consent_respond(*, nomination: Nomination, agree: bool, remove_data: bool, now) -> Nomination:
+    """The nominee agrees or declines; a declined nomination does not go to judging.
+
+    Declining may also remove the nominee's details from the nomination for good.
+    """
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        locked.consent_status = Nomination.Consent.CONFIRMED if agree else Nomination.Consent.DECLINED
+        locked.consent_responded_at = now
+        if remove_data and not agree:
+            locked.nominee_name = locked.nominee_job_title = locked.nominee_organisation = ""
+            locked.nominee_email = ""
+            draft = dict(locked.identity_draft)
+            for name in ("nominee_name", "nominee_job_title", "nominee_organisation", "nominee_email"):
+                draft.pop(name, None)
+            locked.identity_draft = draft
+            locked.nominee_data_removed_at = now
+        locked.save()
+    nomination.refresh_from_db()
+    return nomination

@@ -1,0 +1,200 @@
+"""Forms of the nomination journey: starting, the identity block every award asks, withdrawing."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+
+from awards.models import Award
+
+from .builder import CharacterLimitValidator
+
+EMAIL_ERRORS = {
+    "required": "Enter your email address",
+    "invalid": "Enter an email address in the correct format, like name@example.org",
+}
+
+
+class StartForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="We will send you a link so you can come back to your nomination, and a copy when you submit it.",
+        error_messages=EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def text_field(label, *, required=True, limit=300, help_text="", autocomplete=None, message=None):
+    attrs = {"autocomplete": autocomplete} if autocomplete else {}
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        validators=[CharacterLimitValidator(limit)],
+        widget=forms.TextInput(attrs=attrs),
+        error_messages={"required": message or f"Enter {label[0].lower()}{label[1:]}"},
+    )
+
+
+NOMINEE_WORDS = {
+    "individual": ("the person", "Their full name", "Their job title", "Their email address"),
+    "team": ("the team", "The team's name", "The team lead's name and job title", "The team lead's email address"),
+    "organisation": (
+        "the organisation",
+        "The organisation's name",
+        "A contact's name and job title",
+        "The contact's email address",
+    ),
+    "individual_or_team": (
+        "the person or team",
+        "Their name, or the team's name",
+        "Their job title, or for a team the team lead's name and job title",
+        "Their email address, or for a team the team lead's",
+    ),
+}
+
+
+class IdentityForm(forms.Form):
+    """Who is nominated and who is nominating: asked by every form, shaped by the award."""
+
+    IDENTITY_FIELDS = (
+        "self_nomination",
+        "nominee_kind",
+        "nominee_name",
+        "nominee_job_title",
+        "nominee_organisation",
+        "nominee_email",
+        "nominator_name",
+        "nominator_organisation",
+        "nominator_relationship",
+    )
+
+    def __init__(self, *args, award: Award, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award = award
+        who, name_label, title_label, email_label = NOMINEE_WORDS[award.nominee]
+        nominee_fields = []
+        if award.self_nomination:
+            self.fields["self_nomination"] = forms.ChoiceField(
+                label="Are you nominating yourself?",
+                choices=[("yes", "Yes"), ("no", "No")],
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select yes if you are nominating yourself"},
+            )
+            nominee_fields.append("self_nomination")
+        if award.nominee == Award.Nominee.INDIVIDUAL_OR_TEAM:
+            self.fields["nominee_kind"] = forms.ChoiceField(
+                label="Are you nominating a person or a team?",
+                choices=[("individual", "A person"), ("team", "A team")],
+                widget=forms.RadioSelect,
+                error_messages={"required": "Select whether you are nominating a person or a team"},
+            )
+            nominee_fields.append("nominee_kind")
+        self.fields["nominee_name"] = text_field(name_label, autocomplete="off", message=f"Enter the name of {who}")
+        is_organisation = award.nominee == Award.Nominee.ORGANISATION
+        self.fields["nominee_job_title"] = text_field(
+            title_label, message=f"Enter {title_label[0].lower()}{title_label[1:]}"
+        )
+        nominee_fields += ["nominee_name", "nominee_job_title"]
+        if not is_organisation:
+            self.fields["nominee_organisation"] = text_field(
+                "Their organisation",
+                help_text="For example, the NHS trust, practice or charity they work for.",
+                message="Enter their organisation",
+            )
+            nominee_fields.append("nominee_organisation")
+        self.fields["nominee_email"] = forms.EmailField(
+            label=email_label,
+            help_text="We ask the nominee to agree to be considered, and tell them the outcome."
+            if award.consent_required
+            else "We tell the nominee the outcome.",
+            error_messages={
+                "required": f"Enter {email_label[0].lower()}{email_label[1:]}",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            },
+            widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        )
+        nominee_fields.append("nominee_email")
+
+        self.fields["nominator_name"] = text_field(
+            "Your full name", autocomplete="name", message="Enter your full name"
+        )
+        self.fields["nominator_organisation"] = text_field(
+            "Your organisation (optional)", required=False, autocomplete="organization"
+        )
+        self.fields["nominator_relationship"] = text_field(
+            "How do you know the nominee?",
+            help_text="For example, their manager, a colleague, a patient, a carer or a family member.",
+            message="Tell us how you know the nominee",
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(f"About {who} you are nominating", *nominee_fields),
+            Fieldset(
+                "About you",
+                "nominator_name",
+                "nominator_organisation",
+                Div("nominator_relationship", css_id="relationship-group"),
+            ),
+        )
+        if self.is_bound and self.data.get(self.add_prefix("self_nomination")) == "yes":
+            # Nominating yourself: how you know the nominee goes without saying.
+            self.fields["nominator_relationship"].required = False
+
+    def draft_values(self) -> dict:
+        return {
+            name: self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            for name in self.fields
+        }
+
+    def identity(self) -> dict:
+        """Cleaned values for the Nomination's identity fields."""
+        data = {name: self.cleaned_data.get(name, "") or "" for name in self.IDENTITY_FIELDS}
+        data["self_nomination"] = self.cleaned_data.get("self_nomination") == "yes"
+        if "nominee_kind" not in self.fields:
+            data["nominee_kind"] = self.award.nominee
+        return data
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.ChoiceField(
+        label="Are you sure you want to withdraw this nomination?",
+        choices=[("yes", "Yes, withdraw it"), ("no", "No, keep it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes to withdraw the nomination"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ConsentForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Do you agree to be considered for this award?",
+        choices=[("agree", "Yes, I agree to be considered"), ("decline", "No, I do not want to be considered")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you agree to be considered"},
+    )
+    remove_data = forms.BooleanField(
+        label="Also remove my name and details from this nomination",
+        required=False,
+        help_text="Only if you decline. The awards office keeps no record of your details.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remove_data") and cleaned.get("decision") == "agree":
+            self.add_error("remove_data", "You can only remove your details if you decline")
+        return cleaned

@@ -1,0 +1,85 @@
+"""Reads shared by the nomination pages, the receipt and the exports."""
+
+from django.db.models import Prefetch
+
+from awards.models import Award, Question, Section
+
+from .models import Nomination
+
+
+def award_for_form(award_id: int) -> Award:
+    """An award with its sections and active questions in form order, in three queries."""
+    return (
+        Award.objects.select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=Section.objects.order_by("position", "id").prefetch_related(
+                    Prefetch("questions", queryset=Question.objects.filter(active=True).order_by("position", "id"))
+                ),
+            )
+        )
+        .get(pk=award_id)
+    )
+
+
+IDENTITY_LABELS = [
+    ("nominee_kind", "Nominating"),
+    ("nominee_name", "Nominee"),
+    ("nominee_job_title", "Job title or role"),
+    ("nominee_organisation", "Organisation"),
+    ("nominee_email", "Nominee's email"),
+    ("nominator_name", "Your name"),
+    ("nominator_organisation", "Your organisation"),
+    ("nominator_relationship", "How you know the nominee"),
+]
+
+
+def display_value(question: Question, value) -> str:
+    if value in (None, "", []):
+        return ""
+    if question.type == "yes_no":
+        return {"yes": "Yes", "no": "No"}.get(value, str(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if question.type == "date" and isinstance(value, str) and len(value) == 10:
+        from datetime import date
+
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+    return str(value)
+
+
+def submitted_rows(nomination: Nomination, award: Award | None = None):
+    """(section, [(question, shown value)]) for the submitted answers, in form order."""
+    award = award or award_for_form(nomination.award_id)
+    values = {a.question_id: a.value for a in nomination.answers.all()}
+    rows = []
+    for section in award.sections.all():
+        answered = [(q, display_value(q, values.get(q.pk))) for q in section.questions.all() if q.pk in values]
+        if answered:
+            rows.append((section, answered))
+    return rows
+
+
+def identity_rows(nomination: Nomination):
+    rows = []
+    for name, label in IDENTITY_LABELS:
+        value = getattr(nomination, name)
+        if name == "nominee_kind":
+            value = nomination.get_nominee_kind_display()
+        if value:
+            rows.append((label, value))
+    if nomination.self_nomination:
+        rows.insert(0, ("Self-nomination", "Yes"))
+    return rows
+
+
+def receipt_context(nomination: Nomination) -> dict:
+    award = award_for_form(nomination.award_id)
+    return {
+        "nomination": nomination,
+        "award": award,
+        "programme": award.programme,
+        "identity": identity_rows(nomination),
+        "sections": submitted_rows(nomination, award),
+    }

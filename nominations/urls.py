@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "nominations"
+
+urlpatterns = [
+    path("programmes/<slug:programme_slug>/<slug:award_slug>/nominate/", views.start, name="start"),
+    path("n/<str:token>/", views.resume, name="resume"),
+    path("nominations/<str:reference>/", views.edit, name="edit"),
+    path("nominations/<str:reference>/autosave/", views.autosave, name="autosave"),
+    path("nominations/<str:reference>/check/", views.check, name="check"),
+    path("nominations/<str:reference>/submit/", views.submit, name="submit"),
+    path("nominations/<str:reference>/submitted/", views.submitted, name="submitted"),
+    path("nominations/<str:reference>/receipt.pdf", views.receipt, name="receipt"),
+    path("nominations/<str:reference>/withdraw/", views.withdraw, name="withdraw"),
+    path("nominations/<str:reference>/files/<slug:question_key>/", views.uploaded_file, name="file"),
+    path("consent/<str:token>/", views.consent, name="consent"),
+]

@@ -1,0 +1,320 @@
+"""The nominator's journey: start, write over several sittings, check, submit, change or withdraw."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from awards import access as award_access
+from plaudit.pdf import render_pdf
+
+from . import access, domain, selectors
+from .builder import AwardForm, field_name
+from .forms import ConsentForm, IdentityForm, StartForm, WithdrawForm
+from .models import Nomination
+
+
+def _local_time(moment, programme) -> str:
+    return format_date(moment.astimezone(programme.zone), "g:i a")
+
+
+def _local_when(moment, programme) -> str:
+    return format_date(moment.astimezone(programme.zone), "l j F Y, g:i a") + f" ({programme.timezone} time)"
+
+
+def _page(request, template, nomination_or_award, context, status=200):
+    award = getattr(nomination_or_award, "award", nomination_or_award)
+    programme = award.programme
+    base = {
+        "programme": programme,
+        "award": award,
+        "header_name": programme.organiser,
+        "header_href": programme.get_absolute_url(),
+        "contact_email": programme.contact_email,
+    }
+    return render(request, template, base | context, status=status)
+
+
+def start(request: HttpRequest, programme_slug: str, award_slug: str) -> HttpResponse:
+    programme = get_object_or_404(award_access.public_programmes(), slug=programme_slug)
+    award = get_object_or_404(award_access.public_awards(programme).select_related("programme"), slug=award_slug)
+    now = timezone.now()
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and award.is_open(now):
+        nomination, _token = domain.nomination_start(award=award, nominator_email=form.cleaned_data["email"], now=now)
+        access.grant(request, nomination)
+        messages.info(
+            request,
+            f"We have emailed a link to {nomination.nominator_email} so you can come back to this nomination.",
+        )
+        return redirect("nominations:edit", nomination.reference)
+    context = {
+        "form": form,
+        "is_open": award.is_open(now),
+        "not_yet_open": now < award.opens_at,
+        "closes": _local_when(award.closes_at, programme),
+        "opens": _local_when(award.opens_at, programme),
+        "breadcrumbs": [(programme.name, programme.get_absolute_url()), (award.title, award.get_absolute_url())],
+    }
+    return _page(request, "nominations/start.html", award, context)
+
+
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    nomination = domain.link_resolve(token=token, now=timezone.now())
+    if nomination is None:
+        return render(request, "nominations/link_invalid.html", status=404)
+    access.grant(request, nomination)
+    return redirect("nominations:edit", nomination.reference)
+
+
+def _forms_from_saved(nomination: Nomination, award):
+    """Unbound forms showing the working copy: drafts first, then what was submitted."""
+    identity_initial = {
+        name: getattr(nomination, name) for name in IdentityForm.IDENTITY_FIELDS if getattr(nomination, name, "")
+    }
+    identity_initial["self_nomination"] = (
+        "yes" if nomination.self_nomination else ("no" if nomination.submitted_at else None)
+    )
+    identity_initial.update(nomination.identity_draft)
+    groups = domain.questions_by_section(award)
+    drafts = domain.drafts_of(nomination)
+    files = domain.stored_files(nomination)
+    initial = {field_name(q): drafts.get(q.key) for _, qs in groups for q in qs}
+    initial.update({field_name(q): files[q.key] for _, qs in groups for q in qs if q.key in files})
+    return (
+        IdentityForm(initial=identity_initial, award=award),
+        AwardForm(award=award, questions_by_section=groups, initial=initial),
+    )
+
+
+def _posted_forms(request, nomination, award):
+    groups = domain.questions_by_section(award)
+    files = domain.stored_files(nomination)
+    initial = {field_name(q): files[q.key] for _, qs in groups for q in qs if q.key in files}
+    return (
+        IdentityForm(request.POST, award=award),
+        AwardForm(request.POST, request.FILES, award=award, questions_by_section=groups, initial=initial),
+    )
+
+
+def _edit_page(request, nomination, award, identity_form, award_form, status=200):
+    now = timezone.now()
+    files = domain.stored_files(nomination)
+    for question in award_form.questions:
+        if question.key in files:
+            name = field_name(question)
+            award_form.fields[name].help_text = format_html(
+                '{}<p class="nhsuk-body-s">Saved file: {}. Choose another file only if you want to replace it.</p>',
+                award_form.fields[name].help_text,
+                _file_name(nomination, question),
+            )
+    context = {
+        "nomination": nomination,
+        "identity_form": identity_form,
+        "award_form": award_form,
+        "closes": _local_when(nomination.closes_at, award.programme),
+        "saved_at": _local_time(nomination.last_saved_at, award.programme) if nomination.last_saved_at else "",
+        "autosave_url": reverse("nominations:autosave", args=[nomination.reference]),
+        "is_open": nomination.is_open(now),
+    }
+    return _page(request, "nominations/edit.html", nomination, context, status=status)
+
+
+def _file_name(nomination, question):
+    for answer in nomination.answers.all():
+        if answer.question_id == question.pk:
+            return answer.draft_file_name or answer.file_name
+    return ""
+
+
+def edit(request: HttpRequest, reference: str) -> HttpResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    award = selectors.award_for_form(nomination.award_id)
+    now = timezone.now()
+    if nomination.status in (Nomination.Status.WITHDRAWN, Nomination.Status.INELIGIBLE) or not nomination.is_open(now):
+        return _read_only(request, nomination, award)
+    if request.method != "POST":
+        return _edit_page(request, nomination, award, *_forms_from_saved(nomination, award))
+
+    identity_form, award_form = _posted_forms(request, nomination, award)
+    try:
+        domain.nomination_save_draft(nomination=nomination, identity_form=identity_form, award_form=award_form, now=now)
+    except domain.NominationClosed:
+        return _read_only(request, nomination, award)
+    if "continue" in request.POST:
+        if identity_form.is_valid() & award_form.is_valid():
+            return redirect("nominations:check", nomination.reference)
+        return _edit_page(request, nomination, award, identity_form, award_form)
+    # Saved for later: any upload that was refused is said next to its question, and nothing else is.
+    award_form.full_clean()
+    refused = {name for name in award_form.errors if name in request.FILES}
+    if refused:
+        for name in list(award_form.errors):
+            if name not in refused:
+                del award_form.errors[name]
+        return _edit_page(request, nomination, award, _forms_from_saved(nomination, award)[0], award_form)
+    messages.info(
+        request,
+        f"Your nomination was saved at {_local_time(now, award.programme)}. "
+        "Use the link we emailed you to come back to it.",
+    )
+    return redirect("nominations:edit", nomination.reference)
+
+
+@require_POST
+def autosave(request: HttpRequest, reference: str) -> JsonResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    award = selectors.award_for_form(nomination.award_id)
+    now = timezone.now()
+    identity_form, award_form = _posted_forms(request, nomination, award)
+    try:
+        domain.nomination_save_draft(nomination=nomination, identity_form=identity_form, award_form=award_form, now=now)
+    except (domain.NominationClosed, domain.NotEditable):
+        return JsonResponse({"error": "This nomination can no longer be changed."}, status=409)
+    return JsonResponse({"saved_at": _local_time(now, award.programme)})
+
+
+def _read_only(request, nomination, award):
+    now = timezone.now()
+    context = {
+        "nomination": nomination,
+        "closed": not nomination.is_open(now),
+        "closes": _local_when(nomination.closes_at, award.programme),
+        "identity": selectors.identity_rows(nomination) if nomination.submitted_at else [],
+        "sections": selectors.submitted_rows(nomination, award),
+        "drafts": _draft_rows(nomination, award) if nomination.status == Nomination.Status.DRAFT else [],
+    }
+    return _page(request, "nominations/read_only.html", nomination, context)
+
+
+def _draft_rows(nomination, award):
+    drafts = domain.drafts_of(nomination)
+    rows = []
+    for section in award.sections.all():
+        answered = [
+            (q, selectors.display_value(q, drafts.get(q.key)))
+            for q in section.questions.all()
+            if drafts.get(q.key) not in (None, "", [])
+        ]
+        if answered:
+            rows.append((section, answered))
+    return rows
+
+
+def check(request: HttpRequest, reference: str) -> HttpResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    award = selectors.award_for_form(nomination.award_id)
+    if not nomination.is_open(timezone.now()) or nomination.status not in (
+        Nomination.Status.DRAFT,
+        Nomination.Status.SUBMITTED,
+    ):
+        return redirect("nominations:edit", nomination.reference)
+    identity_form, award_form = domain.bound_forms_from_drafts(nomination)
+    if not (identity_form.is_valid() & award_form.is_valid()):
+        return _edit_page(request, nomination, award, identity_form, award_form)
+    answers = award_form.answers()
+    sections = []
+    for section, questions in domain.questions_by_section(award):
+        rows = [(q, selectors.display_value(q, _shown(q, answers[q.key]))) for q in questions if q.key in answers]
+        if rows:
+            sections.append((section, rows))
+    preview = Nomination(**identity_form.identity())
+    context = {
+        "nomination": nomination,
+        "identity": selectors.identity_rows(preview),
+        "sections": sections,
+        "closes": _local_when(nomination.closes_at, award.programme),
+    }
+    return _page(request, "nominations/check.html", nomination, context)
+
+
+def _shown(question, value):
+    from .builder import storable
+
+    if question.type == "file":
+        return getattr(value, "name", "").rsplit("/", 1)[-1] if value else ""
+    return storable(value)
+
+
+@require_POST
+def submit(request: HttpRequest, reference: str) -> HttpResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    award = selectors.award_for_form(nomination.award_id)
+    try:
+        domain.nomination_submit(nomination=nomination, now=timezone.now())
+    except domain.SubmissionProblems as problems:
+        return _edit_page(request, nomination, award, problems.identity_form, problems.award_form)
+    except (domain.NominationClosed, domain.NotEditable):
+        return _read_only(request, nomination, award)
+    return redirect("nominations:submitted", nomination.reference)
+
+
+def submitted(request: HttpRequest, reference: str) -> HttpResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    if nomination.status != Nomination.Status.SUBMITTED:
+        return redirect("nominations:edit", nomination.reference)
+    context = {
+        "nomination": nomination,
+        "closes": _local_when(nomination.closes_at, nomination.award.programme),
+    }
+    return _page(request, "nominations/submitted.html", nomination, context)
+
+
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    if nomination.submitted_at is None:
+        raise Http404("Not submitted yet")
+    pdf = render_pdf("nominations/receipt_pdf.html", selectors.receipt_context(nomination))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{nomination.reference}.pdf"'
+    return response
+
+
+def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    award = nomination.award
+    if nomination.status not in (Nomination.Status.DRAFT, Nomination.Status.SUBMITTED):
+        return redirect("nominations:edit", nomination.reference)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["confirm"] == "no":
+            return redirect("nominations:edit", nomination.reference)
+        try:
+            domain.nomination_withdraw(nomination=nomination, now=timezone.now())
+        except (domain.NominationClosed, domain.NotEditable):
+            return _read_only(request, nomination, selectors.award_for_form(award.pk))
+        messages.info(request, f"Nomination {nomination.reference} has been withdrawn. It will not be judged.")
+        return redirect("nominations:edit", nomination.reference)
+    return _page(request, "nominations/withdraw.html", nomination, {"nomination": nomination, "form": form})
+
+
+def uploaded_file(request: HttpRequest, reference: str, question_key: str) -> FileResponse:
+    nomination = access.nomination_for_nominator(request, reference)
+    answer = nomination.answers.select_related("question").filter(question__key=question_key).first()
+    stored = answer and (answer.draft_file or answer.file)
+    if not stored:
+        raise Http404("No file")
+    name = answer.draft_file_name if answer.draft_file else answer.file_name
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def consent(request: HttpRequest, token: str) -> HttpResponse:
+    nomination = domain.consent_find(token=token)
+    if nomination is None:
+        return render(request, "nominations/link_invalid.html", status=404)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        domain.consent_respond(
+            nomination=nomination,
+            agree=form.cleaned_data["decision"] == "agree",
+            remove_data=form.cleaned_data["remove_data"],
+            now=timezone.now(),
+        )
+        return _page(request, "nominations/consent_done.html", nomination, {"nomination": nomination})
+    return _page(request, "nominations/consent.html", nomination, {"nomination": nomination, "form": form})
