@@ -17,7 +17,7 @@ from awards.models import Award
 
 from .builder import AwardForm, data_from_drafts, field_name, storable
 from .forms import IdentityForm
-from .models import Answer, Nomination, NominationLink, hash_token, new_token
+from .models import Answer, Dossier, Nomination, NominationLink, hash_token, new_token
 from .uploads import check_upload
 
 logger = logging.getLogger(__name__)
@@ -323,3 +323,38 @@ def consent_respond(*, nomination: Nomination, agree: bool, remove_data: bool, n
         locked.save()
     nomination.refresh_from_db()
     return nomination
+
+
+def dossier_merge(*, nominations: list[Nomination]) -> "Dossier":
+    """Put nominations of one nominee in one award into one dossier, judged once."""
+
+    awards = {n.award_id for n in nominations}
+    if len(nominations) < 2 or len(awards) != 1:
+        raise ValueError("A dossier needs two or more nominations of the same award.")
+    with transaction.atomic():
+        existing = [n.dossier for n in nominations if n.dossier_id]
+        dossier = existing[0] if existing else None
+        if dossier is None:
+            first = min(nominations, key=lambda n: n.reference)
+            dossier = Dossier.objects.create(award_id=first.award_id, title=first.display_nominee)
+        others = {d.pk for d in existing if d.pk != dossier.pk}
+        Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(dossier=dossier)
+        # Dossiers merged into this one take their members along.
+        Nomination.objects.filter(dossier_id__in=others).update(dossier=dossier)
+        Dossier.objects.filter(pk__in=others).delete()
+    return dossier
+
+
+def dossier_split(*, nomination: Nomination) -> None:
+    """Take a nomination out of its dossier; a dossier left with one nomination is dissolved."""
+
+    with transaction.atomic():
+        dossier_id = nomination.dossier_id
+        if dossier_id is None:
+            return
+        Nomination.objects.filter(pk=nomination.pk).update(dossier=None)
+        remaining = Nomination.objects.filter(dossier_id=dossier_id)
+        if remaining.count() < 2:
+            remaining.update(dossier=None)
+            Dossier.objects.filter(pk=dossier_id).delete()
+    nomination.refresh_from_db()

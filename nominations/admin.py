@@ -1,0 +1,280 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from awards.models import Award
+
+from . import domain, exports, selectors
+from .dossiers import likely_duplicates
+from .models import Dossier, Nomination
+
+
+class DossierFilter(admin.SimpleListFilter):
+    title = "dossier"
+    parameter_name = "in_dossier"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In a dossier"), ("no", "Not in a dossier")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(dossier__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(dossier__isnull=True)
+        return queryset
+
+
+class IneligibleForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this nomination not eligible?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the nomination and shown to the nominator.",
+    )
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "award",
+        "nominee",
+        "nominator_email",
+        "status",
+        "consent_status",
+        "dossier",
+        "submitted_at",
+    )
+    list_filter = ("award", "status", "consent_status", DossierFilter)
+    search_fields = (
+        "reference",
+        "nominee_name",
+        "nominee_email",
+        "nominee_organisation",
+        "nominator_name",
+        "nominator_email",
+    )
+    list_select_related = ("award", "dossier")
+    date_hierarchy = "submitted_at"
+    actions = ["merge_into_dossier", "remove_from_dossier"]
+    change_list_template = "admin/nominations/nomination/change_list.html"
+    change_form_template = "admin/nominations/nomination/change_form.html"
+    fieldsets = (
+        (None, {"fields": ("reference", "award", "status", "ineligible_reason", "deadline_override")}),
+        (
+            "Who",
+            {
+                "fields": (
+                    "nominee_kind",
+                    "nominee_name",
+                    "nominee_job_title",
+                    "nominee_organisation",
+                    "nominee_email",
+                    "self_nomination",
+                    "nominator_name",
+                    "nominator_email",
+                    "nominator_organisation",
+                    "nominator_relationship",
+                )
+            },
+        ),
+        ("Consent", {"fields": ("consent_status", "consent_responded_at", "nominee_data_removed_at")}),
+        ("Answers as submitted", {"fields": ("answers",)}),
+        (
+            "History",
+            {
+                "fields": (
+                    "dossier",
+                    "created_at",
+                    "last_saved_at",
+                    "submitted_at",
+                    "withdrawn_at",
+                    "has_unsubmitted_changes",
+                )
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Nominators own their words; the office changes only the deadline and eligibility (with a reason).
+        editable = {"deadline_override"}
+        return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"] if f not in editable]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Nominee", ordering="nominee_name")
+    def nominee(self, nomination):
+        return nomination.display_nominee
+
+    @admin.display(description="Answers")
+    def answers(self, nomination):
+        rows = []
+        for section, answered in selectors.submitted_rows(nomination):
+            for question, value in answered:
+                if question.type == "file" and value:
+                    url = reverse("admin:nominations_nomination_file", args=[nomination.pk, question.key])
+                    shown = format_html('<a href="{}">{}</a>', url, value)
+                else:
+                    shown = format_html("{}", value)
+                rows.append((section.title or "", question.prompt, shown))
+        if not rows:
+            return "Not submitted yet."
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "",
+                '<dt><strong>{}</strong></dt><dd style="white-space: pre-wrap; margin-bottom: 1em">{}</dd>',
+                ((p, v) for _, p, v in rows),
+            ),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("export/", view(self.export_view), name="nominations_nomination_export"),
+            path("duplicates/", view(self.duplicates_view), name="nominations_nomination_duplicates"),
+            path("<int:pk>/ineligible/", view(self.ineligible_view), name="nominations_nomination_ineligible"),
+            path("<int:pk>/files/<slug:key>/", view(self.file_view), name="nominations_nomination_file"),
+            *super().get_urls(),
+        ]
+
+    def _award_from(self, request) -> Award | None:
+        award_id = request.GET.get("award") or request.GET.get("award__id__exact")
+        return Award.objects.filter(pk=award_id).select_related("programme").first() if award_id else None
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        award = self._award_from(request)
+        if award is None:
+            awards = Award.objects.annotate(count=Count("nominations")).filter(count__gt=0).select_related("programme")
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Export nominations",
+                "awards": awards,
+            }
+            return render(request, "admin/nominations/nomination/export_choose.html", context)
+        header, rows = exports.table(award, self.get_queryset(request))
+        stem = f"{award.slug}-nominations"
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(
+                exports.to_xlsx(header, rows, award.title),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        else:
+            response = HttpResponse(exports.to_csv(header, rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+
+    def duplicates_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        award = self._award_from(request)
+        if request.method == "POST":
+            chosen = list(Nomination.objects.filter(pk__in=request.POST.getlist("nomination")))
+            try:
+                dossier = domain.dossier_merge(nominations=chosen)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, f"Merged into the dossier “{dossier.title}”.", messages.SUCCESS)
+            return redirect(
+                f"{reverse('admin:nominations_nomination_duplicates')}?award={request.POST.get('award', '')}"
+            )
+        queryset = Nomination.objects.select_related("award")
+        if award:
+            queryset = queryset.filter(award=award)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Possible duplicate nominees",
+            "award": award,
+            "awards": Award.objects.filter(nominations__isnull=False).distinct(),
+            "candidates": likely_duplicates(list(queryset)),
+        }
+        return render(request, "admin/nominations/nomination/duplicates.html", context)
+
+    def ineligible_view(self, request, pk):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        nomination = get_object_or_404(Nomination, pk=pk)
+        form = IneligibleForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            domain.nomination_mark_ineligible(nomination=nomination, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"{nomination.reference} is marked not eligible.", messages.SUCCESS)
+            return redirect("admin:nominations_nomination_change", nomination.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Mark {nomination.reference} not eligible",
+            "form": form,
+            "nomination": nomination,
+            "original": nomination,
+        }
+        return render(request, "admin/nominations/nomination/ineligible.html", context)
+
+    def file_view(self, request, pk, key):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        nomination = get_object_or_404(Nomination, pk=pk)
+        answer = nomination.answers.filter(question__key=key).first()
+        if answer is None or not answer.file:
+            raise Http404("No file")
+        response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=answer.file_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @admin.action(description="Merge the selected nominations into one dossier")
+    def merge_into_dossier(self, request, queryset):
+        try:
+            dossier = domain.dossier_merge(nominations=list(queryset))
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, f"Merged into the dossier “{dossier.title}”.", messages.SUCCESS)
+
+    @admin.action(description="Take the selected nominations out of their dossier")
+    def remove_from_dossier(self, request, queryset):
+        for nomination in queryset:
+            domain.dossier_split(nomination=nomination)
+        self.message_user(request, "Taken out of their dossiers.", messages.SUCCESS)
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ("title", "award", "size")
+    list_filter = ("award",)
+    search_fields = ("title",)
+    readonly_fields = ("award", "members")
+    fields = ("title", "award", "members")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("award").annotate(member_count=Count("nominations"))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Nominations", ordering="member_count")
+    def size(self, dossier):
+        return dossier.member_count
+
+    @admin.display(description="Nominations in this dossier")
+    def members(self, dossier):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("admin:nominations_nomination_change", args=[n.pk]), n.reference, n.nominator_name)
+                for n in dossier.nominations.order_by("reference")
+            ),
+        )

@@ -1,0 +1,321 @@
+"""The nominator's journey through the server: nothing lost, deadlines kept, only your own nomination."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from nominations.models import Answer, Nomination, NominationLink, hash_token
+from tests.factories import AwardFactory, ProgrammeFactory, QuestionFactory, SectionFactory
+
+# Real commits: emails are sent once the transaction that wrote the nomination commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def award():
+    now = timezone.now()
+    programme = ProgrammeFactory(
+        nominations_open=now - dt.timedelta(days=1), nominations_close=now + dt.timedelta(days=30)
+    )
+    award = AwardFactory(programme=programme, title="Kindness Award", nominee="individual")
+    section = SectionFactory(award=award, title="Your nomination")
+    QuestionFactory(section=section, key="story", prompt="What did they do?", max_words=5, position=0)
+    QuestionFactory(section=section, key="has-partners", type="yes_no", prompt="Partners?", position=1)
+    QuestionFactory(
+        section=section, key="partners", prompt="Which?", position=2, show_if_key="has-partners", show_if_value="yes"
+    )
+    QuestionFactory(
+        section=section,
+        key="evidence",
+        type="file",
+        prompt="Evidence",
+        required=False,
+        file_types=["pdf"],
+        max_size_mb=1,
+        position=3,
+    )
+    return award
+
+
+IDENTITY = {
+    "nominee_name": "Grace Hopper",
+    "nominee_job_title": "Ward manager",
+    "nominee_organisation": "Northfield NHS Trust",
+    "nominee_email": "grace@example.org",
+    "nominator_name": "Ada Lovelace",
+    "nominator_relationship": "Colleague",
+}
+
+
+def start(client, award, email="ada@example.org"):
+    url = reverse("nominations:start", args=[award.programme.slug, award.slug])
+    response = client.post(url, {"email": email})
+    nomination = Nomination.objects.latest("pk")
+    assert response.status_code == 302 and response.url == reverse("nominations:edit", args=[nomination.reference])
+    return nomination
+
+
+def token_from_email(message) -> str:
+    return re.search(r"/n/([^/\s]+)/", message.body).group(1)
+
+
+def edit_url(nomination):
+    return reverse("nominations:edit", args=[nomination.reference])
+
+
+def test_starting_emails_a_link_and_stores_only_its_hash(client, award):
+    nomination = start(client, award)
+    token = token_from_email(mail.outbox[0])
+    assert mail.outbox[0].to == ["ada@example.org"]
+    assert NominationLink.objects.get().token_hash == hash_token(token)
+    assert not NominationLink.objects.filter(token_hash=token).exists()
+    assert nomination.reference == "KIN-0001"
+    assert nomination.status == "draft"
+
+
+def test_references_count_up_per_award(client, award):
+    assert [start(client, award).reference for _ in range(3)] == ["KIN-0001", "KIN-0002", "KIN-0003"]
+
+
+def test_a_draft_keeps_every_word_even_over_the_limit(client, award):
+    nomination = start(client, award)
+    text = "one two three four five six seven"
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": text, "save": "1"})
+    assert Answer.objects.get(question__key="story").draft == text
+    page = client.get(edit_url(nomination)).content.decode()
+    assert text in page
+
+
+def test_continuing_with_problems_shows_them_and_keeps_the_text(client, award):
+    nomination = start(client, award)
+    text = "one two three four five six seven"
+    response = client.post(edit_url(nomination), {**IDENTITY, "q-story": text, "continue": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Answer must be 5 words or fewer. You wrote 7 words." in page
+    assert text in page
+    assert Answer.objects.get(question__key="story").draft == text
+
+
+def test_submit_stores_shown_answers_only_and_sends_a_receipt_with_a_pdf(client, award):
+    nomination = start(client, award)
+    client.post(
+        edit_url(nomination),
+        {**IDENTITY, "q-story": "She listened", "q-has-partners": "no", "q-partners": "left over", "save": "1"},
+    )
+    assert client.get(reverse("nominations:check", args=[nomination.reference])).status_code == 200
+    response = client.post(reverse("nominations:submit", args=[nomination.reference]))
+    assert response.status_code == 302
+
+    nomination.refresh_from_db()
+    assert nomination.status == "submitted"
+    assert nomination.nominee_name == "Grace Hopper"
+    assert {a.question.key: a.value for a in nomination.answers.all()} == {
+        "story": "She listened",
+        "has-partners": "no",
+    }
+    receipt = next(m for m in mail.outbox if m.subject.startswith("Nomination received"))
+    assert "She listened" in receipt.body
+    assert receipt.attachments[0][1].startswith(b"%PDF-")
+    consent = next(m for m in mail.outbox if m.subject.startswith("You have been nominated"))
+    assert consent.to == ["grace@example.org"]
+    assert nomination.consent_status == "pending"
+
+
+def test_editing_a_submitted_nomination_changes_nothing_until_it_is_resubmitted(client, award):
+    nomination = start(client, award)
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "First version", "q-has-partners": "no", "save": "1"})
+    client.post(reverse("nominations:submit", args=[nomination.reference]))
+
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Second version", "q-has-partners": "no", "save": "1"})
+    story = Answer.objects.get(question__key="story")
+    assert (story.value, story.draft) == ("First version", "Second version")
+    assert Nomination.objects.get().has_unsubmitted_changes
+
+    client.post(reverse("nominations:submit", args=[nomination.reference]))
+    story.refresh_from_db()
+    assert (story.value, story.draft) == ("Second version", None)
+
+
+def test_another_visitor_cannot_reach_the_nomination(client, award):
+    nomination = start(client, award)
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Private words", "save": "1"})
+    from django.test import Client
+
+    stranger = Client()
+    for name in ("edit", "check", "submitted", "withdraw", "receipt"):
+        assert stranger.get(reverse(f"nominations:{name}", args=[nomination.reference])).status_code == 404
+    assert stranger.post(reverse("nominations:submit", args=[nomination.reference])).status_code == 404
+    assert stranger.post(reverse("nominations:autosave", args=[nomination.reference])).status_code == 404
+
+
+def test_the_emailed_link_lets_the_nominator_back_in(client, award):
+    nomination = start(client, award)
+    from django.test import Client
+
+    later = Client()
+    token = token_from_email(mail.outbox[0])
+    response = later.get(reverse("nominations:resume", args=[token]))
+    assert response.status_code == 302
+    assert later.get(edit_url(nomination)).status_code == 200
+    assert later.get(reverse("nominations:resume", args=["not-a-real-token"])).status_code == 404
+
+
+def test_the_link_stops_working_when_the_programme_closes(client, award):
+    start(client, award)
+    token = token_from_email(mail.outbox[0])
+    award.programme.nominations_close = timezone.now() - dt.timedelta(minutes=1)
+    award.programme.save()
+    response = client.get(reverse("nominations:resume", args=[token]))
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+
+
+def test_after_the_deadline_a_draft_can_be_read_but_not_submitted(client, award):
+    nomination = start(client, award)
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Nearly done", "q-has-partners": "no", "save": "1"})
+    award.programme.nominations_close = timezone.now() - dt.timedelta(minutes=1)
+    award.programme.save()
+
+    page = client.get(edit_url(nomination)).content.decode()
+    assert "This draft was not submitted, so it cannot be judged" in page
+    assert "Nearly done" in page
+    response = client.post(reverse("nominations:submit", args=[nomination.reference]))
+    assert "Nominations closed on" in response.content.decode()
+    assert Nomination.objects.get().status == "draft"
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Too late", "save": "1"})
+    assert Answer.objects.get(question__key="story").draft == "Nearly done"
+    assert (
+        client.post(reverse("nominations:autosave", args=[nomination.reference]), {"q-story": "x"}).status_code == 409
+    )
+
+
+def test_an_extended_deadline_lets_one_nomination_submit_late(client, award):
+    nomination = start(client, award)
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Nearly done", "q-has-partners": "no", "save": "1"})
+    award.programme.nominations_close = timezone.now() - dt.timedelta(minutes=1)
+    award.programme.save()
+    Nomination.objects.filter(pk=nomination.pk).update(deadline_override=timezone.now() + dt.timedelta(days=1))
+
+    client.post(reverse("nominations:submit", args=[nomination.reference]))
+
+    assert Nomination.objects.get().status == "submitted"
+
+
+def test_withdrawing_keeps_the_nomination_but_not_for_judging(client, award):
+    nomination = start(client, award)
+    response = client.post(reverse("nominations:withdraw", args=[nomination.reference]), {"confirm": "yes"})
+    assert response.status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.status == "withdrawn"
+    assert not nomination.goes_to_judging
+    assert "This nomination was withdrawn" in client.get(edit_url(nomination)).content.decode()
+
+
+def test_autosave_answers_with_the_time_in_the_programme_zone(client, award):
+    nomination = start(client, award)
+    response = client.post(reverse("nominations:autosave", args=[nomination.reference]), {"q-story": "typing"})
+    assert response.status_code == 200
+    assert re.fullmatch(r"\d{1,2}:\d{2} [ap]\.m\.", response.json()["saved_at"])
+    assert Answer.objects.get(question__key="story").draft == "typing"
+
+
+# ---------------------------------------------------------------- consent
+
+
+def submitted(client, award):
+    nomination = start(client, award)
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Kind", "q-has-partners": "no", "save": "1"})
+    client.post(reverse("nominations:submit", args=[nomination.reference]))
+    message = next(m for m in mail.outbox if m.subject.startswith("You have been nominated"))
+    return Nomination.objects.get(pk=nomination.pk), re.search(r"/consent/([^/\s]+)/", message.body).group(1)
+
+
+def test_a_nominee_agrees(client, award):
+    nomination, token = submitted(client, award)
+    client.post(reverse("nominations:consent", args=[token]), {"decision": "agree"})
+    nomination.refresh_from_db()
+    assert nomination.consent_status == "confirmed"
+    assert nomination.goes_to_judging
+
+
+def test_a_nominee_declines_and_has_their_details_removed(client, award):
+    nomination, token = submitted(client, award)
+    response = client.post(reverse("nominations:consent", args=[token]), {"decision": "decline", "remove_data": "on"})
+    assert "Your name and details have been removed" in response.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.consent_status == "declined"
+    assert not nomination.goes_to_judging
+    assert (nomination.nominee_name, nomination.nominee_email) == ("", "")
+
+
+def test_consent_cannot_both_agree_and_remove(client, award):
+    _, token = submitted(client, award)
+    response = client.post(reverse("nominations:consent", args=[token]), {"decision": "agree", "remove_data": "on"})
+    assert "You can only remove your details if you decline" in response.content.decode()
+
+
+def test_self_nominations_need_no_consent(client, award):
+    award.self_nomination = True
+    award.save()
+    nomination = start(client, award)
+    client.post(
+        edit_url(nomination),
+        {**IDENTITY, "self_nomination": "yes", "q-story": "Me", "q-has-partners": "no", "save": "1"},
+    )
+    client.post(reverse("nominations:submit", args=[nomination.reference]))
+    nomination.refresh_from_db()
+    assert (nomination.status, nomination.consent_status) == ("submitted", "not_needed")
+
+
+# ---------------------------------------------------------------- files
+
+
+def upload(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_a_real_pdf_is_stored_privately_and_served_only_to_its_nominator(client, award, settings):
+    nomination = start(client, award)
+    client.post(edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", PDF), "save": "1"})
+    answer = Answer.objects.get(question__key="evidence")
+    assert answer.draft_file_name == "report.pdf"
+    assert answer.draft_file.path.startswith(str(settings.MEDIA_ROOT))
+    assert not answer.draft_file.path.startswith(str(settings.STATIC_ROOT))
+
+    url = reverse("nominations:file", args=[nomination.reference, "evidence"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    from django.test import Client
+
+    assert Client().get(url).status_code == 404
+
+
+def test_a_file_that_only_pretends_to_be_a_pdf_is_refused(client, award):
+    nomination = start(client, award)
+    response = client.post(
+        edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", b"MZ\x90\x00 not a pdf"), "save": "1"}
+    )
+    assert "The selected file is not a real PDF file" in response.content.decode()
+    assert not Answer.objects.filter(question__key="evidence").exclude(draft_file="").exists()
+
+
+def test_the_scanning_hook_can_refuse_a_file(client, award, settings):
+    settings.PLAUDIT_UPLOAD_SCANNER = "tests.nominations.scanner.refuse_eicar"
+    nomination = start(client, award)
+    infected = PDF + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    response = client.post(
+        edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", infected), "save": "1"}
+    )
+    assert "The selected file contains a virus" in response.content.decode()
+    assert not Answer.objects.filter(question__key="evidence").exclude(draft_file="").exists()
