@@ -21,7 +21,7 @@ from django.utils.datastructures import MultiValueDict
 from awards.models import Award, Question
 from plaudit.templatetags.markdown import render_markdown
 
-from .words import count_words
+from .words import count_characters, count_words
 
 FIELD_PREFIX = "q-"
 FieldBuilder = Callable[[Question], forms.Field]
@@ -64,13 +64,16 @@ class WordLimitValidator:
 
 
 class CharacterLimitValidator:
+    """Counts characters as people see them (grapheme clusters), as NHS.UK's character count does."""
+
     def __init__(self, limit: int):
         self.limit = limit
 
     def __call__(self, value: str):
-        if len(value) > self.limit:
+        written = count_characters(value)
+        if written > self.limit:
             raise ValidationError(
-                f"Answer must be {self.limit} characters or fewer. You wrote {len(value)} characters.",
+                f"Answer must be {self.limit} characters or fewer. You wrote {written} characters.",
                 code="max_length",
             )
 

@@ -53,9 +53,9 @@ def nhsuk_count_limit(field) -> dict | None:
     """The character-count component's limit: words for long text, characters for short."""
     attrs = field.field.widget.attrs
     if attrs.get("data-maxwords"):
-        return {"kind": "maxwords", "count": attrs["data-maxwords"]}
+        return {"kind": "words", "count": attrs["data-maxwords"]}
     if attrs.get("data-maxlength"):
-        return {"kind": "maxlength", "count": attrs["data-maxlength"]}
+        return {"kind": "characters", "count": attrs["data-maxlength"]}
     return None
 
 

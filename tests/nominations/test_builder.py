@@ -187,8 +187,17 @@ def test_invalid_answers_to_hidden_questions_do_not_block(section):
         ("state-of-the-art care", 5),
         ("it's 3,000 staff", 3),
         ("Caring 💙 for   everyone\n\n- bullet one\n- bullet two", 7),
-        ("e.g. the ward", 3),
+        ("e.g. the ward", 4),
+        ("10:30 on ward 7", 5),
+        ("O'Neill and rock'n'roll", 3),
     ],
 )
 def test_words_are_counted_like_the_browser(text, expected):
     assert count_words(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [("abc", 3), ("café", 4), ("👩‍⚕️ nurse", 7), ("🇬🇧", 1), ("", 0)])
+def test_characters_are_counted_as_people_see_them(text, expected):
+    from nominations.words import count_characters
+
+    assert count_characters(text) == expected
