@@ -39,11 +39,14 @@ install: $(STAMP)/python static/build/plaudit.css
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The demo runs background tasks (emails) inside the request and prints emails to this terminal.
+DEMO_ENV := DEBUG=1 PLAUDIT_TASKS_IMMEDIATE=1
+
 demo: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving the demo on http://127.0.0.1:8000 (Ctrl+C to stop)."
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@echo "Serving the demo on http://127.0.0.1:8000 (Ctrl+C to stop). Emails appear below."
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install system-deps
 	$(BIN)/python -m pytest

@@ -18,20 +18,37 @@ class FetchRefused(ValueError):
     pass
 
 
-def static_only_fetcher(url: str, *args, **kwargs):
-    parsed = urlparse(url)
-    path = parsed.path
-    if parsed.scheme == "https" and parsed.netloc == "plaudit.invalid" and path.startswith(settings.STATIC_URL):
-        relative = path[len(settings.STATIC_URL) :]
-        found = finders.find(relative) if ".." not in relative else None
-        if found:
-            with open(found, "rb") as handle:
-                return {"string": handle.read(), "filename": relative}
-    raise FetchRefused(f"PDFs may only use the site's own static files, not {url[:80]!r}")
+class StaticOnlyFetcher:
+    """A WeasyPrint URL fetcher that knows only the site's own static files."""
+
+    _fail_on_errors = False  # a refused fetch leaves the image out; the PDF still renders
+
+    def fetch(self, url: str, headers=None):
+        from weasyprint.urls import URLFetcherResponse
+
+        parsed = urlparse(url)
+        path = parsed.path
+        if parsed.scheme == "https" and parsed.netloc == "plaudit.invalid" and path.startswith(settings.STATIC_URL):
+            relative = path[len(settings.STATIC_URL) :]
+            found = finders.find(relative) if ".." not in relative.split("/") else None
+            if found:
+                with open(found, "rb") as handle:
+                    return URLFetcherResponse(url, handle.read())
+        raise FetchRefused(f"PDFs may only use the site's own static files, not {url[:80]!r}")
+
+    def __call__(self, url: str):
+        return self.fetch(url)
+
+
+static_only_fetcher = StaticOnlyFetcher()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF (PDF/UA-1) of the HTML, fetching only static files."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=static_only_fetcher).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=static_only_fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    return html_to_pdf(render_to_string(template, context))
