@@ -13,21 +13,15 @@ import secrets
 
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 
 from awards.models import Award, Question
 
 
-class PrivateStorage(LazyObject):
-    """Uploads live outside the static and public web roots, served only by access-checked views."""
+def private_storage() -> FileSystemStorage:
+    """Uploads live in MEDIA_ROOT, outside the static root, with no public URL: views that check access serve them."""
+    from django.conf import settings
 
-    def _setup(self):
-        from django.conf import settings
-
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
-
-
-private_storage = PrivateStorage()
+    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
 
 
 def hash_token(token: str) -> str:
@@ -133,12 +127,12 @@ class Nomination(models.Model):
         """The nominee's name as submitted, or as drafted before the first submission."""
         return self.nominee_name or self.identity_draft.get("nominee_name", "") or "(not named yet)"
 
+    # What judging may see: submitted, and the nominee agreed or was not asked.
+    JUDGEABLE_CONSENT = (Consent.NOT_NEEDED, Consent.CONFIRMED)
+
     @property
     def goes_to_judging(self) -> bool:
-        return self.status == self.Status.SUBMITTED and self.consent_status in (
-            self.Consent.NOT_NEEDED,
-            self.Consent.CONFIRMED,
-        )
+        return self.status == self.Status.SUBMITTED and self.consent_status in self.JUDGEABLE_CONSENT
 
 
 class Answer(models.Model):

@@ -7,6 +7,12 @@ from awards.models import Award, Question, Section
 from .models import Nomination
 
 
+def judgeable(queryset=None):
+    """Nominations that go to judging: submitted, not withdrawn or ineligible, consent given or not needed."""
+    queryset = Nomination.objects.all() if queryset is None else queryset
+    return queryset.filter(status=Nomination.Status.SUBMITTED, consent_status__in=Nomination.JUDGEABLE_CONSENT)
+
+
 def award_for_form(award_id: int) -> Award:
     """An award with its sections and active questions in form order, in three queries."""
     return (

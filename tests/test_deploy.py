@@ -43,3 +43,8 @@ def test_it_refuses_to_start_without_a_secret_key_unless_debugging():
     result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings", SECRET_KEY="")
     assert result.returncode != 0
     assert "Set SECRET_KEY (or DEBUG=1 for local development)." in result.stderr
+
+
+def test_migrations_match_the_models():
+    result = run_manage("makemigrations", "--check", "--dry-run", DJANGO_SETTINGS_MODULE="config.settings_test")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from nominations.models import Nomination
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.nominating import fill_identity
 from tests.factories import AwardFactory, ProgrammeFactory, QuestionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,12 +81,7 @@ def test_a_submission_after_the_deadline_is_refused_and_the_draft_kept(page, liv
     page.get_by_role("button", name="Start a nomination").click()
     page.get_by_label("Your email address").fill("ada@example.org")
     page.get_by_role("button", name="Start your nomination").click()
-    page.locator("#id_nominee_name").fill("Grace Hopper")
-    page.locator("#id_nominee_job_title").fill("Night sister")
-    page.locator("#id_nominee_organisation").fill("Northfield NHS Trust")
-    page.locator("#id_nominee_email").fill("grace@example.org")
-    page.locator("#id_nominator_name").fill("Ada Lovelace")
-    page.locator("#id_nominator_relationship").fill("Colleague")
+    fill_identity(page)
     page.locator("#id_q-story").fill("She stayed after her shift.")
     page.locator("#id_q-on-nights_1").check()
     page.get_by_role("button", name="Continue to check your answers").click()

@@ -319,3 +319,20 @@ def test_the_scanning_hook_can_refuse_a_file(client, award, settings):
     )
     assert "The selected file contains a virus" in response.content.decode()
     assert not Answer.objects.filter(question__key="evidence").exclude(draft_file="").exists()
+
+
+def test_only_submitted_nominations_with_consent_go_to_judging(award):
+    from nominations.selectors import judgeable
+    from tests.factories import NominationFactory
+
+    expected = {
+        NominationFactory(award=award, status="submitted", consent_status="confirmed").reference,
+        NominationFactory(award=award, status="submitted", consent_status="not_needed").reference,
+    }
+    NominationFactory(award=award, status="submitted", consent_status="pending")
+    NominationFactory(award=award, status="submitted", consent_status="declined")
+    NominationFactory(award=award, status="withdrawn", consent_status="confirmed")
+    NominationFactory(award=award, status="ineligible", consent_status="not_needed")
+    NominationFactory(award=award, status="draft")
+    assert set(judgeable().values_list("reference", flat=True)) == expected
+    assert {n.reference for n in Nomination.objects.all() if n.goes_to_judging} == expected

@@ -1,0 +1,58 @@
+"""What a nominator does in the browser, shared by the nomination journeys."""
+
+import re
+
+from awards.models import Award
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def link_from(message) -> str:
+    """The path of the secret link in an email (the live server's address differs from SITE_URL)."""
+    return re.search(r"https?://[^/\s]+(/n/\S+/)", message.body).group(1)
+
+
+def words(n: int) -> str:
+    return " ".join(["listened"] * n)
+
+
+def fill_identity(page, *, kind="A person"):
+    if page.get_by_role("group", name="Are you nominating yourself?").count():
+        page.get_by_role("group", name="Are you nominating yourself?").get_by_label("No").check()
+    if page.get_by_role("group", name="Are you nominating a person or a team?").count():
+        page.get_by_role("group", name="Are you nominating a person or a team?").get_by_label(kind).check()
+    page.locator("#id_nominee_name").fill("Grace Hopper")
+    page.locator("#id_nominee_job_title").fill("Ward manager")
+    if page.locator("#id_nominee_organisation").count():
+        page.locator("#id_nominee_organisation").fill("Northfield NHS Trust")
+    page.locator("#id_nominee_email").fill("grace@northfield.example")
+    page.locator("#id_nominator_name").fill("Ada Lovelace")
+    page.locator("#id_nominator_relationship").fill("Her colleague on the ward")
+
+
+def fill_questions(page, award: Award, *, skip=()):
+    """Answer every question the page shows, as a person would, by its type."""
+    for section in award.sections.all():
+        for question in section.questions.filter(active=True):
+            if question.key in skip:
+                continue
+            field = page.locator(f"#id_q-{question.key}")
+            group = page.locator(f"#group-id_q-{question.key}")
+            if not group.is_visible():
+                continue
+            if question.type == "long_text":
+                field.fill(words(min(question.max_words or 50, 40)))
+            elif question.type in ("short_text", "phone"):
+                field.fill("01632 960 001" if question.type == "phone" else "A short answer")
+            elif question.type == "choice":
+                if page.locator(f"#id_q-{question.key}_0").count():
+                    page.locator(f"#id_q-{question.key}_0").check()
+                else:
+                    field.select_option(index=1)
+            elif question.type == "multi_choice":
+                for index in range(question.min_choices or 1):
+                    page.locator(f"#id_q-{question.key}_{index}").check()
+            elif question.type == "yes_no":
+                page.locator(f"#id_q-{question.key}_0").check()
+            elif question.type == "file" and question.required:
+                field.set_input_files({"name": "evidence.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES})
