@@ -268,11 +268,31 @@ def file_field(question: Question) -> forms.Field:
     return field
 
 
+def _short(prompt: str, limit: int = 90) -> str:
+    prompt = " ".join(prompt.split())
+    return prompt if len(prompt) <= limit else prompt[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def required_message(question: Question) -> str:
+    """Says which question is missing, so an error summary of many reads as a list of tasks."""
+    verb = {
+        "choice": "Select an answer to",
+        "yes_no": "Select yes or no for",
+        "multi_choice": "Select at least one answer to",
+        "file": "Select a file for",
+        "date": "Enter a date for",
+    }.get(question.type, "Enter your answer to")
+    return f"{verb}: {_short(question.prompt)}"
+
+
 def build_field(question: Question) -> forms.Field:
     """The form field for one question, with its label, hint and required flag."""
     field = FIELD_BUILDERS[question.type](question)
     field.label = question.prompt
     field.required = question.required
+    field.error_messages["required"] = required_message(question)
+    if isinstance(field, forms.MultiValueField):
+        field.error_messages["incomplete"] = required_message(question)
     field.help_text = render_markdown(question.guidance) if question.guidance else ""
     if not field.required and isinstance(field, forms.ChoiceField) and isinstance(field.widget, forms.Select):
         field.choices = [("", "No answer")] + [c for c in field.choices if c[0] != ""]

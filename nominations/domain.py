@@ -132,10 +132,14 @@ def _ensure_editable(nomination: Nomination, now):
         raise NominationClosed(nomination)
 
 
-def nomination_save_draft(*, nomination: Nomination, identity_form: IdentityForm, award_form: AwardForm, now):
+def nomination_save_draft(
+    *, nomination: Nomination, identity_form: IdentityForm, award_form: AwardForm, now, sequence=("", 0)
+) -> bool:
     """Save exactly what the nominator typed, valid or not, so that nothing is ever lost.
 
     Valid uploads are stored at once; an invalid upload is refused by the form and not stored.
+    `sequence` is (page view id, save counter) from the browser: a save that arrives after a
+    later one from the same page is stale, and is dropped (returns False) rather than undoing it.
     """
     _ensure_editable(nomination, now)
     drafts = award_form.draft_values()
@@ -149,10 +153,23 @@ def nomination_save_draft(*, nomination: Nomination, identity_form: IdentityForm
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
         _ensure_editable(locked, now)
+        page, counter = sequence
+        if page and page == locked.draft_page and counter <= locked.draft_sequence:
+            return False
+        locked.draft_page, locked.draft_sequence = page, counter
         locked.identity_draft = identity_form.draft_values()
         locked.last_saved_at = now
         locked.has_unsubmitted_changes = locked.status == Nomination.Status.SUBMITTED
-        locked.save(update_fields=["identity_draft", "last_saved_at", "has_unsubmitted_changes", "updated_at"])
+        locked.save(
+            update_fields=[
+                "identity_draft",
+                "last_saved_at",
+                "has_unsubmitted_changes",
+                "draft_page",
+                "draft_sequence",
+                "updated_at",
+            ]
+        )
         by_key = {q.key: q for q in award_form.questions}
         existing = {a.question_id: a for a in locked.answers.all()}
         for key, raw in drafts.items():
@@ -167,7 +184,7 @@ def nomination_save_draft(*, nomination: Nomination, identity_form: IdentityForm
             answer.draft_file.save(upload.name, upload, save=False)
             answer.save()
     nomination.refresh_from_db()
-    return nomination
+    return True
 
 
 def drafts_of(nomination: Nomination) -> dict:

@@ -87,6 +87,10 @@ class Nomination(models.Model):
     # The identity block as the nominator last typed it (a working copy, like Answer.draft).
     identity_draft = models.JSONField(default=dict, blank=True)
     has_unsubmitted_changes = models.BooleanField(default=False)
+    # Which page view saved the draft last, and its save counter: a slow autosave that arrives
+    # after a later save from the same page is stale and is not applied.
+    draft_page = models.CharField(max_length=40, blank=True)
+    draft_sequence = models.PositiveBigIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

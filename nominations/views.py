@@ -91,6 +91,16 @@ def _forms_from_saved(nomination: Nomination, award):
     )
 
 
+def _sequence(request) -> tuple[str, int]:
+    """(page view id, save counter) that the page's script sends; ("", 0) without JavaScript."""
+    page = request.POST.get("_page", "")[:40]
+    try:
+        counter = max(0, int(request.POST.get("_seq", "0")))
+    except ValueError:
+        counter = 0
+    return page, counter
+
+
 def _posted_forms(request, nomination, award):
     groups = domain.questions_by_section(award)
     files = domain.stored_files(nomination)
@@ -142,7 +152,13 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
 
     identity_form, award_form = _posted_forms(request, nomination, award)
     try:
-        domain.nomination_save_draft(nomination=nomination, identity_form=identity_form, award_form=award_form, now=now)
+        domain.nomination_save_draft(
+            nomination=nomination,
+            identity_form=identity_form,
+            award_form=award_form,
+            now=now,
+            sequence=_sequence(request),
+        )
     except domain.NominationClosed:
         return _read_only(request, nomination, award)
     if "continue" in request.POST:
@@ -172,10 +188,17 @@ def autosave(request: HttpRequest, reference: str) -> JsonResponse:
     now = timezone.now()
     identity_form, award_form = _posted_forms(request, nomination, award)
     try:
-        domain.nomination_save_draft(nomination=nomination, identity_form=identity_form, award_form=award_form, now=now)
+        applied = domain.nomination_save_draft(
+            nomination=nomination,
+            identity_form=identity_form,
+            award_form=award_form,
+            now=now,
+            sequence=_sequence(request),
+        )
     except (domain.NominationClosed, domain.NotEditable):
         return JsonResponse({"error": "This nomination can no longer be changed."}, status=409)
-    return JsonResponse({"saved_at": _local_time(now, award.programme)})
+    nomination.refresh_from_db(fields=["last_saved_at"])
+    return JsonResponse({"saved_at": _local_time(nomination.last_saved_at, award.programme), "applied": applied})
 
 
 def _read_only(request, nomination, award):

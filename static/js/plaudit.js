@@ -40,6 +40,14 @@ function autosave(form) {
   let timer = null;
   let dirty = false;
   let inFlight = null;
+  // Every save from this page carries a rising number, so the server can drop one that arrives late.
+  const page = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  let sequence = 0;
+  const stamp = (data) => {
+    sequence += 1;
+    data.set("_page", page);
+    data.set("_seq", String(sequence));
+  };
 
   // One save at a time: a later change waits for the save before it, so saves never overlap.
   const save = async () => {
@@ -51,6 +59,7 @@ function autosave(form) {
     for (const [name, value] of [...data.entries()]) {
       if (value instanceof File) data.delete(name);
     }
+    stamp(data);
     status.textContent = "Saving…";
     inFlight = (async () => {
       try {
@@ -92,6 +101,19 @@ function autosave(form) {
   form.addEventListener("submit", () => {
     clearTimeout(timer);
     dirty = false;
+    // The buttons' save is the latest of all: it outranks any autosave still on its way.
+    for (const name of ["_page", "_seq"]) {
+      let input = form.querySelector(`input[name="${name}"]`);
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        form.appendChild(input);
+      }
+    }
+    sequence += 1;
+    form.querySelector('input[name="_page"]').value = page;
+    form.querySelector('input[name="_seq"]').value = String(sequence);
   });
 }
 

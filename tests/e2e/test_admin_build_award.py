@@ -88,7 +88,7 @@ def test_an_admin_builds_an_award_from_nothing_and_previews_its_form(page, live_
     page.get_by_role("button", name="Check these answers").click()
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
-    expect(summary.get_by_role("link", name="This field is required.")).to_have_count(1)
+    expect(summary.get_by_role("link", name="Enter your answer to: What did they do for a patient?")).to_have_count(1)
     assert page.title().startswith("Error: ")
     assert_accessible(page)
 

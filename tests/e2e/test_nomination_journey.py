@@ -97,7 +97,9 @@ def test_the_same_journey_with_javascript_off(browser, live_server, demo):
     fill_questions(page, award, skip={"leading-the-change", "partners"})
     page.locator("#id_q-has-partners_0").check()
     page.get_by_role("button", name="Continue to check your answers").click()
-    expect(page.locator(".nhsuk-error-summary")).to_contain_text("This field is required.")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Enter your answer to: Which partner organisations, and what did each contribute?"
+    )
     assert_accessible(page, javascript=False)
     page.locator("#id_q-partners").fill("The community trust ran the transport.")
     page.get_by_role("button", name="Continue to check your answers").click()

@@ -37,7 +37,7 @@ def test_every_question_type_has_a_builder():
 
 def test_a_required_question_must_be_answered(section):
     QuestionFactory(section=section, key="story")
-    assert errors(section, "story", "") == ["This field is required."]
+    assert errors(section, "story", "") == [f"Enter your answer to: {section.questions.get().prompt}"]
 
 
 def test_an_optional_question_may_be_left_blank(section):
@@ -148,7 +148,14 @@ def test_file_type_and_size(section):
 @pytest.fixture
 def conditional(section):
     QuestionFactory(section=section, key="has-partners", type="yes_no", position=0)
-    QuestionFactory(section=section, key="partners", position=1, show_if_key="has-partners", show_if_value="yes")
+    QuestionFactory(
+        section=section,
+        key="partners",
+        prompt="Which partners?",
+        position=1,
+        show_if_key="has-partners",
+        show_if_value="yes",
+    )
     QuestionFactory(
         section=section, key="partner-count", type="number", position=2, show_if_key="partners", show_if_value="x"
     )
@@ -164,7 +171,7 @@ def test_a_hidden_question_is_neither_required_nor_stored(conditional):
 def test_a_shown_question_is_required(conditional):
     form = form_for(conditional, {"q-has-partners": "yes"})
     assert not form.is_valid()
-    assert form.errors["q-partners"] == ["This field is required."]
+    assert form.errors["q-partners"] == ["Enter your answer to: Which partners?"]
 
 
 def test_invalid_answers_to_hidden_questions_do_not_block(section):

@@ -336,3 +336,17 @@ def test_only_submitted_nominations_with_consent_go_to_judging(award):
     NominationFactory(award=award, status="draft")
     assert set(judgeable().values_list("reference", flat=True)) == expected
     assert {n.reference for n in Nomination.objects.all() if n.goes_to_judging} == expected
+
+
+def test_a_late_autosave_never_undoes_a_later_save_from_the_same_page(client, award):
+    nomination = start(client, award)
+    autosave = reverse("nominations:autosave", args=[nomination.reference])
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Final words", "_page": "p1", "_seq": "5", "save": "1"})
+
+    response = client.post(autosave, {**IDENTITY, "q-story": "Older words", "_page": "p1", "_seq": "4"})
+
+    assert response.json()["applied"] is False
+    assert Answer.objects.get(question__key="story").draft == "Final words"
+    # A save from another page (another tab, or a later visit) is applied.
+    client.post(autosave, {**IDENTITY, "q-story": "From another tab", "_page": "p2", "_seq": "1"})
+    assert Answer.objects.get(question__key="story").draft == "From another tab"
