@@ -48,10 +48,12 @@ def test_a_nomination_can_be_made_with_the_keyboard_alone(page, live_server, awa
     tab_to(page, "a.nhsuk-button")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Nominate for Kindest Colleague")).to_be_visible()
+    assert_accessible(page)
     type_into(page, "#id_email", "ada@example.org")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your nomination", level=1)).to_be_visible()
+    assert_accessible(page)
 
     for selector, text in [
         ("#id_nominee_name", "Grace Hopper"),
@@ -70,9 +72,11 @@ def test_a_nomination_can_be_made_with_the_keyboard_alone(page, live_server, awa
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Check your answers before submitting your nomination")).to_be_visible()
+    assert_accessible(page)
     tab_to(page, "form[action$='/submit/'] button")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Nomination submitted")).to_be_visible()
+    assert_accessible(page)
     assert Nomination.objects.get().status == "submitted"
 
 

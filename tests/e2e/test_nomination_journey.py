@@ -52,6 +52,7 @@ def test_start_autosave_close_resume_check_submit(browser, live_server, demo):
     page.goto(live_server.url + link)
     expect(page.locator("#id_q-involving-people")).to_have_value("She asked every patient what mattered to them.")
     expect(page.locator("#id_nominee_name")).to_have_value("Grace Hopper")
+    assert_accessible(page)
     fill_questions(page, award, skip={"involving-people"})
     page.get_by_role("button", name="Continue to check your answers").click()
 
@@ -93,6 +94,7 @@ def test_the_same_journey_with_javascript_off(browser, live_server, demo):
     page = context.new_page()
     page.goto(live_server.url + link_from(mail.outbox[0]))
     expect(page.locator("#id_q-leading-the-change")).to_have_value("He led the redesign of the discharge lounge.")
+    assert_accessible(page, javascript=False)
     # The conditional question is decided on the server: answer yes, and it is then required.
     fill_questions(page, award, skip={"leading-the-change", "partners"})
     page.locator("#id_q-has-partners_0").check()
@@ -104,6 +106,7 @@ def test_the_same_journey_with_javascript_off(browser, live_server, demo):
     page.locator("#id_q-partners").fill("The community trust ran the transport.")
     page.get_by_role("button", name="Continue to check your answers").click()
     expect(page.get_by_text("The community trust ran the transport.")).to_be_visible()
+    assert_accessible(page, javascript=False)
     page.get_by_role("button", name="Submit nomination").click()
     expect(page.get_by_role("heading", name="Nomination submitted")).to_be_visible()
     assert_accessible(page, javascript=False)
