@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "plaudit",
     "awards",
     "nominations",
+    "judging",
 ]
 
 MIDDLEWARE = [
