@@ -109,7 +109,6 @@ class SectionInline(admin.TabularInline):
     model = Section
     fields = ("position", "title", "intro")
     extra = 0
-    formfield_overrides = {}
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

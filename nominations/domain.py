@@ -41,10 +41,6 @@ class SubmissionProblems(Exception):
     award_form: AwardForm
 
 
-def active_questions(award: Award):
-    return [q for section in award.sections.all() for q in section.questions.all() if q.active]
-
-
 def questions_by_section(award: Award):
     return [(section, [q for q in section.questions.all() if q.active]) for section in award.sections.all()]
 

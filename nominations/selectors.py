@@ -1,8 +1,7 @@
 """Reads shared by the nomination pages, the receipt and the exports."""
 
-from django.db.models import Prefetch
-
-from awards.models import Award, Question, Section
+from awards.access import award_with_questions
+from awards.models import Award, Question
 
 from .models import Nomination
 
@@ -14,19 +13,8 @@ def judgeable(queryset=None):
 
 
 def award_for_form(award_id: int) -> Award:
-    """An award with its sections and active questions in form order, in three queries."""
-    return (
-        Award.objects.select_related("programme")
-        .prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=Section.objects.order_by("position", "id").prefetch_related(
-                    Prefetch("questions", queryset=Question.objects.filter(active=True).order_by("position", "id"))
-                ),
-            )
-        )
-        .get(pk=award_id)
-    )
+    """An award with its sections and active questions in form order, in a fixed few queries."""
+    return award_with_questions(Award.objects.all()).get(pk=award_id)
 
 
 IDENTITY_LABELS = [

@@ -59,11 +59,6 @@ def nhsuk_count_limit(field) -> dict | None:
     return None
 
 
-@register.filter
-def nhsuk_hint(help_text):
-    return help_text
-
-
 @register.simple_tag
 def nhsuk_widget(field, css_class=None):
     widget = field.field.widget
