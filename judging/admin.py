@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+
+from . import domain
+from .models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
+
+
+class JudgeGroupInline(admin.TabularInline):
+    model = JudgeGroup
+    extra = 0
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = PanelMember
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ("user", "role", "group", "organisation")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        group = formset.form.base_fields["group"]
+        group.queryset = obj.groups.all() if obj else JudgeGroup.objects.none()
+        group.help_text = "Save the stage's groups first; they then appear here."
+        return formset
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ("name", "award", "mode", "blind", "assigning", "opens_at", "closes_at")
+    list_filter = ("award", "mode", "blind")
+    inlines = [JudgeGroupInline, PanelMemberInline]
+    actions = ["bring_in_entries", "assign_judges"]
+    fieldsets = (
+        (None, {"fields": ("award", "name", "position", "opens_at", "closes_at")}),
+        ("How judges judge", {"fields": ("mode", "voting", "approvals_allowed", "blind", "others_scores")}),
+        (
+            "Entries and assignment",
+            {"fields": ("entries_from", "assigning", "judges_per_entry", "cap_per_judge", "assignment_seed")},
+        ),
+    )
+
+    @admin.action(description="Bring in every eligible entry")
+    def bring_in_entries(self, request, queryset):
+        for stage in queryset:
+            try:
+                added = domain.stage_sync_entries(stage=stage)
+            except ValueError as error:
+                self.message_user(request, f"{stage}: {error}", messages.WARNING)
+            else:
+                self.message_user(request, f"{stage}: {added} entries added.", messages.SUCCESS)
+
+    @admin.action(description="Assign judges to entries (replaces the current assignments)")
+    def assign_judges(self, request, queryset):
+        for stage in queryset:
+            split = domain.stage_assign(stage=stage)
+            if split.shortfall:
+                short = sum(split.shortfall.values())
+                self.message_user(
+                    request,
+                    f"{stage}: {len(split.shortfall)} entries are {short} judge places short "
+                    "(conflicts or caps leave too few judges).",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, f"{stage}: every entry has its judges.", messages.SUCCESS)
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "stage")
+    list_filter = ("stage",)
+    list_select_related = ("stage__award", "nomination", "dossier")
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ("judge", "nomination", "status", "source", "detected_because", "created_at")
+    list_filter = ("status", "source")
+    autocomplete_fields = ["judge"]
+    raw_id_fields = ["nomination"]
+    list_select_related = ("judge", "nomination")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("judge", "entry", "created_at")
+    list_filter = ("entry__stage",)
+    list_select_related = ("judge", "entry__nomination", "entry__dossier")

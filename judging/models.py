@@ -1,0 +1,212 @@
+"""Stages of judging, their panels, the entries they judge, conflicts and assignments.
+
+A stage judges entries of one award; an entry is a nomination, or a dossier of
+several nominations of the same nominee, judged once. Scorecards, decisions and
+the judge-facing pages build on these.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from awards.models import Award
+from nominations.models import Dossier, Nomination
+
+
+class Stage(models.Model):
+    """One round of judging for an award: its window, mode, blindness and how entries come in."""
+
+    class Mode(models.TextChoices):
+        SCORING = "scoring", "Scoring against the criteria"
+        VOTING = "voting", "Voting"
+
+    class Voting(models.TextChoices):
+        APPROVAL = "approval", "Approval: each judge approves up to a number of entries"
+        RANKED = "ranked", "Ranked ballot (Borda count)"
+
+    class EntriesFrom(models.TextChoices):
+        ALL_ELIGIBLE = "all_eligible", "All eligible submitted nominations and dossiers"
+        PROMOTED = "promoted", "Entries promoted from the previous stage"
+
+    class OthersScores(models.TextChoices):
+        NEVER = "never", "Never"
+        AFTER_OWN = "after_own", "After submitting their own scorecard for that entry"
+
+    class Assigning(models.TextChoices):
+        EVERYONE = "everyone", "Every judge scores every entry"
+        BALANCED = "balanced", "A balanced split"
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="stages")
+    name = models.CharField(max_length=100, help_text="For example Long-list, Shortlisting or Final.")
+    position = models.PositiveIntegerField(default=0)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SCORING)
+    voting = models.CharField(max_length=10, choices=Voting.choices, blank=True)
+    approvals_allowed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Approval voting: most approvals per judge."
+    )
+    blind = models.BooleanField(
+        default=False, help_text="Judges see entry references, never who is nominated or by whom."
+    )
+    entries_from = models.CharField(max_length=20, choices=EntriesFrom.choices, default=EntriesFrom.ALL_ELIGIBLE)
+    others_scores = models.CharField(max_length=20, choices=OthersScores.choices, default=OthersScores.NEVER)
+    assigning = models.CharField(max_length=10, choices=Assigning.choices, default=Assigning.EVERYONE)
+    judges_per_entry = models.PositiveIntegerField(default=3)
+    cap_per_judge = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most entries per judge; blank for no cap."
+    )
+    assignment_seed = models.PositiveIntegerField(default=0, help_text="The same seed always gives the same split.")
+
+    class Meta:
+        ordering = ["award", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["award", "name"], name="stage_name_unique_in_award")]
+
+    def __str__(self):
+        return f"{self.award.title}: {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.opens_at and self.closes_at and not self.opens_at < self.closes_at:
+            errors["closes_at"] = "The stage must close after it opens."
+        if self.mode == self.Mode.VOTING and not self.voting:
+            errors["voting"] = "Choose how judges vote."
+        if self.mode == self.Mode.SCORING and self.voting:
+            errors["voting"] = "Only voting stages have a voting method."
+        if self.voting == self.Voting.APPROVAL and not self.approvals_allowed:
+            errors["approvals_allowed"] = "Say how many entries each judge may approve."
+        if self.assigning == self.Assigning.BALANCED and not self.judges_per_entry:
+            errors["judges_per_entry"] = "A balanced split needs at least one judge per entry."
+        if errors:
+            raise ValidationError(errors)
+
+
+class JudgeGroup(models.Model):
+    """Judges who share a perspective (such as patient leaders), optionally holding a share of the marks."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=100)
+    share = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Share of the marks, from 0 to 1 (0.2 is 20%). Blank for no fixed share.",
+    )
+
+    class Meta:
+        ordering = ["stage", "name"]
+        constraints = [models.UniqueConstraint(fields=["stage", "name"], name="group_name_unique_in_stage")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.share is not None and not Decimal(0) <= self.share <= Decimal(1):
+            raise ValidationError({"share": "A share is between 0 and 1 (0.2 is 20% of the marks)."})
+
+
+class PanelMember(models.Model):
+    """A judge or chair on a stage's panel."""
+
+    class Role(models.TextChoices):
+        JUDGE = "judge", "Judge"
+        CHAIR = "chair", "Chair"
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.JUDGE)
+    group = models.ForeignKey(JudgeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Where the judge works: used to suggest conflicts of interest."
+    )
+
+    class Meta:
+        ordering = ["stage", "role", "user__last_name", "user__first_name"]
+        constraints = [models.UniqueConstraint(fields=["stage", "user"], name="one_seat_per_stage")]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.group_id and self.stage_id and self.group.stage_id != self.stage_id:
+            raise ValidationError({"group": "Choose a group of this stage."})
+
+
+class Entry(models.Model):
+    """What a stage judges: one nomination, or a dossier of nominations of the same nominee."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="entries")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
+
+    class Meta:
+        ordering = ["stage", "id"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(nomination__isnull=False) & models.Q(dossier__isnull=True))
+                | (models.Q(nomination__isnull=True) & models.Q(dossier__isnull=False)),
+                name="entry_is_a_nomination_or_a_dossier",
+            ),
+            models.UniqueConstraint(fields=["stage", "nomination"], name="nomination_once_per_stage"),
+            models.UniqueConstraint(fields=["stage", "dossier"], name="dossier_once_per_stage"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        if self.nomination_id:
+            return self.nomination.reference
+        # A dossier is named by the award's prefix and its number, like EPE-D007.
+        return f"{self.stage.award.reference_prefix}-D{self.dossier_id:03d}"
+
+
+class Conflict(models.Model):
+    """A judge's interest in a nomination: declared, suggested by the app, or added by an admin.
+
+    Confirmed conflicts hide the entry (and every entry containing the nomination) from the judge.
+    """
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested, waiting for the judge"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    class Source(models.TextChoices):
+        JUDGE = "judge", "Declared by the judge"
+        DETECTED = "detected", "Detected by Plaudit"
+        ADMIN = "admin", "Added by the awards office"
+
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="conflicts")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.JUDGE)
+    detected_because = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True, help_text="The judge's (or the office's) reason, kept for the record.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["judge", "nomination"], name="one_conflict_per_pair")]
+
+    def __str__(self):
+        return f"{self.judge} / {self.nomination.reference}: {self.get_status_display()}"
+
+
+class Assignment(models.Model):
+    """A judge is to score an entry in its stage."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "judge"], name="one_assignment_per_pair")]
+
+    def __str__(self):
+        return f"{self.judge} → {self.entry}"
