@@ -210,3 +210,53 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.judge} → {self.entry}"
+
+
+class Scorecard(models.Model):
+    """One judge's scores for one entry in one stage: draft until submitted, then locked.
+
+    `version` rises with every save; a save that names an older version is refused, so two
+    tabs (or two devices) never silently overwrite each other.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="scorecards")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    overall_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "judge"], name="one_scorecard_per_judge_and_entry")]
+
+    def __str__(self):
+        return f"{self.judge} on {self.entry}"
+
+
+class Score(models.Model):
+    """A judge's score for one criterion: a value on its scale, or N/A where the criterion allows it."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores")
+    # PROTECT: a criterion that has been scored is never deleted with its scores.
+    criterion = models.ForeignKey("awards.Criterion", on_delete=models.PROTECT, related_name="scores")
+    value = models.IntegerField(null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(
+                condition=~(models.Q(not_applicable=True) & models.Q(value__isnull=False)),
+                name="score_is_a_value_or_not_applicable",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.key}: {'N/A' if self.not_applicable else self.value}"

@@ -1,0 +1,128 @@
+"""Saving and submitting scorecards: version checks, scales, N/A, locking and reopening.
+
+Views find the entry through the judge's scoped queryset; these functions check the
+rules again inside the transaction that writes (assigned, not conflicted, stage open),
+so a tampered id or a stage closing mid-request saves nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from awards.models import Criterion
+
+from .models import Assignment, Conflict, Entry, Score, Scorecard, Stage
+
+NA = "na"
+
+
+class ScoringRefused(Exception):
+    """Nothing was saved; the message says why, in words for the judge, with a message per criterion key."""
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None):
+        super().__init__(message)
+        self.problems = problems or {}
+
+
+class StaleScorecard(ScoringRefused):
+    """Another tab or device saved this scorecard since this page was loaded."""
+
+
+@dataclass
+class ScoreInput:
+    value: str  # a whole number, "na", or "" for not yet scored
+    comment: str = ""
+
+
+def _check_may_score(*, entry: Entry, judge, now):
+    stage: Stage = entry.stage
+    if stage.closes_at and now >= stage.closes_at:
+        raise ScoringRefused("This stage has closed: scores can no longer be changed.")
+    if stage.opens_at and now < stage.opens_at:
+        raise ScoringRefused("This stage has not opened yet.")
+    if not Assignment.objects.filter(entry=entry, judge=judge).exists():
+        raise ScoringRefused("This entry is not assigned to you.")
+    nominations = (
+        [entry.nomination_id] if entry.nomination_id else list(entry.dossier.nominations.values_list("pk", flat=True))
+    )
+    if Conflict.objects.filter(judge=judge, nomination_id__in=nominations, status=Conflict.Status.CONFIRMED).exists():
+        raise ScoringRefused("You have declared a conflict of interest with this entry.")
+
+
+def _parse(criteria: list[Criterion], scores: dict[str, ScoreInput], *, complete: bool) -> tuple[dict, dict[str, str]]:
+    """Turn the judge's inputs into values, with a message per criterion key for anything wrong."""
+    parsed, problems = {}, {}
+    for criterion in criteria:
+        given = scores.get(criterion.key, ScoreInput(""))
+        raw = (given.value or "").strip().lower()
+        if raw == NA:
+            if not criterion.allow_na:
+                problems[criterion.key] = f"“{criterion.title}” cannot be marked not applicable"
+                continue
+            parsed[criterion.key] = (None, True, given.comment)
+        elif raw == "":
+            if complete:
+                problems[criterion.key] = f"Choose a score for “{criterion.title}”"
+            parsed[criterion.key] = (None, False, given.comment)
+        else:
+            try:
+                value = int(raw)
+            except ValueError:
+                problems[criterion.key] = f"The score for “{criterion.title}” must be a whole number"
+                continue
+            if not criterion.scale_min <= value <= criterion.scale_max:
+                problems[criterion.key] = (
+                    f"The score for “{criterion.title}” must be from {criterion.scale_min} to {criterion.scale_max}"
+                )
+                continue
+            parsed[criterion.key] = (value, False, given.comment)
+    unknown = set(scores) - {c.key for c in criteria}
+    for key in sorted(unknown):
+        problems[key] = "This is not a criterion of the award"
+    return parsed, problems
+
+
+def scorecard_save(
+    *, entry: Entry, judge, scores: dict[str, ScoreInput], overall_comment: str, version: int, now, submit: bool = False
+) -> Scorecard:
+    """Save a draft (or submit) in one transaction; refuse, saving nothing, if anything is wrong.
+
+    `version` is the scorecard version the page was loaded with; a mismatch raises StaleScorecard.
+    Submitting needs every criterion scored (or N/A where allowed) and locks the scorecard.
+    """
+    criteria = list(entry.stage.award.criteria.order_by("position", "id"))
+    parsed, problems = _parse(criteria, scores, complete=submit)
+    if problems:
+        raise ScoringRefused("Some scores need attention.", problems)
+    with transaction.atomic():
+        _check_may_score(entry=entry, judge=judge, now=now)
+        scorecard, _ = Scorecard.objects.select_for_update().get_or_create(entry=entry, judge=judge)
+        scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+        if scorecard.status == Scorecard.Status.SUBMITTED:
+            raise ScoringRefused("You have submitted this scorecard; ask the chair to reopen it to change it.")
+        if scorecard.version != version:
+            raise StaleScorecard("These scores were changed in another tab or device. Reload to see the latest.")
+        existing = {score.criterion_id: score for score in scorecard.scores.all()}
+        for criterion in criteria:
+            value, not_applicable, comment = parsed[criterion.key]
+            score = existing.get(criterion.pk) or Score(scorecard=scorecard, criterion=criterion)
+            score.value, score.not_applicable, score.comment = value, not_applicable, comment
+            score.save()
+        scorecard.overall_comment = overall_comment
+        scorecard.version += 1
+        if submit:
+            scorecard.status = Scorecard.Status.SUBMITTED
+            scorecard.submitted_at = now
+        scorecard.save()
+    return scorecard
+
+
+def scorecard_reopen(*, scorecard: Scorecard, now) -> Scorecard:
+    """The chair reopens a submitted scorecard so its judge can change it."""
+    with transaction.atomic():
+        locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+        locked.status = Scorecard.Status.DRAFT
+        locked.reopened_at = now
+        locked.version += 1
+        locked.save()
+    return locked
