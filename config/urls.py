@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("plaudit.urls")),
     path("", include("awards.urls")),
     path("", include("nominations.urls")),
+    path("", include("judging.urls")),
 ]
 
 admin.site.site_header = "Plaudit administration"

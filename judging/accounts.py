@@ -1,0 +1,123 @@
+"""Judges' accounts: sign in by a one-time emailed link or a password, and invitations.
+
+Links come from django-sesame (signed, valid for 30 minutes, once). Opening a link shows
+a page with a button rather than signing in at once, because email security scanners
+open links before people do and would use up a one-time link. Password sign-ins are
+counted by django-axes, which locks an account after repeated failures; link requests
+are rate-limited per address and per network address. No CAPTCHA.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
+from sesame.utils import get_query_string
+
+
+class LinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PasswordForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address (or username) and password",
+        "inactive": "This account has been closed",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address or username"
+        self.fields["username"].error_messages["required"] = "Enter your email address or username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        # A plain field, so that password managers and pasting work.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def _user_for_email(email: str):
+    User = get_user_model()
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk").first()
+
+
+def send_sign_in_link(user, *, invitation: bool = False) -> None:
+    """Email a one-time sign-in link (an invitation names the panel work it is for)."""
+    url = settings.SITE_URL + reverse("judging:sign_in_link") + get_query_string(user)
+    body = render_to_string("judging/email/sign_in.txt", {"user": user, "url": url, "invitation": invitation})
+    subject = "You are invited to judge" if invitation else "Your sign-in link"
+    send_mail(subject, body, None, [user.email])
+
+
+def rate_limited(request: HttpRequest, exception) -> HttpResponse:
+    return render(request, "judging/rate_limited.html", status=429)
+
+
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Sign in by emailed link (the default) or by password."""
+    if request.user.is_authenticated:
+        return redirect("judging:home")
+    link_form = LinkForm(request.POST if request.POST.get("method") == "link" else None, prefix="link")
+    password_form = PasswordForm(request, request.POST if request.POST.get("method") == "password" else None)
+    if request.method == "POST" and request.POST.get("method") == "link" and link_form.is_valid():
+        if is_ratelimited(
+            request,
+            group="sign-in-link",
+            key=lambda group, request: link_form.cleaned_data["email"].lower(),
+            rate="5/h",
+            method="POST",
+            increment=True,
+        ):
+            return rate_limited(request, None)
+        user = _user_for_email(link_form.cleaned_data["email"])
+        if user is not None:
+            send_sign_in_link(user)
+        # The same answer whether or not the address has an account, so addresses cannot be tested.
+        return render(request, "judging/sign_in_sent.html", {"email": link_form.cleaned_data["email"]})
+    if request.method == "POST" and request.POST.get("method") == "password" and password_form.is_valid():
+        login(request, password_form.get_user())
+        return redirect(request.GET.get("next") or "judging:home")
+    return render(request, "judging/sign_in.html", {"link_form": link_form, "password_form": password_form})
+
+
+def sign_in_link(request: HttpRequest) -> HttpResponse:
+    """GET shows a button; POST checks the one-time token and signs in."""
+    token = request.POST.get("sesame") or request.GET.get("sesame", "")
+    if request.method == "POST":
+        # authenticate() with the request, as django-axes asks; signing in moves last_login on,
+        # which is what makes the one-time link unusable afterwards.
+        user = authenticate(request, sesame=token) if token else None
+        if user is None:
+            return render(request, "judging/sign_in_link.html", {"invalid": True}, status=400)
+        login(request, user)
+        return redirect("judging:home")
+    return render(request, "judging/sign_in_link.html", {"token": token})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("judging:sign_in")

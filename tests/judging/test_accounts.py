@@ -1,0 +1,99 @@
+"""Judges sign in by a one-time emailed link or a password; repeated failures lock the account."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from judging.models import PanelMember, Stage
+from tests.factories import AwardFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def judge():
+    user = UserFactory(username="jo", email="jo@northfield.example", first_name="Jo")
+    PanelMember.objects.create(
+        stage=Stage.objects.create(award=AwardFactory(title="Kindness"), name="Shortlisting"), user=user
+    )
+    return user
+
+
+def ask_for_link(client, email):
+    return client.post(reverse("judging:sign_in"), {"method": "link", "link-email": email})
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/sign-in/link/\?sesame=\S+)", message.body).group(1)
+
+
+def test_an_emailed_link_signs_in_once(client, judge):
+    response = ask_for_link(client, "JO@northfield.example")
+    assert "we have sent a sign-in link" in response.content.decode()
+    path = link_in(mail.outbox[0])
+    # Opening the link only shows a button: a mail scanner's visit signs nobody in.
+    assert "Continue to your judging" in client.get(path).content.decode()
+    assert client.get(reverse("judging:home")).status_code == 302
+    token = path.split("sesame=", 1)[1]
+    response = client.post(reverse("judging:sign_in_link"), {"sesame": token})
+    assert response.status_code == 302 and response.url == reverse("judging:home")
+    page = client.get(reverse("judging:home")).content.decode()
+    assert "Shortlisting" in page and "Kindness" in page
+
+    again = Client().post(reverse("judging:sign_in_link"), {"sesame": token})
+    assert again.status_code == 400
+    assert "This sign-in link does not work" in again.content.decode()
+
+
+def test_unknown_addresses_get_the_same_answer_and_no_email(client, judge):
+    response = ask_for_link(client, "nobody@example.org")
+    assert "we have sent a sign-in link" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_link_requests_are_rate_limited(client, judge):
+    for _ in range(5):
+        ask_for_link(client, "jo@northfield.example")
+    response = ask_for_link(client, "jo@northfield.example")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert len(mail.outbox) == 5
+
+
+def test_a_password_signs_in(client, judge):
+    response = client.post(
+        reverse("judging:sign_in"),
+        {"method": "password", "username": "jo", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302 and response.url == reverse("judging:home")
+
+
+def test_repeated_wrong_passwords_lock_the_account(client, judge, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(
+            reverse("judging:sign_in"), {"method": "password", "username": "jo", "password": "wrong"}
+        )
+        assert "Enter a correct email address (or username) and password" in response.content.decode()
+    response = client.post(reverse("judging:sign_in"), {"method": "password", "username": "jo", "password": "wrong"})
+    assert response.status_code == 429
+    response = client.post(
+        reverse("judging:sign_in"),
+        {"method": "password", "username": "jo", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 429
+    assert "Try again later" in response.content.decode()
+
+
+def test_bad_input_is_named_next_to_the_field(client, judge):
+    page = client.post(reverse("judging:sign_in"), {"method": "link", "link-email": "not an email"}).content.decode()
+    assert "There is a problem" in page
+    assert "Enter an email address in the correct format, like name@example.org" in page
+
+
+def test_signing_out(client, judge):
+    client.force_login(judge)
+    client.post(reverse("judging:sign_out"))
+    assert client.get(reverse("judging:home")).status_code == 302
