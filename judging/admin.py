@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 
 from . import domain
 from .models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
@@ -23,8 +27,46 @@ class PanelMemberInline(admin.TabularInline):
         return formset
 
 
+class InviteForm(forms.Form):
+    name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=PanelMember.Role.choices, initial=PanelMember.Role.JUDGE)
+    group = forms.ModelChoiceField(queryset=JudgeGroup.objects.none(), required=False, label="Judge group")
+
+    def __init__(self, *args, stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = stage.groups.all()
+
+
 @admin.register(Stage)
 class StageAdmin(admin.ModelAdmin):
+    change_form_template = "admin/judging/stage/change_form.html"
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/invite/", self.admin_site.admin_view(self.invite_view), name="judging_stage_invite"),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request, pk):
+        """Invite a judge or chair by name and email: their account, their seat, and a sign-in link."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        stage = get_object_or_404(Stage, pk=pk)
+        form = InviteForm(request.POST or None, stage=stage)
+        if request.method == "POST" and form.is_valid():
+            seat = domain.judge_invite(stage=stage, **form.cleaned_data)
+            self.message_user(request, f"Invited {seat.user.email} to {stage}; a sign-in link is on its way.")
+            return redirect("admin:judging_stage_change", stage.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": stage,
+            "title": f"Invite to {stage}",
+            "form": form,
+        }
+        return render(request, "admin/judging/stage/invite.html", context)
+
     list_display = ("name", "award", "mode", "blind", "assigning", "opens_at", "closes_at")
     list_filter = ("award", "mode", "blind")
     inlines = [JudgeGroupInline, PanelMemberInline]

@@ -135,3 +135,26 @@ def stage_assign(*, stage: Stage) -> Split:
             for judge in chosen
         )
     return split
+
+
+def judge_invite(*, stage: Stage, name: str, email: str, role: str, group=None) -> PanelMember:
+    """Give a person a seat on a stage's panel, creating their account if need be, and email them a link.
+
+    Accounts are personal (one per email address); an existing account is reused, never shared.
+    """
+    from django.contrib.auth import get_user_model
+
+    from .accounts import send_sign_in_link
+
+    User = get_user_model()
+    email = email.strip()
+    first, _, last = name.strip().partition(" ")
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).order_by("pk").first()
+        if user is None:
+            user = User(username=email.lower(), email=email, first_name=first, last_name=last)
+            user.set_unusable_password()
+            user.save()
+        seat, _ = PanelMember.objects.update_or_create(stage=stage, user=user, defaults={"role": role, "group": group})
+    transaction.on_commit(lambda: send_sign_in_link(user, invitation=True))
+    return seat

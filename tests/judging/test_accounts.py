@@ -97,3 +97,30 @@ def test_signing_out(client, judge):
     client.force_login(judge)
     client.post(reverse("judging:sign_out"))
     assert client.get(reverse("judging:home")).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_office_invites_a_judge_who_then_signs_in_by_the_link(admin_client):
+    stage = Stage.objects.create(award=AwardFactory(title="Kindness"), name="Shortlisting")
+    group = stage.groups.create(name="Patient leaders", share="0.2")
+    url = reverse("admin:judging_stage_invite", args=[stage.pk])
+
+    assert admin_client.post(url, {"name": "", "email": "nope"}).status_code == 200
+    response = admin_client.post(
+        url, {"name": "Priya Patel", "email": "Priya@example.org", "role": "judge", "group": group.pk}
+    )
+
+    assert response.status_code == 302
+    seat = PanelMember.objects.get(stage=stage)
+    assert (seat.user.get_full_name(), seat.user.email, seat.group, seat.user.has_usable_password()) == (
+        "Priya Patel",
+        "Priya@example.org",
+        group,
+        False,
+    )
+    invitation = mail.outbox[-1]
+    assert invitation.to == ["Priya@example.org"] and invitation.subject == "You are invited to judge"
+    token = link_in(invitation).split("sesame=", 1)[1]
+    judge_client = Client()
+    assert judge_client.post(reverse("judging:sign_in_link"), {"sesame": token}).status_code == 302
+    assert "Shortlisting" in judge_client.get(reverse("judging:home")).content.decode()
