@@ -8,7 +8,7 @@ a 404 in the views, never a 403, so that existence does not leak.
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import Assignment, Conflict, Entry, PanelMember, Stage
+from .models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Stage
 
 
 def stages_for(user) -> QuerySet[Stage]:
@@ -35,14 +35,24 @@ def _conflicted(user):
     )
 
 
+def has_declared(user, stage: Stage) -> bool:
+    return user.is_authenticated and ConflictDeclaration.objects.filter(stage=stage, judge=user).exists()
+
+
 def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:
-    """The entries a judge may open in a stage: assigned, on their panel, and free of their conflicts."""
+    """The entries a judge may open in a stage: on its panel, conflicts declared, assigned, and
+    free of the judge's conflicts."""
     if not user.is_authenticated:
         return Entry.objects.none()
     on_panel = PanelMember.objects.filter(stage=stage, user=user, role=PanelMember.Role.JUDGE)
+    declared = ConflictDeclaration.objects.filter(stage=stage, judge=user)
     assigned = Assignment.objects.filter(entry=OuterRef("pk"), judge=user)
     return (
-        Entry.objects.filter(stage=stage).filter(Exists(on_panel)).filter(Exists(assigned)).exclude(_conflicted(user))
+        Entry.objects.filter(stage=stage)
+        .filter(Exists(on_panel))
+        .filter(Exists(declared))
+        .filter(Exists(assigned))
+        .exclude(_conflicted(user))
     )
 
 

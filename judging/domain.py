@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from nominations.dossiers import normalise_organisation
 from nominations.selectors import judgeable
@@ -158,3 +159,71 @@ def judge_invite(*, stage: Stage, name: str, email: str, role: str, group=None) 
         seat, _ = PanelMember.objects.update_or_create(stage=stage, user=user, defaults={"role": role, "group": group})
     transaction.on_commit(lambda: send_sign_in_link(user, invitation=True))
     return seat
+
+
+def declaration_rows(*, stage: Stage, member: PanelMember):
+    """What a judge declares against: each nominee (or, in a blind stage, each organisation),
+    with any conflict the app suggests. Returns (key, label, nomination ids, suggestion or None)."""
+    from nominations.models import Nomination
+
+    nominations = list(
+        Nomination.objects.filter(Q(entries__stage=stage) | Q(dossier__entries__stage=stage))
+        .distinct()
+        .order_by("nominee_name", "reference")
+    )
+    suggestions = {s.nomination_id: s.because for s in suggested_conflicts(member=member, nominations=nominations)}
+    rows = []
+    if stage.blind:
+        by_org: dict[str, list] = {}
+        for nomination in nominations:
+            by_org.setdefault(nomination.nominee_organisation.strip() or "Organisation not given", []).append(
+                nomination
+            )
+        for index, (organisation, members) in enumerate(sorted(by_org.items())):
+            because = next((suggestions[n.pk] for n in members if n.pk in suggestions), None)
+            rows.append((f"org-{index}", organisation, [n.pk for n in members], because))
+    else:
+        for nomination in nominations:
+            label = nomination.nominee_name or "(name removed)"
+            if nomination.nominee_organisation:
+                label += f", {nomination.nominee_organisation}"
+            rows.append((f"n-{nomination.pk}", label, [nomination.pk], suggestions.get(nomination.pk)))
+    return rows
+
+
+def conflict_declare(*, stage: Stage, judge, decisions: dict[str, tuple[bool, str]], rows, now) -> None:
+    """Record a judge's declaration in one transaction: each row conflicted or not, with a reason.
+
+    A suggestion the judge rejects is kept as rejected, with their reason, for the record.
+    """
+    from .models import ConflictDeclaration
+
+    with transaction.atomic():
+        for key, _label, nomination_ids, because in rows:
+            conflicted, reason = decisions.get(key, (False, ""))
+            for nomination_id in nomination_ids:
+                if conflicted:
+                    Conflict.objects.update_or_create(
+                        judge=judge,
+                        nomination_id=nomination_id,
+                        defaults={
+                            "status": Conflict.Status.CONFIRMED,
+                            "source": Conflict.Source.DETECTED if because else Conflict.Source.JUDGE,
+                            "detected_because": because or "",
+                            "reason": reason,
+                            "decided_at": now,
+                        },
+                    )
+                elif because:
+                    Conflict.objects.update_or_create(
+                        judge=judge,
+                        nomination_id=nomination_id,
+                        defaults={
+                            "status": Conflict.Status.REJECTED,
+                            "source": Conflict.Source.DETECTED,
+                            "detected_because": because,
+                            "reason": reason,
+                            "decided_at": now,
+                        },
+                    )
+        ConflictDeclaration.objects.update_or_create(stage=stage, judge=judge, defaults={"declared_at": now})

@@ -260,3 +260,17 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion.key}: {'N/A' if self.not_applicable else self.value}"
+
+
+class ConflictDeclaration(models.Model):
+    """A judge has declared their conflicts for a stage; until then they see no entry of it."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="declarations")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "judge"], name="one_declaration_per_stage")]
+
+    def __str__(self):
+        return f"{self.judge} declared for {self.stage}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("sign-in/link/", accounts.sign_in_link, name="sign_in_link"),
     path("sign-out/", accounts.sign_out, name="sign_out"),
     path("judging/", views.home, name="home"),
+    path("judging/stages/<int:stage_id>/conflicts/", views.declare, name="declare"),
 ]

@@ -1,8 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from . import access
+from . import access, domain
+from .forms import DeclarationForm
 from .models import PanelMember
 
 
@@ -22,5 +25,33 @@ def home(request: HttpRequest) -> HttpResponse:
             if seat.role == PanelMember.Role.JUDGE
             else access.entries_for_chair(request.user, stage).count()
         )
-        panels.append({"seat": seat, "stage": stage, "entries": count})
+        declared = seat.role != PanelMember.Role.JUDGE or access.has_declared(request.user, stage)
+        panels.append({"seat": seat, "stage": stage, "entries": count, "declared": declared})
     return render(request, "judging/home.html", {"panels": panels})
+
+
+def _judge_seat(request, stage_id) -> PanelMember:
+    seat = (
+        PanelMember.objects.filter(user=request.user, stage_id=stage_id, role=PanelMember.Role.JUDGE)
+        .select_related("stage__award__programme")
+        .first()
+    )
+    if seat is None:
+        raise Http404("No such panel")
+    return seat
+
+
+@login_required
+def declare(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """Before any entry is shown: the judge declares conflicts against the nominees (organisations when blind)."""
+    seat = _judge_seat(request, stage_id)
+    stage = seat.stage
+    rows = domain.declaration_rows(stage=stage, member=seat)
+    form = DeclarationForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        domain.conflict_declare(
+            stage=stage, judge=request.user, decisions=form.decisions(), rows=rows, now=timezone.now()
+        )
+        messages.info(request, "Thank you. Your declaration is recorded; you can now see the entries assigned to you.")
+        return redirect("judging:home")
+    return render(request, "judging/declare.html", {"stage": stage, "form": form, "rows": rows})

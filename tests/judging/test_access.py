@@ -2,9 +2,10 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from judging import access
-from judging.models import Assignment, Conflict, Entry, PanelMember, Stage
+from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Stage
 from nominations.domain import dossier_merge
 from tests.factories import AwardFactory, NominationFactory, UserFactory
 
@@ -28,6 +29,7 @@ def world():
     people["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)
     for name in ("alice", "bob"):
         PanelMember.objects.create(stage=stage, user=people[name])
+        ConflictDeclaration.objects.create(stage=stage, judge=people[name], declared_at=timezone.now())
     PanelMember.objects.create(stage=other_stage, user=people["charlie"])
     PanelMember.objects.create(stage=stage, user=people["chidi"], role="chair")
     for entry in entries.values():
@@ -81,3 +83,10 @@ def test_a_conflicted_chair_does_not_see_that_entry(world):
     stage, entries, people = world
     Conflict.objects.create(judge=people["chidi"], nomination=entries["second"].nomination)
     assert names(entries, access.entries_for_chair(people["chidi"], stage)) == ["dossier", "first"]
+
+
+def test_a_judge_sees_no_entry_before_declaring_conflicts(world):
+    stage, entries, people = world
+    ConflictDeclaration.objects.filter(judge=people["bob"]).delete()
+    assert list(access.entries_for_judge(people["bob"], stage)) == []
+    assert not access.has_declared(people["bob"], stage)

@@ -1,0 +1,44 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+
+
+class DeclarationForm(forms.Form):
+    """One yes/no per nominee (or organisation), a reason where a suggestion is rejected or a conflict declared."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        parts = []
+        for key, label, _ids, because in rows:
+            self.fields[f"{key}-conflict"] = forms.ChoiceField(
+                label=label,
+                choices=[("yes", "I have a conflict of interest"), ("no", "No conflict")],
+                widget=forms.RadioSelect,
+                initial="yes" if because else None,
+                help_text=f"Plaudit suggests a conflict: {because}." if because else "",
+                error_messages={"required": f"Say whether you have a conflict with {label}"},
+            )
+            self.fields[f"{key}-reason"] = forms.CharField(
+                label="Reason (optional)" if not because else "Your reason",
+                required=False,
+                max_length=500,
+                widget=forms.TextInput,
+            )
+            parts.append(Div(f"{key}-conflict", f"{key}-reason", css_class="plaudit-declaration-row"))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Fieldset("Your conflicts of interest", *parts))
+
+    def clean(self):
+        cleaned = super().clean()
+        for key, label, _ids, because in self.rows:
+            if because and cleaned.get(f"{key}-conflict") == "no" and not cleaned.get(f"{key}-reason", "").strip():
+                self.add_error(f"{key}-reason", f"Say why you have no conflict with {label}")
+        return cleaned
+
+    def decisions(self) -> dict[str, tuple[bool, str]]:
+        return {
+            key: (self.cleaned_data[f"{key}-conflict"] == "yes", self.cleaned_data.get(f"{key}-reason", "").strip())
+            for key, *_ in self.rows
+        }
