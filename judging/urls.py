@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-out/", accounts.sign_out, name="sign_out"),
     path("judging/", views.home, name="home"),
     path("judging/stages/<int:stage_id>/conflicts/", views.declare, name="declare"),
+    path("judging/stages/<int:stage_id>/", views.queue, name="queue"),
 ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from . import access, domain
 from .forms import DeclarationForm
-from .models import PanelMember
+from .models import PanelMember, Scorecard
 
 
 @login_required
@@ -55,3 +55,24 @@ def declare(request: HttpRequest, stage_id: int) -> HttpResponse:
         messages.info(request, "Thank you. Your declaration is recorded; you can now see the entries assigned to you.")
         return redirect("judging:home")
     return render(request, "judging/declare.html", {"stage": stage, "form": form, "rows": rows})
+
+
+@login_required
+def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """The judge's entries in a stage, with what is scored and what is still to do."""
+    seat = _judge_seat(request, stage_id)
+    stage = seat.stage
+    if not access.has_declared(request.user, stage):
+        return redirect("judging:declare", stage.pk)
+    entries = list(
+        access.entries_for_judge(request.user, stage)
+        .select_related("nomination", "dossier", "stage__award")
+        .order_by("id")
+    )
+    cards = {
+        card.entry_id: card for card in Scorecard.objects.filter(judge=request.user, entry__in=[e.pk for e in entries])
+    }
+    rows = [(entry, cards.get(entry.pk)) for entry in entries]
+    scored = sum(1 for _, card in rows if card and card.status == Scorecard.Status.SUBMITTED)
+    context = {"stage": stage, "rows": rows, "scored": scored, "total": len(rows), "seat": seat}
+    return render(request, "judging/queue.html", context)

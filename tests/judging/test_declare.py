@@ -87,3 +87,27 @@ def test_someone_not_on_the_panel_gets_404(client, panel):
     assert client.get(url(stage)).status_code == 404
     client.logout()
     assert client.get(url(stage)).status_code == 302
+
+
+def test_the_queue_shows_progress_and_only_unconflicted_entries(client, panel, django_assert_max_num_queries):
+    from judging.models import Scorecard
+
+    stage, seat, colleague, stranger = panel
+    client.force_login(seat.user)
+    queue = reverse("judging:queue", args=[stage.pk])
+    assert client.get(queue).url == url(stage)  # declare first
+    client.post(
+        url(stage),
+        {f"n-{colleague.pk}-conflict": "yes", f"n-{stranger.pk}-conflict": "no"},
+    )
+    Scorecard.objects.create(entry=Entry.objects.get(nomination=stranger), judge=seat.user, status="submitted")
+    with django_assert_max_num_queries(20):
+        page = client.get(queue).content.decode()
+    assert "1 of 1 scored" in page
+    assert "Alan Turing" in page and "Grace Hopper" not in page
+
+
+def test_the_queue_is_only_for_the_panels_judges(client, panel):
+    stage, *_ = panel
+    client.force_login(UserFactory(username="other"))
+    assert client.get(reverse("judging:queue", args=[stage.pk])).status_code == 404
