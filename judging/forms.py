@@ -42,3 +42,53 @@ class DeclarationForm(forms.Form):
             key: (self.cleaned_data[f"{key}-conflict"] == "yes", self.cleaned_data.get(f"{key}-reason", "").strip())
             for key, *_ in self.rows
         }
+
+
+def level_label(level: int, levels: dict[int, str]) -> str:
+    """'3: Clear evidence with examples', or for an undescribed level, where it sits between two."""
+    if level in levels:
+        return f"{level}: {levels[level]}"
+    below = max((n for n in levels if n < level), default=None)
+    above = min((n for n in levels if n > level), default=None)
+    if below is not None and above is not None:
+        return f"{level}: between “{levels[below]}” and “{levels[above]}”"
+    return str(level)
+
+
+class ScorecardForm(forms.Form):
+    """A radio per criterion labelled with its level descriptors, N/A where allowed, and comments."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            choices = [
+                (str(level), level_label(level, criterion.level_descriptors))
+                for level in range(criterion.scale_min, criterion.scale_max + 1)
+            ]
+            if criterion.allow_na:
+                choices.append(("na", "Not applicable"))
+            self.fields[f"score-{criterion.key}"] = forms.ChoiceField(
+                label=f"Your score for {criterion.title}", choices=choices, widget=forms.RadioSelect, required=False
+            )
+            self.fields[f"comment-{criterion.key}"] = forms.CharField(
+                label=f"Comment on {criterion.title} (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.fields["overall_comment"] = forms.CharField(
+            label="Overall comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def score_inputs(self):
+        from .scorecards import ScoreInput
+
+        return {
+            c.key: ScoreInput(self.data.get(f"score-{c.key}", ""), self.data.get(f"comment-{c.key}", ""))
+            for c in self.criteria
+        }

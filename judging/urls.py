@@ -11,4 +11,5 @@ urlpatterns = [
     path("judging/", views.home, name="home"),
     path("judging/stages/<int:stage_id>/conflicts/", views.declare, name="declare"),
     path("judging/stages/<int:stage_id>/", views.queue, name="queue"),
+    path("judging/stages/<int:stage_id>/entries/<int:entry_id>/", views.score, name="score"),
 ]

@@ -4,8 +4,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from . import access, domain
-from .forms import DeclarationForm
+from . import access, domain, presentation, scorecards
+from .forms import DeclarationForm, ScorecardForm
 from .models import PanelMember, Scorecard
 
 
@@ -76,3 +76,90 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
     scored = sum(1 for _, card in rows if card and card.status == Scorecard.Status.SUBMITTED)
     context = {"stage": stage, "rows": rows, "scored": scored, "total": len(rows), "seat": seat}
     return render(request, "judging/queue.html", context)
+
+
+def _layout(form, criteria, statements):
+    from crispy_forms.layout import HTML, Fieldset, Layout
+    from django.template.loader import render_to_string
+
+    parts = []
+    for criterion in criteria:
+        linked = [
+            (statement.heading, [statement.answers[key] for key in criterion.question_keys if key in statement.answers])
+            for statement in statements
+        ]
+        context = render_to_string(
+            "judging/_criterion_context.html",
+            {"criterion": criterion, "linked": linked, "many": len(statements) > 1},
+        )
+        parts.append(Fieldset(criterion.title, HTML(context), f"score-{criterion.key}", f"comment-{criterion.key}"))
+    parts.append("overall_comment")
+    parts.append("version")
+    form.helper.layout = Layout(*parts)
+
+
+@login_required
+def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
+    """The scoring page: the entry's answers, each criterion beside the answers it reads, the scorecard."""
+    seat = _judge_seat(request, stage_id)
+    stage = seat.stage
+    entry = (
+        access.entries_for_judge(request.user, stage)
+        .select_related("nomination", "dossier", "stage__award")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry")
+    criteria = list(stage.award.criteria.order_by("position", "id"))
+    statements = presentation.statements_for_judge(entry, stage)
+    card = Scorecard.objects.filter(entry=entry, judge=request.user).prefetch_related("scores__criterion").first()
+    initial = {"version": card.version if card else 0, "overall_comment": card.overall_comment if card else ""}
+    for saved in card.scores.all() if card else []:
+        key = saved.criterion.key
+        initial[f"score-{key}"] = "na" if saved.not_applicable else ("" if saved.value is None else str(saved.value))
+        initial[f"comment-{key}"] = saved.comment
+    form = ScorecardForm(request.POST or None, initial=initial, criteria=criteria)
+    locked = card is not None and card.status == Scorecard.Status.SUBMITTED
+    if request.method == "POST" and not locked and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            scorecards.scorecard_save(
+                entry=entry,
+                judge=request.user,
+                scores=form.score_inputs(),
+                overall_comment=form.cleaned_data["overall_comment"],
+                version=form.cleaned_data["version"],
+                now=timezone.now(),
+                submit=submit,
+            )
+        except scorecards.StaleScorecard as error:
+            form.add_error(None, str(error))
+        except scorecards.ScoringRefused as error:
+            for key, message in error.problems.items():
+                name = f"score-{key}"
+                form.add_error(name if name in form.fields else None, message)
+            if not error.problems:
+                form.add_error(None, str(error))
+        else:
+            if submit:
+                messages.info(request, f"Your scorecard for {entry.reference} is submitted.")
+            else:
+                messages.info(request, f"Your scores for {entry.reference} are saved as a draft.")
+            if submit or "next" in request.POST:
+                following = access.entries_for_judge(request.user, stage).filter(pk__gt=entry.pk).order_by("pk").first()
+                if following and "next" in request.POST:
+                    return redirect("judging:score", stage.pk, following.pk)
+                return redirect("judging:queue", stage.pk)
+            return redirect("judging:score", stage.pk, entry.pk)
+    _layout(form, criteria, statements)
+    context = {
+        "stage": stage,
+        "entry": entry,
+        "title": presentation.entry_title(entry, stage),
+        "statements": statements,
+        "form": form,
+        "card": card,
+        "locked": locked,
+    }
+    return render(request, "judging/score.html", context)

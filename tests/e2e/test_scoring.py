@@ -1,0 +1,73 @@
+"""A judge scores two entries and submits; the conflicted entry is nowhere to be found."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Scorecard, Stage
+from nominations.models import Answer
+from tests.e2e.conftest import assert_accessible
+from tests.factories import (
+    AwardFactory,
+    CriterionFactory,
+    NominationFactory,
+    QuestionFactory,
+    SectionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LEVELS = {
+    str(n): text for n, text in enumerate(["Not answered", "Little evidence", "Some", "Clear", "Strong", "Outstanding"])
+}
+
+
+def test_a_judge_scores_two_entries_and_submits(page, live_server):
+    award = AwardFactory(title="Kindest Colleague")
+    story = QuestionFactory(section=SectionFactory(award=award), key="story", prompt="What did they do?")
+    CriterionFactory(award=award, key="impact", title="Impact", levels=LEVELS, question_keys=["story"])
+    stage = Stage.objects.create(award=award, name="Shortlisting")
+    judge = UserFactory(username="jo", email="jo@example.org")
+    PanelMember.objects.create(stage=stage, user=judge)
+    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
+    entries = []
+    for name in ("Grace Hopper", "Alan Turing", "Ada Byron"):
+        nomination = NominationFactory(award=award, status="submitted", nominee_name=name)
+        Answer.objects.create(nomination=nomination, question=story, value=f"{name} sat with a frightened patient.")
+        entry = Entry.objects.create(stage=stage, nomination=nomination)
+        Assignment.objects.create(entry=entry, judge=judge)
+        entries.append(entry)
+    Conflict.objects.create(judge=judge, nomination=entries[2].nomination)
+
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address or username").fill("jo")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in with password").click()
+    page.get_by_role("link", name="Shortlisting").click()
+    expect(page.locator("#progress")).to_contain_text("0 of 2 scored")
+    expect(page.get_by_text("Ada Byron")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name=entries[0].reference).click()
+    expect(page.get_by_text("Grace Hopper sat with a frightened patient.").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("4: Strong").check()
+    page.get_by_role("button", name="Save and next").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(entries[1].reference)
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose a score for “Impact”")
+    assert_accessible(page)
+    page.get_by_label("5: Outstanding").check()
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.locator("#progress")).to_contain_text("1 of 2 scored")
+
+    page.get_by_role("link", name=entries[0].reference).click()
+    expect(page.get_by_label("4: Strong")).to_be_checked()
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.locator("#progress")).to_contain_text("2 of 2 scored")
+    assert_accessible(page)
+    assert set(Scorecard.objects.values_list("status", flat=True)) == {"submitted"}
+
+    response = page.goto(f"{live_server.url}/judging/stages/{stage.pk}/entries/{entries[2].pk}/")
+    assert response.status == 404

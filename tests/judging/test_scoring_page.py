@@ -1,0 +1,121 @@
+"""The scoring page: answers beside criteria, descriptors on the radios, blind stages, bad input refused."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Score, Scorecard, Stage
+from nominations.models import Answer
+from tests.factories import (
+    AwardFactory,
+    CriterionFactory,
+    NominationFactory,
+    QuestionFactory,
+    SectionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scoring():
+    award = AwardFactory()
+    section = SectionFactory(award=award)
+    story = QuestionFactory(section=section, key="story", prompt="What did they do?")
+    partners = QuestionFactory(section=section, key="partners", prompt="Which partners?", identifying=True)
+    phone = QuestionFactory(section=section, key="phone", prompt="Phone?", type="phone", visible_to_judges=False)
+    CriterionFactory(
+        award=award, key="impact", title="Impact", levels={"0": "None", "5": "Outstanding"}, question_keys=["story"]
+    )
+    stage = Stage.objects.create(award=award, name="Shortlisting")
+    judge = UserFactory(username="jo")
+    PanelMember.objects.create(stage=stage, user=judge)
+    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
+    entries = []
+    for name in ("Grace Hopper", "Alan Turing"):
+        nomination = NominationFactory(
+            award=award, status="submitted", nominee_name=name, nominee_organisation="Northfield"
+        )
+        Answer.objects.create(nomination=nomination, question=story, value=f"{name} listened to every patient.")
+        Answer.objects.create(nomination=nomination, question=partners, value="The Northfield Community Trust")
+        Answer.objects.create(nomination=nomination, question=phone, value="01632 960 001")
+        entry = Entry.objects.create(stage=stage, nomination=nomination)
+        Assignment.objects.create(entry=entry, judge=judge)
+        entries.append(entry)
+    return stage, judge, entries
+
+
+def url(stage, entry):
+    return reverse("judging:score", args=[stage.pk, entry.pk])
+
+
+def test_the_page_shows_answers_and_descriptors_but_never_hidden_answers(client, scoring):
+    stage, judge, entries = scoring
+    client.force_login(judge)
+    page = client.get(url(stage, entries[0])).content.decode()
+    assert "Grace Hopper listened to every patient." in page
+    assert "0: None" in page and "5: Outstanding" in page
+    assert "3: between “None” and “Outstanding”" in page
+    assert "01632 960 001" not in page
+
+
+def test_a_blind_stage_shows_no_identifying_text(client, scoring):
+    stage, judge, entries = scoring
+    Stage.objects.filter(pk=stage.pk).update(blind=True)
+    client.force_login(judge)
+    page = client.get(url(stage, entries[0])).content.decode()
+    assert entries[0].reference in page
+    for secret in ("Grace Hopper</", "Northfield", "The Northfield Community Trust", "nominator@example.org"):
+        assert secret not in page
+    assert "listened to every patient" in page
+
+
+def test_saving_and_submitting(client, scoring):
+    stage, judge, entries = scoring
+    client.force_login(judge)
+    response = client.post(
+        url(stage, entries[0]), {"version": "0", "score-impact": "4", "comment-impact": "Good", "next": "1"}
+    )
+    assert response.url == url(stage, entries[1])
+    card = Scorecard.objects.get(entry=entries[0])
+    assert (card.status, card.version, Score.objects.get().value) == ("draft", 1, 4)
+    client.post(url(stage, entries[0]), {"version": "1", "score-impact": "5", "submit": "1"})
+    card.refresh_from_db()
+    assert card.status == "submitted"
+    assert "You submitted this scorecard" in client.get(url(stage, entries[0])).content.decode()
+
+
+@pytest.mark.parametrize(
+    "posted,message",
+    [
+        (
+            {"version": "0", "score-impact": "9", "submit": "1"},
+            "Select a valid choice. 9 is not one of the available choices.",
+        ),
+        ({"version": "0", "score-impact": "", "submit": "1"}, "Choose a score for “Impact”"),
+        (
+            {"version": "7", "score-impact": "3", "save": "1"},
+            "These scores were changed in another tab or device. Reload to see the latest.",
+        ),
+        ({"score-impact": "3", "save": "1"}, "This field is required."),
+    ],
+)
+def test_bad_input_is_refused_with_nothing_saved(client, scoring, posted, message):
+    stage, judge, entries = scoring
+    client.force_login(judge)
+    response = client.post(url(stage, entries[0]), posted)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_a_conflicted_or_unassigned_entry_is_404_by_direct_url(client, scoring):
+    stage, judge, entries = scoring
+    client.force_login(judge)
+    Conflict.objects.create(judge=judge, nomination=entries[0].nomination)
+    assert client.get(url(stage, entries[0])).status_code == 404
+    assert client.post(url(stage, entries[0]), {"version": "0", "score-impact": "3", "save": "1"}).status_code == 404
+    Assignment.objects.filter(entry=entries[1]).delete()
+    assert client.get(url(stage, entries[1])).status_code == 404
+    assert not Scorecard.objects.exists()
