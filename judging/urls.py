@@ -12,4 +12,5 @@ urlpatterns = [
     path("judging/stages/<int:stage_id>/conflicts/", views.declare, name="declare"),
     path("judging/stages/<int:stage_id>/", views.queue, name="queue"),
     path("judging/stages/<int:stage_id>/entries/<int:entry_id>/", views.score, name="score"),
+    path("judging/stages/<int:stage_id>/entries/<int:entry_id>/autosave/", views.autosave, name="autosave"),
 ]

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from . import access, domain, presentation, scorecards
 from .forms import DeclarationForm, ScorecardForm
@@ -163,3 +164,33 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
         "locked": locked,
     }
     return render(request, "judging/score.html", context)
+
+
+@login_required
+def autosave(request: HttpRequest, stage_id: int, entry_id: int) -> JsonResponse:
+    """Save a scorecard draft while the judge works; answers with the new version for the page."""
+    if request.method != "POST":
+        raise Http404("POST only")
+    seat = _judge_seat(request, stage_id)
+    entry = access.entries_for_judge(request.user, seat.stage).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry")
+    criteria = list(seat.stage.award.criteria.order_by("position", "id"))
+    form = ScorecardForm(request.POST, criteria=criteria)
+    if not form.is_valid():
+        return JsonResponse({"error": "Not saved: check the scores on this page."}, status=422)
+    try:
+        card = scorecards.scorecard_save(
+            entry=entry,
+            judge=request.user,
+            scores=form.score_inputs(),
+            overall_comment=form.cleaned_data["overall_comment"],
+            version=form.cleaned_data["version"],
+            now=timezone.now(),
+        )
+    except scorecards.StaleScorecard as error:
+        return JsonResponse({"error": str(error)}, status=409)
+    except scorecards.ScoringRefused as error:
+        return JsonResponse({"error": str(error)}, status=409 if not error.problems else 422)
+    zone = seat.stage.award.programme.zone
+    return JsonResponse({"saved_at": format_date(card.updated_at.astimezone(zone), "g:i a"), "version": card.version})

@@ -73,8 +73,16 @@ function autosave(form) {
           status.textContent = (await response.json()).error;
           return;
         }
+        if (response.status === 422) {
+          status.textContent = (await response.json()).error;
+          return;
+        }
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        status.textContent = `Saved at ${(await response.json()).saved_at}`;
+        const result = await response.json();
+        // Forms with a version check (scorecards) carry the version this save made.
+        const version = form.querySelector('input[name="version"]');
+        if (version && result.version !== undefined) version.value = String(result.version);
+        status.textContent = `Saved at ${result.saved_at}`;
       } catch (error) {
         // Keep the change and try again shortly; the text on the page is never lost.
         dirty = true;
@@ -98,9 +106,23 @@ function autosave(form) {
     // Leaving a field for one of the form's buttons submits everything anyway.
     if (dirty && !(event.relatedTarget && event.relatedTarget.form === form && event.relatedTarget.type === "submit")) save();
   });
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", async (event) => {
     clearTimeout(timer);
     dirty = false;
+    if (inFlight) {
+      // Let a save on its way finish first, so the buttons send the version it made.
+      event.preventDefault();
+      await inFlight;
+      if (event.submitter && event.submitter.name) {
+        const chosen = document.createElement("input");
+        chosen.type = "hidden";
+        chosen.name = event.submitter.name;
+        chosen.value = event.submitter.value;
+        form.appendChild(chosen);
+      }
+      form.submit();
+      return;
+    }
     // The buttons' save is the latest of all: it outranks any autosave still on its way.
     for (const name of ["_page", "_seq"]) {
       let input = form.querySelector(`input[name="${name}"]`);

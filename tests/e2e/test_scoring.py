@@ -1,5 +1,7 @@
 """A judge scores two entries and submits; the conflicted entry is nowhere to be found."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -53,6 +55,8 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
     expect(page.get_by_text("Grace Hopper sat with a frightened patient.").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("4: Strong").check()
+    # The draft saves itself; the page then carries the new version, so the buttons still work.
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved at \d{1,2}:\d{2} [ap]\.m\.$"))
     page.get_by_role("button", name="Save and next").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(entries[1].reference)
     page.get_by_role("button", name="Submit scorecard").click()

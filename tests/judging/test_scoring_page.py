@@ -119,3 +119,16 @@ def test_a_conflicted_or_unassigned_entry_is_404_by_direct_url(client, scoring):
     Assignment.objects.filter(entry=entries[1]).delete()
     assert client.get(url(stage, entries[1])).status_code == 404
     assert not Scorecard.objects.exists()
+
+
+def test_autosave_returns_the_new_version_and_refuses_stale_or_bad_saves(client, scoring):
+    stage, judge, entries = scoring
+    client.force_login(judge)
+    autosave = reverse("judging:autosave", args=[stage.pk, entries[0].pk])
+    first = client.post(autosave, {"version": "0", "score-impact": "2"})
+    assert first.status_code == 200 and first.json()["version"] == 1
+    assert client.post(autosave, {"version": "0", "score-impact": "3"}).status_code == 409
+    assert client.post(autosave, {"version": "1", "score-impact": "77"}).status_code == 422
+    assert Score.objects.get().value == 2
+    Conflict.objects.create(judge=judge, nomination=entries[0].nomination)
+    assert client.post(autosave, {"version": "1", "score-impact": "3"}).status_code == 404
