@@ -201,29 +201,20 @@ def conflict_declare(*, stage: Stage, judge, decisions: dict[str, tuple[bool, st
     with transaction.atomic():
         for key, _label, nomination_ids, because in rows:
             conflicted, reason = decisions.get(key, (False, ""))
+            if not conflicted and not because:
+                continue  # nothing to record: no conflict, and none was suggested
+            status = Conflict.Status.CONFIRMED if conflicted else Conflict.Status.REJECTED
+            source = Conflict.Source.DETECTED if because else Conflict.Source.JUDGE
             for nomination_id in nomination_ids:
-                if conflicted:
-                    Conflict.objects.update_or_create(
-                        judge=judge,
-                        nomination_id=nomination_id,
-                        defaults={
-                            "status": Conflict.Status.CONFIRMED,
-                            "source": Conflict.Source.DETECTED if because else Conflict.Source.JUDGE,
-                            "detected_because": because or "",
-                            "reason": reason,
-                            "decided_at": now,
-                        },
-                    )
-                elif because:
-                    Conflict.objects.update_or_create(
-                        judge=judge,
-                        nomination_id=nomination_id,
-                        defaults={
-                            "status": Conflict.Status.REJECTED,
-                            "source": Conflict.Source.DETECTED,
-                            "detected_because": because,
-                            "reason": reason,
-                            "decided_at": now,
-                        },
-                    )
+                Conflict.objects.update_or_create(
+                    judge=judge,
+                    nomination_id=nomination_id,
+                    defaults={
+                        "status": status,
+                        "source": source,
+                        "detected_because": because or "",
+                        "reason": reason,
+                        "decided_at": now,
+                    },
+                )
         ConflictDeclaration.objects.update_or_create(stage=stage, judge=judge, defaults={"declared_at": now})
