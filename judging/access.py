@@ -65,5 +65,13 @@ def entries_for_chair(user, stage: Stage) -> QuerySet[Entry]:
     return Entry.objects.filter(stage=stage).exclude(_conflicted(user))
 
 
-def panel_judges(stage: Stage) -> QuerySet[PanelMember]:
-    return stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
+def seats_for(user) -> QuerySet[PanelMember]:
+    """The panel seats a person holds, for their list of panels."""
+    if not user.is_authenticated:
+        return PanelMember.objects.none()
+    return PanelMember.objects.filter(user=user).select_related("stage__award__programme", "group")
+
+
+def judge_seat(user, stage_id: int) -> PanelMember | None:
+    """The user's judge seat on a stage, or None (the views answer 404)."""
+    return seats_for(user).filter(stage_id=stage_id, role=PanelMember.Role.JUDGE).first()

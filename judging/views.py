@@ -13,11 +13,7 @@ from .models import PanelMember, Scorecard
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A judge's or chair's panels, with how many entries each asks of them."""
-    seats = (
-        PanelMember.objects.filter(user=request.user)
-        .select_related("stage__award__programme", "group")
-        .order_by("stage__closes_at", "stage__award__title")
-    )
+    seats = access.seats_for(request.user).order_by("stage__closes_at", "stage__award__title")
     panels = []
     for seat in seats:
         stage = seat.stage
@@ -32,11 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _judge_seat(request, stage_id) -> PanelMember:
-    seat = (
-        PanelMember.objects.filter(user=request.user, stage_id=stage_id, role=PanelMember.Role.JUDGE)
-        .select_related("stage__award__programme")
-        .first()
-    )
+    seat = access.judge_seat(request.user, stage_id)
     if seat is None:
         raise Http404("No such panel")
     return seat

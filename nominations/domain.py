@@ -186,7 +186,7 @@ def nomination_save_draft(
 def drafts_of(nomination: Nomination) -> dict:
     """The working copy of every answer: the draft, or the submitted value where no draft exists."""
     values = {}
-    for answer in nomination.answers.all():
+    for answer in nomination.answers.select_related("question"):
         raw = answer.draft if answer.draft is not None else answer.value
         if raw is not None:
             values[answer.question.key] = raw
@@ -194,11 +194,13 @@ def drafts_of(nomination: Nomination) -> dict:
 
 
 def stored_files(nomination: Nomination) -> dict:
+    """Each file question's current upload and the name it was uploaded with: the draft's, else the submitted one."""
     files = {}
-    for answer in nomination.answers.all():
-        current = answer.draft_file or answer.file
-        if current:
-            files[answer.question.key] = current
+    for answer in nomination.answers.select_related("question"):
+        if answer.draft_file:
+            files[answer.question.key] = (answer.draft_file, answer.draft_file_name)
+        elif answer.file:
+            files[answer.question.key] = (answer.file, answer.file_name)
     return files
 
 
@@ -215,7 +217,7 @@ def bound_forms_from_drafts(nomination: Nomination):
         {},
         award=award,
         questions_by_section=groups,
-        initial={field_name(q): files[q.key] for q in questions if q.key in files},
+        initial={field_name(q): files[q.key][0] for q in questions if q.key in files},
     )
     return identity_form, award_form
 

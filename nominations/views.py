@@ -84,7 +84,7 @@ def _forms_from_saved(nomination: Nomination, award):
     drafts = domain.drafts_of(nomination)
     files = domain.stored_files(nomination)
     initial = {field_name(q): drafts.get(q.key) for _, qs in groups for q in qs}
-    initial.update({field_name(q): files[q.key] for _, qs in groups for q in qs if q.key in files})
+    initial.update({field_name(q): files[q.key][0] for _, qs in groups for q in qs if q.key in files})
     return (
         IdentityForm(initial=identity_initial, award=award),
         AwardForm(award=award, questions_by_section=groups, initial=initial),
@@ -104,7 +104,7 @@ def _sequence(request) -> tuple[str, int]:
 def _posted_forms(request, nomination, award):
     groups = domain.questions_by_section(award)
     files = domain.stored_files(nomination)
-    initial = {field_name(q): files[q.key] for _, qs in groups for q in qs if q.key in files}
+    initial = {field_name(q): files[q.key][0] for _, qs in groups for q in qs if q.key in files}
     return (
         IdentityForm(request.POST, award=award),
         AwardForm(request.POST, request.FILES, award=award, questions_by_section=groups, initial=initial),
@@ -120,7 +120,7 @@ def _edit_page(request, nomination, award, identity_form, award_form, status=200
             award_form.fields[name].help_text = format_html(
                 '{}<p class="nhsuk-body-s">Saved file: {}. Choose another file only if you want to replace it.</p>',
                 award_form.fields[name].help_text,
-                _file_name(nomination, question),
+                files[question.key][1],
             )
     context = {
         "nomination": nomination,
@@ -132,13 +132,6 @@ def _edit_page(request, nomination, award, identity_form, award_form, status=200
         "is_open": nomination.is_open(now),
     }
     return _page(request, "nominations/edit.html", nomination, context, status=status)
-
-
-def _file_name(nomination, question):
-    for answer in nomination.answers.all():
-        if answer.question_id == question.pk:
-            return answer.draft_file_name or answer.file_name
-    return ""
 
 
 def edit(request: HttpRequest, reference: str) -> HttpResponse:
@@ -317,11 +310,10 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 
 def uploaded_file(request: HttpRequest, reference: str, question_key: str) -> FileResponse:
     nomination = access.nomination_for_nominator(request, reference)
-    answer = nomination.answers.select_related("question").filter(question__key=question_key).first()
-    stored = answer and (answer.draft_file or answer.file)
-    if not stored:
+    stored = domain.stored_files(nomination).get(question_key)
+    if stored is None:
         raise Http404("No file")
-    name = answer.draft_file_name if answer.draft_file else answer.file_name
+    stored, name = stored
     response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

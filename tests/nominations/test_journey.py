@@ -350,3 +350,23 @@ def test_a_late_autosave_never_undoes_a_later_save_from_the_same_page(client, aw
     # A save from another page (another tab, or a later visit) is applied.
     client.post(autosave, {**IDENTITY, "q-story": "From another tab", "_page": "p2", "_seq": "1"})
     assert Answer.objects.get(question__key="story").draft == "From another tab"
+
+
+def test_the_edit_page_does_not_grow_in_queries_with_the_answers(client, award):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nomination = start(client, award)
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "One", "save": "1"})
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(edit_url(nomination)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    section = award.sections.get()
+    for n in range(10):
+        question = QuestionFactory(section=section, key=f"extra-{n}", required=False, position=10 + n)
+        Answer.objects.create(nomination=nomination, question=question, draft=f"answer {n}")
+    assert queries() == few
