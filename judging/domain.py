@@ -218,3 +218,258 @@ def conflict_declare(*, stage: Stage, judge, decisions: dict[str, tuple[bool, st
                     },
                 )
         ConflictDeclaration.objects.update_or_create(stage=stage, judge=judge, defaults={"declared_at": now})
+
+
+class AssignmentRefused(Exception):
+    """A change to the assignments that the rules forbid; nothing was changed."""
+
+
+def _eligible_judges(stage: Stage) -> dict[int, PanelMember]:
+    return {m.user_id: m for m in stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user")}
+
+
+def _entry_conflicted(entry: Entry, judge_id: int) -> bool:
+    nominations = (
+        [entry.nomination_id] if entry.nomination_id else list(entry.dossier.nominations.values_list("pk", flat=True))
+    )
+    return Conflict.objects.filter(
+        judge_id=judge_id, nomination_id__in=nominations, status=Conflict.Status.CONFIRMED
+    ).exists()
+
+
+def assignment_add(*, entry: Entry, judge_id: int) -> Assignment:
+    """Give an entry one more judge by hand: a judge of the panel, not conflicted, not already on it."""
+    judges = _eligible_judges(entry.stage)
+    if judge_id not in judges:
+        raise AssignmentRefused("Choose a judge on this stage's panel.")
+    if _entry_conflicted(entry, judge_id):
+        raise AssignmentRefused(f"{_name(judges[judge_id])} has a conflict of interest with {entry.reference}.")
+    with transaction.atomic():
+        assignment, created = Assignment.objects.get_or_create(entry=entry, judge_id=judge_id)
+    if not created:
+        raise AssignmentRefused(f"{_name(judges[judge_id])} is already assigned {entry.reference}.")
+    return assignment
+
+
+def assignment_remove(*, entry: Entry, judge_id: int) -> None:
+    """Take a judge off an entry. A submitted scorecard keeps its judge on; a draft goes with the assignment."""
+    from .models import Scorecard
+
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().filter(entry=entry, judge_id=judge_id).first()
+        if assignment is None:
+            raise AssignmentRefused("That judge is not assigned this entry.")
+        cards = Scorecard.objects.filter(entry=entry, judge_id=judge_id)
+        if cards.filter(status=Scorecard.Status.SUBMITTED).exists():
+            raise AssignmentRefused(
+                f"The judge has submitted a scorecard for {entry.reference}; it stays theirs. Reopen it first if it must go."
+            )
+        cards.delete()
+        assignment.delete()
+
+
+def _name(member: PanelMember) -> str:
+    return member.user.get_full_name() or member.user.email or member.user.get_username()
+
+
+@dataclass
+class Move:
+    moved: list[tuple[str, str]]  # (entry reference, judge it went to)
+    kept: list[tuple[str, str]]  # (entry reference, why it stayed)
+
+
+def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | None = None) -> Move:
+    """Move a leaving judge's unfinished assignments: to one named judge, or each to the least loaded
+    judge who is free of conflicts and not already on that entry. Submitted scorecards stay where they are."""
+    from .models import Scorecard
+
+    judges = _eligible_judges(stage)
+    if from_judge_id not in judges:
+        raise AssignmentRefused("Choose a judge on this stage's panel to move work from.")
+    if to_judge_id is not None and (to_judge_id not in judges or to_judge_id == from_judge_id):
+        raise AssignmentRefused("Choose another judge on this stage's panel to move the work to.")
+    conflicts = conflicted_pairs(stage)
+    moved, kept = [], []
+    with transaction.atomic():
+        assignments = list(
+            Assignment.objects.select_for_update()
+            .filter(entry__stage=stage, judge_id=from_judge_id)
+            .select_related("entry__nomination", "entry__dossier", "entry__stage__award")
+            .order_by("entry_id")
+        )
+        submitted = set(
+            Scorecard.objects.filter(
+                entry__stage=stage, judge_id=from_judge_id, status=Scorecard.Status.SUBMITTED
+            ).values_list("entry_id", flat=True)
+        )
+        on_entry: dict[int, set[int]] = {}
+        load: dict[int, int] = dict.fromkeys(judges, 0)
+        for entry_id, judge_id in Assignment.objects.filter(entry__stage=stage).values_list("entry_id", "judge_id"):
+            on_entry.setdefault(entry_id, set()).add(judge_id)
+            if judge_id in load:
+                load[judge_id] += 1
+        for assignment in assignments:
+            entry = assignment.entry
+            if entry.pk in submitted:
+                kept.append((entry.reference, "their scorecard is submitted"))
+                continue
+            candidates = [
+                judge_id
+                for judge_id in ([to_judge_id] if to_judge_id else sorted(judges))
+                if judge_id != from_judge_id
+                and judge_id not in on_entry.get(entry.pk, set())
+                and (judge_id, entry.pk) not in conflicts
+                and (stage.cap_per_judge is None or to_judge_id or load[judge_id] < stage.cap_per_judge)
+            ]
+            if not candidates:
+                kept.append((entry.reference, "no judge is free to take it"))
+                continue
+            chosen = min(candidates, key=lambda judge_id: (load[judge_id], judge_id))
+            Scorecard.objects.filter(entry=entry, judge_id=from_judge_id).delete()
+            assignment.delete()
+            Assignment.objects.create(entry=entry, judge_id=chosen)
+            on_entry.setdefault(entry.pk, set()).add(chosen)
+            load[chosen] += 1
+            moved.append((entry.reference, _name(judges[chosen])))
+    return Move(moved=moved, kept=kept)
+
+
+@dataclass
+class AssignmentPlan:
+    """What an assignments CSV would change, worked out before anything is written."""
+
+    add: list[tuple[int, int]]  # (entry id, judge id)
+    remove: list[tuple[int, int]]
+    problems: list[str]
+    labels: dict = None  # entry id -> reference, judge id -> name, for the preview
+
+    def describe(self, pair):
+        entry_id, judge_id = pair
+        return self.labels["entries"][entry_id], self.labels["judges"].get(judge_id, "a judge no longer on the panel")
+
+
+ASSIGNMENT_COLUMNS = ["reference", "judge_email", "judge_name"]
+
+
+def assignments_csv(*, stage: Stage, entries) -> str:
+    """The assignments of the given entries (those the chair may see) as CSV, one row per judge and entry."""
+    import csv
+    import io
+
+    from nominations.exports import neutralise
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ASSIGNMENT_COLUMNS)
+    # An assignment made before a conflict was declared is void: it is not listed, so not carried back.
+    conflicts = conflicted_pairs(stage)
+    rows = (
+        Assignment.objects.filter(entry__in=entries)
+        .select_related("judge", "entry__nomination", "entry__dossier", "entry__stage__award")
+        .order_by("entry_id", "judge__email")
+    )
+    for assignment in rows:
+        user = assignment.judge
+        if (user.pk, assignment.entry_id) in conflicts:
+            continue
+        writer.writerow(
+            [neutralise(assignment.entry.reference), neutralise(user.email), neutralise(user.get_full_name())]
+        )
+    return out.getvalue()
+
+
+def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
+    """Read an assignments CSV (reference, judge_email) as the whole wanted set for the given entries.
+
+    Every row is checked: a known entry, a judge on the panel, no conflict, no repeat. Entries
+    absent from the file lose their assignments; rows for submitted scorecards cannot be removed.
+    """
+    import csv
+
+    from .models import Scorecard
+
+    entries = list(entries.select_related("nomination", "dossier", "stage__award"))
+    by_reference = {entry.reference.upper(): entry for entry in entries}
+    judges = _eligible_judges(stage)
+    by_email = {m.user.email.strip().lower(): m for m in judges.values() if m.user.email}
+    conflicts = conflicted_pairs(stage)
+    problems, wanted = [], set()
+    reader = csv.reader(text.splitlines())
+    header = [cell.strip().lower() for cell in next(reader, [])]
+    if "reference" not in header or "judge_email" not in header:
+        return AssignmentPlan([], [], ["The file needs a header row with the columns reference and judge_email."])
+    at_reference, at_email = header.index("reference"), header.index("judge_email")
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (len(header) - len(row))
+        # An exported cell may carry the apostrophe that neutralises formulas; it is not part of the value.
+        reference = cells[at_reference].strip().lstrip("'").upper()
+        email = cells[at_email].strip().lstrip("'").lower()
+        entry, member = by_reference.get(reference), by_email.get(email)
+        if entry is None:
+            problems.append(f"Row {line}: no entry {reference or '(blank)'} in this stage.")
+        elif member is None:
+            problems.append(f"Row {line}: {email or '(blank)'} is not a judge on this stage's panel.")
+        elif (member.user_id, entry.pk) in conflicts:
+            problems.append(f"Row {line}: {_name(member)} has a conflict of interest with {entry.reference}.")
+        elif (entry.pk, member.user_id) in wanted:
+            problems.append(f"Row {line}: {entry.reference} and {email} appear twice.")
+        else:
+            wanted.add((entry.pk, member.user_id))
+    if len(wanted) > 50_000:
+        problems.append("The file has too many rows.")
+    entry_ids = [entry.pk for entry in entries]
+    current = {
+        (entry_id, judge_id)
+        for entry_id, judge_id in Assignment.objects.filter(entry_id__in=entry_ids).values_list("entry_id", "judge_id")
+        if (judge_id, entry_id) not in conflicts
+    }
+    submitted = set(
+        Scorecard.objects.filter(entry_id__in=entry_ids, status=Scorecard.Status.SUBMITTED).values_list(
+            "entry_id", "judge_id"
+        )
+    )
+    labels = {
+        "entries": {entry.pk: entry.reference for entry in entries},
+        "judges": {judge_id: _name(member) for judge_id, member in judges.items()},
+    }
+    remove = sorted(current - wanted)
+    for entry_id, judge_id in remove:
+        if (entry_id, judge_id) in submitted:
+            problems.append(
+                f"{labels['entries'][entry_id]}: {labels['judges'].get(judge_id, 'a former judge')} has submitted "
+                "a scorecard, so cannot be taken off it."
+            )
+    return AssignmentPlan(add=sorted(wanted - current), remove=remove, problems=problems, labels=labels)
+
+
+def assignments_apply(*, stage: Stage, entries, text: str) -> AssignmentPlan:
+    """Apply an assignments CSV in one transaction, after checking it again; refuse it whole if any row is wrong."""
+    from .models import Scorecard
+
+    with transaction.atomic():
+        plan = assignments_plan(stage=stage, entries=entries, text=text)
+        if plan.problems:
+            raise AssignmentRefused("The file has problems; nothing was changed.")
+        void = conflicted_pairs(stage)
+        for entry_id, judge_id in plan.remove + [(e, j) for j, e in void if e in plan.labels["entries"]]:
+            Scorecard.objects.filter(entry_id=entry_id, judge_id=judge_id).delete()
+            Assignment.objects.filter(entry_id=entry_id, judge_id=judge_id).delete()
+        Assignment.objects.bulk_create(Assignment(entry_id=e, judge_id=j) for e, j in plan.add)
+    return plan
+
+
+def reminders_send(*, stage: Stage, members: list[PanelMember], now) -> int:
+    """Queue a reminder email to each judge named, saying only how much of their own work is left.
+
+    The email names no entry, so it cannot reveal anyone's conflicts; each goes to one judge alone.
+    """
+    from .tasks import send_reminder
+
+    with transaction.atomic():
+        for member in members:
+            member.reminded_at = now
+            member.save(update_fields=["reminded_at"])
+            transaction.on_commit(lambda member=member: send_reminder.enqueue(stage.pk, member.user_id))
+    return len(members)

@@ -55,6 +55,9 @@ def level_label(level: int, levels: dict[int, str]) -> str:
     return str(level)
 
 
+COMMENT_LIMIT = 5000
+
+
 class ScorecardForm(forms.Form):
     """A radio per criterion labelled with its level descriptors, N/A where allowed, and comments."""
 
@@ -76,10 +79,14 @@ class ScorecardForm(forms.Form):
             self.fields[f"comment-{criterion.key}"] = forms.CharField(
                 label=f"Comment on {criterion.title} (optional)",
                 required=False,
+                max_length=COMMENT_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.fields["overall_comment"] = forms.CharField(
-            label="Overall comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+            label="Overall comment (optional)",
+            required=False,
+            max_length=COMMENT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 4}),
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -92,3 +99,112 @@ class ScorecardForm(forms.Form):
             c.key: ScoreInput(self.data.get(f"score-{c.key}", ""), self.data.get(f"comment-{c.key}", ""))
             for c in self.criteria
         }
+
+
+class BallotForm(forms.Form):
+    """Approval: one checkbox per entry. Ranked: a rank to choose for each entry, blank for unranked."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, stage, entries, titles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage, self.entries = stage, entries
+        self.approval = stage.voting == "approval"
+        if self.approval:
+            limit = stage.approvals_allowed or 0
+            self.fields["approve"] = forms.MultipleChoiceField(
+                label="The entries you approve",
+                help_text=f"Choose up to {limit} {'entry' if limit == 1 else 'entries'}.",
+                choices=[(str(entry.pk), titles[entry.pk]) for entry in entries],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                error_messages={"invalid_choice": "Choose only from the entries listed"},
+            )
+        else:
+            ranks = [("", "Not ranked")] + [(str(n), str(n)) for n in range(1, len(entries) + 1)]
+            for entry in entries:
+                self.fields[f"rank-{entry.pk}"] = forms.ChoiceField(
+                    label=f"Your rank for {titles[entry.pk]}",
+                    choices=ranks,
+                    required=False,
+                    error_messages={"invalid_choice": f"Choose a rank from 1 to {len(entries)}"},
+                )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def choices(self) -> dict[int, int | None]:
+        if self.approval:
+            return {int(pk): None for pk in self.cleaned_data.get("approve", [])}
+        return {
+            entry.pk: int(self.cleaned_data[f"rank-{entry.pk}"])
+            for entry in self.entries
+            if self.cleaned_data.get(f"rank-{entry.pk}")
+        }
+
+
+class AddJudgeForm(forms.Form):
+    judge = forms.TypedChoiceField(coerce=int, error_messages={"required": "Choose a judge to add"})
+
+    def __init__(self, *args, judges, reference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judge"].choices = [("", "Choose a judge")] + judges
+        self.fields["judge"].label = f"Add a judge to {reference}"
+
+
+class MoveForm(forms.Form):
+    """Move a leaving judge's unfinished work to another judge, or share it across the panel."""
+
+    from_judge = forms.TypedChoiceField(
+        coerce=int,
+        label="Move the unfinished entries of",
+        error_messages={"required": "Choose the judge who is leaving"},
+    )
+    to_judge = forms.TypedChoiceField(
+        coerce=int,
+        label="To",
+        required=False,
+        empty_value=None,
+        help_text="Or leave as shared to give each entry to the least busy judge free of conflicts.",
+    )
+
+    def __init__(self, *args, judges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_judge"].choices = [("", "Choose a judge")] + judges
+        self.fields["to_judge"].choices = [("", "Share among the panel")] + judges
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from_judge") and cleaned.get("from_judge") == cleaned.get("to_judge"):
+            self.add_error("to_judge", "Choose a different judge to move the work to")
+        return cleaned
+
+
+class AssignmentsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload an assignments CSV file",
+        help_text="Columns reference and judge_email, one row per judge and entry, as in the download. "
+        "The file replaces the assignments of the entries you can see.",
+        error_messages={"required": "Choose a CSV file to upload", "empty": "The file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError("The file must be a CSV file saved as UTF-8") from error
+        if "\x00" in text:
+            raise forms.ValidationError("The file must be a CSV file saved as UTF-8")
+        return text

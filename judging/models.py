@@ -122,6 +122,7 @@ class PanelMember(models.Model):
     organisation = models.CharField(
         max_length=200, blank=True, help_text="Where the judge works: used to suggest conflicts of interest."
     )
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the chair last sent a reminder.")
 
     class Meta:
         ordering = ["stage", "role", "user__last_name", "user__first_name"]
@@ -274,3 +275,46 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.judge} declared for {self.stage}"
+
+
+class Ballot(models.Model):
+    """One judge's vote in a voting stage: approvals (up to the stage's number) or a ranking.
+
+    Like a scorecard it is a draft until submitted, then locked, and `version` guards
+    against two tabs overwriting each other.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="ballots")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballots")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "judge"], name="one_ballot_per_judge_and_stage")]
+
+    def __str__(self):
+        return f"{self.judge}'s ballot in {self.stage}"
+
+
+class Vote(models.Model):
+    """An entry on a ballot: approved (approval voting) or given a rank (1 is the judge's first choice)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="votes")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="votes")
+    rank = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "rank", "entry"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "entry"], name="one_vote_per_entry"),
+            models.UniqueConstraint(fields=["ballot", "rank"], name="one_entry_per_rank"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry}: {self.rank or 'approved'}"

@@ -49,3 +49,39 @@ def statements_for_judge(entry: Entry, stage: Stage) -> list[Statement]:
             statement.answers[question.key] = (question.prompt, display_value(question, answer.value))
         statements.append(statement)
     return statements
+
+
+@dataclass
+class OtherCard:
+    label: str
+    scores: list[tuple[str, str, str]]  # (criterion title, value or "Not applicable", comment)
+    overall_comment: str
+
+
+def others_scores(entry: Entry, stage: Stage, judge) -> list[OtherCard] | None:
+    """Other judges' submitted scorecards for an entry, for a judge who has submitted their own, when
+    the stage allows it; None when it does not. Judges are not named, so nobody is scored against a name."""
+    from .models import Scorecard
+
+    if stage.others_scores != Stage.OthersScores.AFTER_OWN:
+        return None
+    if not Scorecard.objects.filter(entry=entry, judge=judge, status=Scorecard.Status.SUBMITTED).exists():
+        return None
+    cards = (
+        Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED)
+        .exclude(judge=judge)
+        .prefetch_related("scores__criterion")
+        .order_by("submitted_at", "pk")
+    )
+    others = []
+    for index, card in enumerate(cards, start=1):
+        scores = [
+            (
+                score.criterion.title,
+                "Not applicable" if score.not_applicable else str(score.value),
+                score.comment,
+            )
+            for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion.pk))
+        ]
+        others.append(OtherCard(label=f"Another judge ({index})", scores=scores, overall_comment=card.overall_comment))
+    return others

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts, views
+from . import accounts, chair_views, views
 
 app_name = "judging"
 
@@ -13,4 +13,21 @@ urlpatterns = [
     path("judging/stages/<int:stage_id>/", views.queue, name="queue"),
     path("judging/stages/<int:stage_id>/entries/<int:entry_id>/", views.score, name="score"),
     path("judging/stages/<int:stage_id>/entries/<int:entry_id>/autosave/", views.autosave, name="autosave"),
+    path("judging/stages/<int:stage_id>/ballot/", views.ballot, name="ballot"),
+    path("judging/stages/<int:stage_id>/reading-pack.pdf", views.reading_pack, name="reading_pack"),
+    path("judging/stages/<int:stage_id>/progress/", chair_views.progress, name="progress"),
+    path("judging/stages/<int:stage_id>/progress/remind/", chair_views.remind, name="remind"),
+    path("judging/stages/<int:stage_id>/assignments/", chair_views.assignments, name="assignments"),
+    path(
+        "judging/stages/<int:stage_id>/assignments/<int:entry_id>/",
+        chair_views.assignment_change,
+        name="assignment_change",
+    ),
+    path("judging/stages/<int:stage_id>/assignments/<int:entry_id>/reopen/", chair_views.reopen, name="reopen"),
+    path(
+        "judging/stages/<int:stage_id>/assignments.csv", chair_views.assignments_download, name="assignments_download"
+    ),
+    path(
+        "judging/stages/<int:stage_id>/assignments/upload/", chair_views.assignments_upload, name="assignments_upload"
+    ),
 ]

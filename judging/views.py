@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from . import access, domain, presentation, scorecards
-from .forms import DeclarationForm, ScorecardForm
-from .models import PanelMember, Scorecard
+from . import access, ballots, domain, presentation, scorecards
+from .forms import BallotForm, DeclarationForm, ScorecardForm
+from .models import Ballot, PanelMember, Scorecard
 
 
 @login_required
@@ -57,6 +57,8 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = seat.stage
     if not access.has_declared(request.user, stage):
         return redirect("judging:declare", stage.pk)
+    if stage.mode == stage.Mode.VOTING:
+        return redirect("judging:ballot", stage.pk)
     entries = list(
         access.entries_for_judge(request.user, stage)
         .select_related("nomination", "dossier", "stage__award")
@@ -104,8 +106,12 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     )
     if entry is None:
         raise Http404("No such entry")
-    criteria = list(stage.award.criteria.order_by("position", "id"))
     statements = presentation.statements_for_judge(entry, stage)
+    if stage.mode == stage.Mode.VOTING:
+        # Voting stages have one ballot for all entries; this page is for reading the entry.
+        context = {"stage": stage, "entry": entry, "title": presentation.entry_title(entry, stage)}
+        return render(request, "judging/read.html", {**context, "statements": statements})
+    criteria = list(stage.award.criteria.order_by("position", "id"))
     card = Scorecard.objects.filter(entry=entry, judge=request.user).prefetch_related("scores__criterion").first()
     initial = {"version": card.version if card else 0, "overall_comment": card.overall_comment if card else ""}
     for saved in card.scores.all() if card else []:
@@ -154,6 +160,7 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
         "form": form,
         "card": card,
         "locked": locked,
+        "others": presentation.others_scores(entry, stage, request.user) if locked else None,
     }
     return render(request, "judging/score.html", context)
 
@@ -186,3 +193,97 @@ def autosave(request: HttpRequest, stage_id: int, entry_id: int) -> JsonResponse
         return JsonResponse({"error": str(error)}, status=409 if not error.problems else 422)
     zone = seat.stage.award.programme.zone
     return JsonResponse({"saved_at": format_date(card.updated_at.astimezone(zone), "g:i a"), "version": card.version})
+
+
+@login_required
+def ballot(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """A voting stage: the judge approves up to k entries, or ranks them; drafts save, submit locks."""
+    seat = _judge_seat(request, stage_id)
+    stage = seat.stage
+    if stage.mode != stage.Mode.VOTING:
+        raise Http404("Not a voting stage")
+    if not access.has_declared(request.user, stage):
+        return redirect("judging:declare", stage.pk)
+    entries = list(
+        access.entries_for_judge(request.user, stage)
+        .select_related("nomination", "dossier", "stage__award")
+        .order_by("id")
+    )
+    titles = {entry.pk: presentation.entry_title(entry, stage) for entry in entries}
+    saved = Ballot.objects.filter(stage=stage, judge=request.user).prefetch_related("votes").first()
+    initial = {"version": saved.version if saved else 0}
+    if saved:
+        votes = list(saved.votes.all())
+        initial["approve"] = [str(vote.entry_id) for vote in votes]
+        initial.update({f"rank-{vote.entry_id}": str(vote.rank) for vote in votes if vote.rank})
+    form = BallotForm(request.POST or None, initial=initial, stage=stage, entries=entries, titles=titles)
+    locked = saved is not None and saved.status == Ballot.Status.SUBMITTED
+    if request.method == "POST" and not locked and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            ballots.ballot_save(
+                stage=stage,
+                judge=request.user,
+                choices=form.choices(),
+                version=form.cleaned_data["version"],
+                now=timezone.now(),
+                submit=submit,
+            )
+        except scorecards.ScoringRefused as error:
+            for key, message in error.problems.items():
+                name = "approve" if form.approval else f"rank-{key}"
+                form.add_error(name if name in form.fields else None, message)
+            if not error.problems:
+                form.add_error(None, str(error))
+        else:
+            messages.info(request, "Your ballot is submitted." if submit else "Your ballot is saved as a draft.")
+            return redirect("judging:ballot", stage.pk)
+    context = {
+        "stage": stage,
+        "form": form,
+        "entries": [(entry, titles[entry.pk]) for entry in entries],
+        "saved": saved,
+        "locked": locked,
+        "votes": [
+            titles[vote.entry_id]
+            for vote in sorted(saved.votes.all(), key=lambda v: (v.rank or 0, v.entry_id))
+            if vote.entry_id in titles
+        ]
+        if locked
+        else [],
+    }
+    return render(request, "judging/ballot.html", context)
+
+
+@login_required
+def reading_pack(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """One PDF of every entry assigned to the judge, to read offline: through the same scoped
+    queryset and the same blind presentation as the pages, so conflicts and identities stay out."""
+    from plaudit.pdf import render_pdf
+
+    seat = _judge_seat(request, stage_id)
+    stage = seat.stage
+    if not access.has_declared(request.user, stage):
+        return redirect("judging:declare", stage.pk)
+    entries = (
+        access.entries_for_judge(request.user, stage)
+        .select_related("nomination", "dossier", "stage__award__programme")
+        .order_by("id")
+    )
+    items = [
+        {"title": presentation.entry_title(entry, stage), "statements": presentation.statements_for_judge(entry, stage)}
+        for entry in entries
+    ]
+    zone = stage.award.programme.zone
+    context = {
+        "stage": stage,
+        "items": items,
+        "criteria": list(stage.award.criteria.order_by("position", "id")),
+        "judge_name": request.user.get_full_name() or request.user.get_username(),
+        "now": timezone.now().astimezone(zone),
+        "closes_at": stage.closes_at.astimezone(zone) if stage.closes_at else None,
+    }
+    pdf = render_pdf("judging/reading_pack.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reading-pack-{stage.award.slug}-{stage.pk}.pdf"'
+    return response

@@ -1,0 +1,95 @@
+"""Read-only views of a stage for chairs: each judge's progress and who is on each entry.
+
+A fixed number of queries whatever the size of the stage, so the chair's pages stay quick.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .domain import conflicted_pairs
+from .models import Assignment, Ballot, PanelMember, Scorecard, Stage
+
+
+@dataclass
+class JudgeProgress:
+    member: PanelMember
+    assigned: int = 0
+    submitted: int = 0
+    drafts: int = 0
+    ballot: str | None = None  # voting stages: the state of the judge's one ballot
+
+    @property
+    def remaining(self) -> int:
+        return self.assigned - self.submitted
+
+    @property
+    def not_started(self) -> int:
+        return self.assigned - self.submitted - self.drafts
+
+    @property
+    def name(self) -> str:
+        user = self.member.user
+        return user.get_full_name() or user.email or user.get_username()
+
+
+def judge_progress(stage: Stage) -> dict[int, JudgeProgress]:
+    """Per judge (by user id): entries assigned (less any they have since declared a conflict with),
+    scorecards submitted and drafts started."""
+    members = stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
+    progress = {member.user_id: JudgeProgress(member) for member in members}
+    conflicts = conflicted_pairs(stage)
+    for entry_id, judge_id in Assignment.objects.filter(entry__stage=stage).values_list("entry_id", "judge_id"):
+        if judge_id in progress and (judge_id, entry_id) not in conflicts:
+            progress[judge_id].assigned += 1
+    if stage.mode == Stage.Mode.VOTING:
+        # One ballot covers all of a judge's entries: submitted, every entry is done.
+        for judge_id, status in Ballot.objects.filter(stage=stage).values_list("judge_id", "status"):
+            row = progress.get(judge_id)
+            if row is not None:
+                row.ballot = status
+                if status == Ballot.Status.SUBMITTED:
+                    row.submitted = row.assigned
+        return progress
+    cards = Scorecard.objects.filter(entry__stage=stage).values_list("entry_id", "judge_id", "status")
+    for entry_id, judge_id, status in cards:
+        row = progress.get(judge_id)
+        if row is None or (judge_id, entry_id) in conflicts:
+            continue
+        if status == Scorecard.Status.SUBMITTED:
+            row.submitted += 1
+        else:
+            row.drafts += 1
+    return progress
+
+
+def stage_is_overdue(stage: Stage, now=None) -> bool:
+    return bool(stage.closes_at and (now or timezone.now()) >= stage.closes_at)
+
+
+@dataclass
+class EntryRow:
+    entry: object
+    judges: list[tuple[int, str, str]] = field(default_factory=list)  # (judge id, name, scorecard status)
+
+
+def entry_rows(stage: Stage, entries) -> list[EntryRow]:
+    """Each entry with its judges and the state of each judge's scorecard, for the chair's assignments page."""
+    rows = {entry.pk: EntryRow(entry) for entry in entries}
+    names = {
+        member.user_id: (member.user.get_full_name() or member.user.email or member.user.get_username())
+        for member in stage.members.select_related("user")
+    }
+    statuses = {
+        (entry_id, judge_id): status
+        for entry_id, judge_id, status in Scorecard.objects.filter(entry_id__in=rows).values_list(
+            "entry_id", "judge_id", "status"
+        )
+    }
+    assignments = Assignment.objects.filter(entry_id__in=rows).select_related("judge").order_by("judge_id")
+    for assignment in assignments:
+        judge = assignment.judge
+        name = names.get(judge.pk) or judge.get_full_name() or judge.get_username()
+        status = statuses.get((assignment.entry_id, judge.pk), "not started")
+        rows[assignment.entry_id].judges.append((judge.pk, name, status))
+    return list(rows.values())

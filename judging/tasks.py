@@ -1,0 +1,31 @@
+"""Background work for judging, through Django's tasks queue."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks import task
+
+from .models import Stage
+from .selectors import judge_progress
+
+
+@task()
+def send_reminder(stage_id: int, judge_id: int):
+    """Remind one judge of what is left for them in a stage: counts and the date, never entries or conflicts."""
+    stage = Stage.objects.select_related("award__programme").get(pk=stage_id)
+    judge = get_user_model().objects.get(pk=judge_id)
+    progress = judge_progress(stage).get(judge_id)
+    if progress is None or progress.remaining == 0:
+        return  # finished since the reminder was asked for: nothing to say
+    context = {
+        "judge": judge,
+        "stage": stage,
+        "progress": progress,
+        "closes_at": stage.closes_at.astimezone(stage.award.programme.zone) if stage.closes_at else None,
+        "url": settings.SITE_URL + reverse("judging:queue", args=[stage.pk]),
+        "sign_in_url": settings.SITE_URL + reverse("judging:sign_in"),
+    }
+    body = render_to_string("judging/email/reminder.txt", context)
+    send_mail(f"Reminder: {stage.award.title}, {stage.name}", body, None, [judge.email])

@@ -1,0 +1,80 @@
+"""A judging panel to test against, built with the factories.
+
+alice and bob judge "Shortlisting" (bob in "Patient leaders"); alice has declared a
+conflict with Grace Hopper's entry; charlie judges another award's stage; chidi chairs
+Shortlisting, and dana chairs the other award; root is an admin.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, JudgeGroup, PanelMember, Stage
+from nominations.models import Answer
+from tests.factories import (
+    AwardFactory,
+    CriterionFactory,
+    NominationFactory,
+    QuestionFactory,
+    SectionFactory,
+    UserFactory,
+)
+
+LEVELS = {"0": "None", "1": "Little", "2": "Some", "3": "Clear", "4": "Strong", "5": "Outstanding"}
+NOMINEES = ("Grace Hopper", "Alan Turing", "Ada Byron")
+
+
+@dataclass
+class Panel:
+    stage: Stage
+    other_stage: Stage
+    entries: list[Entry]
+    other_entry: Entry
+    people: dict
+    criteria: list
+
+
+@pytest.fixture
+def panel(db):
+    award = AwardFactory(title="Kindest Colleague", reference_prefix="KC")
+    section = SectionFactory(award=award)
+    story = QuestionFactory(section=section, key="story", prompt="What did they do?")
+    team = QuestionFactory(section=section, key="team", prompt="Which team?", identifying=True)
+    criteria = [
+        CriterionFactory(award=award, key="impact", title="Impact", levels=LEVELS, question_keys=["story"]),
+        CriterionFactory(award=award, key="reach", title="Reach", levels=LEVELS, allow_na=True, position=2),
+    ]
+    stage = Stage.objects.create(award=award, name="Shortlisting")
+    patients = JudgeGroup.objects.create(stage=stage, name="Patient leaders")
+    other_stage = Stage.objects.create(award=AwardFactory(title="Best Team"), name="Shortlisting")
+    people = {
+        name: UserFactory(username=name, first_name=name.title(), last_name="Judge")
+        for name in ("alice", "bob", "charlie", "chidi", "dana")
+    }
+    people["root"] = UserFactory(username="root", is_superuser=True, is_staff=True)
+    PanelMember.objects.create(stage=stage, user=people["alice"])
+    PanelMember.objects.create(stage=stage, user=people["bob"], group=patients)
+    PanelMember.objects.create(stage=stage, user=people["chidi"], role="chair")
+    PanelMember.objects.create(stage=other_stage, user=people["charlie"])
+    PanelMember.objects.create(stage=other_stage, user=people["dana"], role="chair")
+    for name in ("alice", "bob"):
+        ConflictDeclaration.objects.create(stage=stage, judge=people[name], declared_at=timezone.now())
+    ConflictDeclaration.objects.create(stage=other_stage, judge=people["charlie"], declared_at=timezone.now())
+    entries = []
+    for name in NOMINEES:
+        nomination = NominationFactory(
+            award=award, status="submitted", nominee_name=name, nominee_organisation="Northfield Hospital"
+        )
+        Answer.objects.create(nomination=nomination, question=story, value=f"{name} listened to every patient.")
+        Answer.objects.create(nomination=nomination, question=team, value=f"{name.split()[0]}'s ward team")
+        entry = Entry.objects.create(stage=stage, nomination=nomination)
+        for judge in ("alice", "bob"):
+            Assignment.objects.create(entry=entry, judge=people[judge])
+        entries.append(entry)
+    Conflict.objects.create(judge=people["alice"], nomination=entries[0].nomination)
+    other_entry = Entry.objects.create(
+        stage=other_stage, nomination=NominationFactory(award=other_stage.award, status="submitted")
+    )
+    Assignment.objects.create(entry=other_entry, judge=people["charlie"])
+    return Panel(stage, other_stage, entries, other_entry, people, criteria)

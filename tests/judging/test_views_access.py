@@ -1,0 +1,77 @@
+"""Every judging page against every role: anonymous, judge, conflicted judge, judge of another
+panel, chair, chair of another award, admin. What a role may not see is a 404, never a 403.
+
+The table is checked against the URLconf, so a new judging page with no row fails here.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from judging.models import Scorecard
+
+ROLES = ["anonymous", "bob", "alice", "charlie", "chidi", "dana", "root"]
+SIGN_IN = "sign-in"
+
+# name -> (method, {role: expected status}); "alice" is conflicted with the entry used.
+JUDGE_ONLY = {"bob": 200, "alice": 200, "charlie": 404, "chidi": 404, "dana": 404, "root": 404}
+JUDGE_ENTRY = {"bob": 200, "alice": 404, "charlie": 404, "chidi": 404, "dana": 404, "root": 404}
+CHAIR_ONLY = {"bob": 404, "alice": 404, "charlie": 404, "chidi": 200, "dana": 404, "root": 200}
+CHAIR_POST = {role: (302 if status == 200 else 404) for role, status in CHAIR_ONLY.items()}
+PUBLIC = {"sign_in", "sign_in_link", "sign_out"}  # the sign-in pages: tested in test_accounts
+
+MATRIX = {
+    "home": ("get", {role: 200 for role in ROLES[1:]}),
+    "declare": ("get", JUDGE_ONLY),
+    "queue": ("get", JUDGE_ONLY),
+    "score": ("get", JUDGE_ENTRY),
+    "autosave": ("post", JUDGE_ENTRY),
+    "ballot": ("get", {role: 404 for role in ROLES[1:]}),  # a scoring stage has no ballot
+    "reading_pack": ("get", JUDGE_ONLY),
+    "progress": ("get", CHAIR_ONLY),
+    "remind": ("post", CHAIR_POST),
+    "assignments": ("get", CHAIR_ONLY),
+    "assignment_change": ("post", CHAIR_POST),
+    "reopen": ("post", CHAIR_POST),
+    "assignments_download": ("get", CHAIR_ONLY),
+    "assignments_upload": ("get", CHAIR_ONLY),
+}
+
+
+def test_every_judging_page_has_a_row():
+    judging = {name for name in get_resolver("judging.urls").reverse_dict if isinstance(name, str)}
+    assert judging - PUBLIC == set(MATRIX), "add the new page to MATRIX with what each role may do"
+
+
+def _url(name, panel):
+    stage, entry = panel.stage, panel.entries[0]
+    if name in {"score", "autosave", "assignment_change", "reopen"}:
+        return reverse(f"judging:{name}", args=[stage.pk, entry.pk])
+    if name == "home":
+        return reverse("judging:home")
+    return reverse(f"judging:{name}", args=[stage.pk])
+
+
+def _payload(name, panel):
+    if name == "autosave":
+        return {"version": 0, "score-impact": "3"}
+    if name in {"remind", "reopen"}:
+        return {"judge": panel.people["bob"].pk}
+    if name == "assignment_change":
+        return {"remove": panel.people["bob"].pk}
+    return {}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_it_should(client, panel, name, role):
+    method, expected = MATRIX[name]
+    if name == "reopen":
+        Scorecard.objects.create(entry=panel.entries[0], judge=panel.people["bob"], status="submitted")
+    if role != "anonymous":
+        client.force_login(panel.people[role])
+    url = _url(name, panel)
+    response = getattr(client, method)(url, _payload(name, panel))
+    if role == "anonymous":
+        assert response.status_code == 302 and "/sign-in/" in response["Location"]
+    else:
+        assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
