@@ -45,7 +45,7 @@ def questions_by_section(award: Award):
     return [(section, [q for q in section.questions.all() if q.active]) for section in award.sections.all()]
 
 
-def _next_reference(award: Award) -> str:
+def next_reference(award: Award) -> str:
     """EPX-0042: the award's prefix and its next number, taken atomically."""
     Award.objects.filter(pk=award.pk).update(reference_counter=F("reference_counter") + 1)
     counter = Award.objects.values_list("reference_counter", flat=True).get(pk=award.pk)
@@ -66,7 +66,7 @@ def nomination_start(*, award: Award, nominator_email: str, now) -> tuple[Nomina
     with transaction.atomic():
         nomination = Nomination.objects.create(
             award=award,
-            reference=_next_reference(award),
+            reference=next_reference(award),
             nominator_email=nominator_email,
             last_saved_at=now,
         )

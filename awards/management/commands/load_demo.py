@@ -25,18 +25,28 @@ class Command(BaseCommand):
     help = "Load the demo programme (built from the seed documents) and demo users. Safe to run again."
 
     def handle(self, *args, **options):
+        from judging.demo import load_judging_demo
+
         with transaction.atomic():
+            programmes = []
             for path in sorted(DEMO_DIR.glob("*.yaml")):
                 result = format.import_text(path.read_bytes())
                 verb = "Created" if result.created else "Updated"
                 self.stdout.write(f"{verb} programme {result.programme.slug} from {path.name}")
                 self._keep_open(result.programme)
-            self._users()
+                programmes.append(result.programme)
+            users = self._users()
+            for programme in programmes:
+                for line in load_judging_demo(programme, users, timezone.now()):
+                    self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Demo loaded: http://127.0.0.1:8000/"))
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/admin/ (password {DEMO_PASSWORD} for every account):")
         self.stdout.write("  admin   the awards office: sets up programmes and awards, imports and exports them")
         self.stdout.write("  chair   a panel chair: may read every award's set-up and preview its nomination form")
         self.stdout.write("  judge1, judge2, judge3 (judge3 is a patient leader): judges' accounts for the panels")
+        self.stdout.write("Panels: http://127.0.0.1:8000/judging/ (chair and judges sign in at /sign-in/).")
+        self.stdout.write("  chair sees each stage's progress and assignments; judge1 has scored a few entries;")
+        self.stdout.write("  judge2 has a conflict declared; judge3 has conflicts still to declare.")
 
     def _keep_open(self, programme):
         """A demo run after the file's window has closed moves the window so nominations are open today."""
@@ -47,8 +57,9 @@ class Command(BaseCommand):
             programme.save(update_fields=["nominations_open", "nominations_close"])
             self.stdout.write("  (its nomination window has passed, so the demo moves it to open today)")
 
-    def _users(self):
+    def _users(self) -> dict:
         User = get_user_model()
+        users = {}
         for username, first, last, email, groups, superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
             user.first_name, user.last_name, user.email = first, last, email
@@ -59,6 +70,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
+            users[username] = user
         chairs = Group.objects.get(name="Chairs")
         chairs.permissions.set(
             Permission.objects.filter(
@@ -66,3 +78,4 @@ class Command(BaseCommand):
                 codename__in=["view_programme", "view_award", "view_section", "view_question", "view_criterion"],
             )
         )
+        return users
