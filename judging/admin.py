@@ -115,11 +115,27 @@ class EntryAdmin(admin.ModelAdmin):
 
 @admin.register(Conflict)
 class ConflictAdmin(admin.ModelAdmin):
+    """The awards office adds a conflict a judge did not declare, or removes one recorded in error.
+
+    A confirmed conflict takes effect at once: the entry leaves the judge's queue, pages and packs.
+    """
+
     list_display = ("judge", "nomination", "status", "source", "detected_because", "created_at")
-    list_filter = ("status", "source")
+    list_filter = ("status", "source", "nomination__award")
+    search_fields = ("judge__email", "judge__last_name", "nomination__reference", "nomination__nominee_name")
     autocomplete_fields = ["judge"]
     raw_id_fields = ["nomination"]
     list_select_related = ("judge", "nomination")
+    fields = ("judge", "nomination", "status", "reason", "source", "detected_because", "decided_at")
+    readonly_fields = ("source", "detected_because", "decided_at")
+
+    def save_model(self, request, obj, form, change):
+        from django.utils import timezone
+
+        if not change:
+            obj.source = Conflict.Source.ADMIN
+        obj.decided_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Assignment)

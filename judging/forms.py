@@ -20,7 +20,7 @@ class DeclarationForm(forms.Form):
                 error_messages={"required": f"Say whether you have a conflict with {label}"},
             )
             self.fields[f"{key}-reason"] = forms.CharField(
-                label="Reason (optional)" if not because else "Your reason",
+                label="Reason" if not because else "Your reason",
                 required=False,
                 max_length=500,
                 widget=forms.TextInput,
@@ -77,13 +77,13 @@ class ScorecardForm(forms.Form):
                 label=f"Your score for {criterion.title}", choices=choices, widget=forms.RadioSelect, required=False
             )
             self.fields[f"comment-{criterion.key}"] = forms.CharField(
-                label=f"Comment on {criterion.title} (optional)",
+                label=f"Comment on {criterion.title}",
                 required=False,
                 max_length=COMMENT_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self.fields["overall_comment"] = forms.CharField(
-            label="Overall comment (optional)",
+            label="Overall comment",
             required=False,
             max_length=COMMENT_LIMIT,
             widget=forms.Textarea(attrs={"rows": 4}),

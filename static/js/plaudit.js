@@ -106,7 +106,26 @@ function autosave(form) {
     // Leaving a field for one of the form's buttons submits everything anyway.
     if (dirty && !(event.relatedTarget && event.relatedTarget.form === form && event.relatedTarget.type === "submit")) save();
   });
+  // Leaving the page (a reload, a closed tab, a sleeping tablet) within the few seconds before an
+  // autosave: send what is there with keepalive, which the browser completes after the page has gone.
+  const flush = () => {
+    if (!dirty || submitting) return;
+    dirty = false;
+    clearTimeout(timer);
+    const data = new FormData(form);
+    for (const [name, value] of [...data.entries()]) {
+      if (value instanceof File) data.delete(name);
+    }
+    stamp(data);
+    fetch(url, { method: "POST", body: data, keepalive: true, credentials: "same-origin" }).catch(() => {});
+  };
+  let submitting = false;
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush();
+  });
   form.addEventListener("submit", async (event) => {
+    submitting = true;
     clearTimeout(timer);
     dirty = false;
     if (inFlight) {

@@ -233,3 +233,21 @@ def test_the_chair_pages_do_not_grow_in_queries(client, panel, django_assert_max
         client.get(reverse("judging:assignments", args=[panel.stage.pk]))
     with django_assert_max_num_queries(20):
         client.get(reverse("judging:assignments_download", args=[panel.stage.pk]))
+
+
+def test_the_office_adds_and_removes_a_conflict_in_the_admin(admin_client, panel):
+    from judging import access
+    from judging.models import Conflict
+
+    bob, entry = panel.people["bob"], panel.entries[1]
+    response = admin_client.post(
+        "/admin/judging/conflict/add/",
+        {"judge": bob.pk, "nomination": entry.nomination_id, "status": "confirmed", "reason": "Former manager"},
+    )
+    assert response.status_code == 302
+    conflict = Conflict.objects.get(judge=bob, nomination=entry.nomination)
+    assert conflict.source == "admin" and conflict.decided_at is not None
+    assert entry not in access.entries_for_judge(bob, panel.stage)
+    admin_client.post(f"/admin/judging/conflict/{conflict.pk}/delete/", {"post": "yes"})
+    assert entry in access.entries_for_judge(bob, panel.stage)
+    assert admin_client.get("/admin/judging/conflict/?q=bob").status_code == 200
