@@ -75,3 +75,41 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
 
     response = page.goto(f"{live_server.url}/judging/stages/{stage.pk}/entries/{entries[2].pk}/")
     assert response.status == 404
+
+
+def test_a_judge_scores_on_a_tablet_with_the_keyboard(browser, live_server):
+    award = AwardFactory(title="Kindest Colleague")
+    story = QuestionFactory(section=SectionFactory(award=award), key="story", prompt="What did they do?")
+    CriterionFactory(award=award, key="impact", title="Impact", levels=LEVELS, question_keys=["story"])
+    stage = Stage.objects.create(award=award, name="Shortlisting")
+    judge = UserFactory(username="jo")
+    PanelMember.objects.create(stage=stage, user=judge)
+    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
+    nomination = NominationFactory(award=award, status="submitted", nominee_name="Grace Hopper")
+    Answer.objects.create(nomination=nomination, question=story, value="Grace sat with a frightened patient.")
+    entry = Entry.objects.create(stage=stage, nomination=nomination)
+    Assignment.objects.create(entry=entry, judge=judge)
+
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address or username").fill("jo")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in with password").press("Enter")
+    page.get_by_role("link", name="Shortlisting").tap()
+    page.get_by_role("link", name=entry.reference).tap()
+    # Keyboard only: into the radios, arrow to a level, on to the comment, then submit with Enter.
+    page.get_by_label("0: Not answered").focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("4: Strong")).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Comment on Impact")).to_be_focused()
+    page.keyboard.type("Calm and kind.")
+    page.get_by_role("button", name="Submit scorecard").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#progress")).to_contain_text("1 of 1 scored")
+    assert_accessible(page)
+    card = Scorecard.objects.get()
+    assert card.status == "submitted" and card.scores.get().value == 4 and card.scores.get().comment == "Calm and kind."
+    context.close()
