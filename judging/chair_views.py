@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from plaudit.ids import posted_id
+
 from . import access, ballots, domain, presentation, scorecards, selectors
 from .forms import AddJudgeForm, AssignmentsUploadForm, MoveForm
 from .models import Ballot, PanelMember, Scorecard, Stage
@@ -61,10 +63,7 @@ def remind(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = _chaired(request, stage_id)
     rows = selectors.judge_progress(stage)
     if request.POST.get("judge"):
-        try:
-            row = rows.get(int(request.POST["judge"]))
-        except ValueError:
-            row = None
+        row = rows.get(posted_id(request.POST["judge"]))
         if row is None:
             raise Http404("No such judge")
         chosen = [row] if row.remaining else []
@@ -156,7 +155,9 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
     entry = _chair_entry(request, stage, entry_id)
     try:
         if "remove" in request.POST:
-            judge_id = int(request.POST.get("remove", ""))
+            judge_id = posted_id(request.POST.get("remove"))
+            if judge_id is None:
+                raise ValueError("no such judge")
             domain.assignment_remove(entry=entry, judge_id=judge_id)
             messages.info(request, f"Judge taken off {entry.reference}.")
         else:
@@ -177,18 +178,16 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
 def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """Reopen a judge's submitted scorecard (or, in a voting stage, ballot) so they can change it."""
     stage = _chaired(request, stage_id)
+    judge_id = posted_id(request.POST.get("judge"))
     if stage.mode == Stage.Mode.VOTING:
-        ballot = Ballot.objects.filter(stage=stage, judge_id=request.POST.get("judge") or 0).first()
+        ballot = Ballot.objects.filter(stage=stage, judge_id=judge_id).first()
         if ballot is None:
             raise Http404("No such ballot")
         ballots.ballot_reopen(ballot=ballot)
         messages.info(request, "Ballot reopened.")
         return redirect("judging:progress", stage.pk)
     entry = _chair_entry(request, stage, entry_id)
-    judge = request.POST.get("judge", "")
-    card = Scorecard.objects.filter(
-        entry=entry, judge_id=int(judge) if judge.isdigit() else 0, status=Scorecard.Status.SUBMITTED
-    ).first()
+    card = Scorecard.objects.filter(entry=entry, judge_id=judge_id, status=Scorecard.Status.SUBMITTED).first()
     if card is None:
         raise Http404("No such scorecard")
     scorecards.scorecard_reopen(scorecard=card, now=timezone.now())

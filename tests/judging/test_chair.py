@@ -251,3 +251,22 @@ def test_the_office_adds_and_removes_a_conflict_in_the_admin(admin_client, panel
     admin_client.post(f"/admin/judging/conflict/{conflict.pk}/delete/", {"post": "yes"})
     assert entry in access.entries_for_judge(bob, panel.stage)
     assert admin_client.get("/admin/judging/conflict/?q=bob").status_code == 200
+
+
+@pytest.mark.parametrize("judge", ["abc", "", "-1", "99999999999999999999"])
+def test_tampered_judge_ids_are_404_not_500(client, panel, judge):
+    client.force_login(panel.people["chidi"])
+    url = reverse("judging:reopen", args=[panel.stage.pk, panel.entries[1].pk])
+    assert client.post(url, {"judge": judge}).status_code == 404
+    response = client.post(reverse("judging:remind", args=[panel.stage.pk]), {"judge": judge})
+    assert response.status_code in (302, 404)
+    change = reverse("judging:assignment_change", args=[panel.stage.pk, panel.entries[1].pk])
+    assert client.post(change, {"remove": judge}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path", ["/judging/stages/{big}/", "/judging/stages/{stage}/entries/{big}/", "/judging/stages/{big}/progress/"]
+)
+def test_huge_ids_in_urls_are_404(client, panel, path):
+    client.force_login(panel.people["bob"])
+    assert client.get(path.format(big="9" * 30, stage=panel.stage.pk)).status_code == 404
