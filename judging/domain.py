@@ -292,7 +292,8 @@ def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | Non
     moved, kept = [], []
     with transaction.atomic():
         assignments = list(
-            Assignment.objects.select_for_update()
+            # of=("self",): PostgreSQL cannot lock the nullable side of the joins select_related makes.
+            Assignment.objects.select_for_update(of=("self",))
             .filter(entry__stage=stage, judge_id=from_judge_id)
             .select_related("entry__nomination", "entry__dossier", "entry__stage__award")
             .order_by("entry_id")
