@@ -1,0 +1,298 @@
+"""The scoring maths of docs/DESIGN (shared/DESIGN.md, "The scoring maths"), as pure functions.
+
+Nothing here touches the database: callers pass plain values in and get plain values out,
+so the rules can be tested on their own, by property-based tests and against independent
+implementations (Krippendorff's alpha against the `krippendorff` package).
+
+1. A scorecard total is on 0–100: 100 × Σ w·(s − lo)/(hi − lo) / Σ w over the criteria with
+   weight > 0 not marked N/A. A card whose every weighted criterion is N/A has no total.
+2. An entry's raw score is the mean of its totals; with n, median, sample SD (n ≥ 2), min, max.
+3. With judge-group shares: Σ share_g·mean_g / Σ share_g over the groups with a card for the
+   entry. Judges in no group, or in a group with no share, form one group whose share is what
+   the named shares leave (never below 0).
+4. Normalised: a judge with ≥ 3 totals and a non-zero SD has each total mapped to
+   M + S·(t − μ_j)/σ_j (M, S: mean and SD of all totals in the stage); other judges' totals
+   are unchanged (and the result says which judges those are).
+5. Agreement: Krippendorff's alpha, interval metric, entries as units, judges as coders.
+6. Flags: totals spanning 30 points or more; raw and normalised ranks more than 2 apart.
+7. Ranking: highest first; scores equal to two decimals share a rank and are flagged as a tie.
+8. Voting: approvals counted; ranked ballots by Borda count (first of m ranked gets m points).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+SPREAD_FLAG = 30.0
+RANK_SHIFT_FLAG = 2
+MIN_CARDS_TO_NORMALISE = 3
+REST = None  # the group of judges in no group (or in a group without a share)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    weight: float
+    scale_min: int
+    scale_max: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """A submitted scorecard: its judge, entry, the judge's group, and a value per criterion key (None for N/A)."""
+
+    judge: Hashable
+    entry: Hashable
+    scores: Mapping[str, int | None]
+    group: str | None = None
+
+
+def card_total(scores: Mapping[str, int | None], criteria: Iterable[Criterion]) -> float | None:
+    """The scorecard's total on 0–100, or None when no weighted criterion has a value."""
+    weighted = total_weight = 0.0
+    for criterion in criteria:
+        weight = float(criterion.weight)
+        value = scores.get(criterion.key)
+        if weight <= 0 or value is None:
+            continue
+        span = criterion.scale_max - criterion.scale_min
+        weighted += weight * (value - criterion.scale_min) / span
+        total_weight += weight
+    if total_weight == 0:
+        return None
+    return 100.0 * weighted / total_weight
+
+
+def sample_sd(values: list[float]) -> float | None:
+    return statistics.stdev(values) if len(values) >= 2 else None
+
+
+def grouped_score(totals_by_group: Mapping[str | None, list[float]], shares: Mapping[str, float]) -> float | None:
+    """An entry's score from its totals by group, weighting each group's mean by its share.
+
+    Without shares it is the plain mean of all totals.
+    """
+    every = [t for totals in totals_by_group.values() for t in totals]
+    if not every:
+        return None
+    named = {group: float(share) for group, share in shares.items() if share is not None}
+    if not named:
+        return statistics.fmean(every)
+    rest_share = max(0.0, 1.0 - sum(named.values()))
+    pooled: dict[str | None, list[float]] = defaultdict(list)
+    for group, totals in totals_by_group.items():
+        pooled[group if group in named else REST].extend(totals)
+    weights = {group: (named[group] if group is not REST else rest_share) for group in pooled if pooled[group]}
+    total_share = sum(weights.values())
+    if total_share <= 0:
+        # Only judges without a share scored this entry: their mean is all there is.
+        return statistics.fmean(every)
+    return sum(weights[group] * statistics.fmean(pooled[group]) for group in weights) / total_share
+
+
+def normalisers(totals_by_judge: Mapping[Hashable, list[float]]):
+    """For each judge, a function mapping their totals onto the stage's scale (identity when they
+    have too few cards or no spread). Returns (functions, judges left unchanged)."""
+    every = [t for totals in totals_by_judge.values() for t in totals]
+    stage_mean = statistics.fmean(every) if every else 0.0
+    stage_sd = sample_sd(every) or 0.0
+    functions, unchanged = {}, set()
+    for judge, totals in totals_by_judge.items():
+        sd = sample_sd(totals) if len(totals) >= MIN_CARDS_TO_NORMALISE else None
+        if not sd:
+            functions[judge] = lambda total: total
+            unchanged.add(judge)
+            continue
+        mean = statistics.fmean(totals)
+        functions[judge] = lambda total, mean=mean, sd=sd: stage_mean + stage_sd * (total - mean) / sd
+    return functions, unchanged
+
+
+def krippendorff_alpha(units: Mapping[Hashable, Mapping[Hashable, float]]) -> float | None:
+    """Krippendorff's alpha, interval metric. `units` maps each unit (entry) to its values by coder (judge).
+
+    Units with fewer than two values are not pairable and are left out. None when there is
+    nothing to compare or no variation at all (alpha is undefined then).
+    """
+    pairable = [list(values.values()) for values in units.values() if len(values) >= 2]
+    n = sum(len(values) for values in pairable)
+    if n <= 1:
+        return None
+    observed = 0.0
+    for values in pairable:
+        m = len(values)
+        # Σ over ordered pairs i ≠ j of (a − b)² = 2(m·Σv² − (Σv)²)
+        observed += 2 * (m * sum(v * v for v in values) - sum(values) ** 2) / (m - 1)
+    observed /= n
+    everything = [v for values in pairable for v in values]
+    expected = 2 * (n * sum(v * v for v in everything) - sum(everything) ** 2) / (n * (n - 1))
+    if expected <= 1e-12:
+        return None
+    return 1.0 - observed / expected
+
+
+def rank(scores: Mapping[Hashable, float | None]) -> tuple[dict[Hashable, int], set[Hashable]]:
+    """Competition ranks (1, 2, 2, 4) by score, highest first; scores equal to two decimals tie.
+    Entries with no score come last, unranked. Returns (ranks, tied entries)."""
+    scored = sorted(
+        ((entry, round(score, 2)) for entry, score in scores.items() if score is not None),
+        key=lambda item: (-item[1], repr(item[0])),
+    )
+    ranks, tied = {}, set()
+    counts: dict[float, int] = defaultdict(int)
+    for _, key in scored:
+        counts[key] += 1
+    previous, previous_rank = None, 0
+    for position, (entry, key) in enumerate(scored, start=1):
+        ranks[entry] = previous_rank if key == previous else position
+        previous, previous_rank = key, ranks[entry]
+        if counts[key] > 1:
+            tied.add(entry)
+    return ranks, tied
+
+
+@dataclass
+class EntryResult:
+    entry: Hashable
+    totals: dict[Hashable, float] = field(default_factory=dict)  # judge -> total
+    normalised_totals: dict[Hashable, float] = field(default_factory=dict)
+    n: int = 0
+    mean: float | None = None
+    median: float | None = None
+    sd: float | None = None
+    low: float | None = None
+    high: float | None = None
+    score: float | None = None  # raw, with group shares where the stage has them
+    normalised_score: float | None = None
+    rank: int | None = None
+    normalised_rank: int | None = None
+    tie: bool = False
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    entries: dict[Hashable, EntryResult]
+    alpha: float | None
+    alpha_by_criterion: dict[str, float | None]
+    unnormalised_judges: set
+    ordered_by: str  # "raw" or "normalised"
+
+    def ordered(self) -> list[EntryResult]:
+        """Entries in rank order by the chosen score; unscored entries last."""
+        key = "rank" if self.ordered_by == "raw" else "normalised_rank"
+        return sorted(
+            self.entries.values(),
+            key=lambda r: (getattr(r, key) is None, getattr(r, key) or 0, repr(r.entry)),
+        )
+
+
+def compute(
+    *,
+    entries: Iterable[Hashable],
+    cards: Iterable[Card],
+    criteria: list[Criterion],
+    shares: Mapping[str, float] | None = None,
+    order_by: str = "raw",
+) -> Results:
+    """Everything the ranking page shows, from submitted scorecards. Pure: the same input, the same output."""
+    shares = shares or {}
+    results = {entry: EntryResult(entry) for entry in entries}
+    cards = [card for card in cards if card.entry in results]
+    totals_by_judge: dict[Hashable, list[float]] = defaultdict(list)
+    group_of: dict[Hashable, str | None] = {}
+    for card in cards:
+        total = card_total(card.scores, criteria)
+        group_of[card.judge] = card.group
+        if total is None:
+            continue
+        results[card.entry].totals[card.judge] = total
+        totals_by_judge[card.judge].append(total)
+    functions, unchanged = normalisers(totals_by_judge)
+
+    raw_scores, normal_scores = {}, {}
+    for entry, result in results.items():
+        values = list(result.totals.values())
+        result.n = len(values)
+        if not values:
+            raw_scores[entry] = normal_scores[entry] = None
+            continue
+        result.mean = statistics.fmean(values)
+        result.median = statistics.median(values)
+        result.sd = sample_sd(values)
+        result.low, result.high = min(values), max(values)
+        result.normalised_totals = {judge: functions[judge](total) for judge, total in result.totals.items()}
+        by_group: dict[str | None, list[float]] = defaultdict(list)
+        normal_by_group: dict[str | None, list[float]] = defaultdict(list)
+        for judge, total in result.totals.items():
+            by_group[group_of[judge]].append(total)
+            normal_by_group[group_of[judge]].append(result.normalised_totals[judge])
+        result.score = grouped_score(by_group, shares)
+        result.normalised_score = grouped_score(normal_by_group, shares)
+        raw_scores[entry], normal_scores[entry] = result.score, result.normalised_score
+
+    raw_ranks, raw_ties = rank(raw_scores)
+    normal_ranks, normal_ties = rank(normal_scores)
+    for entry, result in results.items():
+        result.rank, result.normalised_rank = raw_ranks.get(entry), normal_ranks.get(entry)
+        result.tie = entry in (raw_ties if order_by == "raw" else normal_ties)
+        if result.n and result.high - result.low >= SPREAD_FLAG:
+            result.flags.append("judges disagree")
+        if result.rank is not None and abs(result.rank - result.normalised_rank) > RANK_SHIFT_FLAG:
+            result.flags.append("rank moves when normalised")
+        if result.tie:
+            result.flags.append("tie")
+
+    units = {entry: result.totals for entry, result in results.items()}
+    by_criterion: dict[str, float | None] = {}
+    for criterion in criteria:
+        values: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
+        for card in cards:
+            value = card.scores.get(criterion.key)
+            if value is not None:
+                values[card.entry][card.judge] = float(value)
+        by_criterion[criterion.key] = krippendorff_alpha(values)
+    return Results(
+        entries=results,
+        alpha=krippendorff_alpha(units),
+        alpha_by_criterion=by_criterion,
+        unnormalised_judges=unchanged,
+        ordered_by=order_by,
+    )
+
+
+def approval_counts(ballots: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:
+    """Approval voting: how many ballots approve each entry."""
+    counts: dict[Hashable, int] = defaultdict(int)
+    for approved in ballots:
+        for entry in set(approved):
+            counts[entry] += 1
+    return dict(counts)
+
+
+def borda_points(ballots: Iterable[list[Hashable]]) -> dict[Hashable, int]:
+    """Ranked ballots (each a list, first choice first): on a ballot ranking m entries the first
+    gets m points and the last 1."""
+    points: dict[Hashable, int] = defaultdict(int)
+    for ranking in ballots:
+        m = len(ranking)
+        for position, entry in enumerate(ranking):
+            points[entry] += m - position
+    return dict(points)
+
+
+def agreement_reading(alpha: float | None) -> str:
+    """A plain-language reading of alpha, for the chair (Krippendorff's own thresholds)."""
+    if alpha is None or math.isnan(alpha):
+        return "Not enough overlapping scorecards to measure agreement."
+    if alpha >= 0.8:
+        return "Judges agree closely: the ranking is a reliable guide."
+    if alpha >= 0.667:
+        return "Judges broadly agree: the ranking is a fair guide, but look at flagged entries."
+    if alpha >= 0.4:
+        return "Judges agree only in part: discuss the flagged entries before deciding."
+    return "Judges disagree a lot: treat the ranking with caution and discuss it as a panel."
