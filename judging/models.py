@@ -232,6 +232,8 @@ class Scorecard(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # The awards office may pass the overall comment on to the nominator, never with the judge's name.
+    feedback_approved = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "judge"], name="one_scorecard_per_judge_and_entry")]
@@ -249,6 +251,7 @@ class Score(models.Model):
     value = models.IntegerField(null=True, blank=True)
     not_applicable = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
+    feedback_approved = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -318,3 +321,123 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.entry}: {self.rank or 'approved'}"
+
+
+class Decision(models.Model):
+    """The chair's outcome for an entry in a stage, with reasons: pending until applied."""
+
+    class Outcome(models.TextChoices):
+        PROMOTED = "promoted", "Promoted to the next stage"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        HIGHLY_COMMENDED = "highly_commended", "Highly commended"
+        WINNER = "winner", "Winner"
+        NOT_PROGRESSED = "not_progressed", "Not progressed"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPLIED = "applied", "Applied"
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.entry}: {self.get_outcome_display()} ({self.get_status_display()})"
+
+
+class DecisionLog(models.Model):
+    """Every change to a decision, appended, never edited: who, when, from what to what, and why."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="decision_log")
+    action = models.CharField(max_length=20)  # recorded, changed, cleared, applied
+    outcome = models.CharField(max_length=20, blank=True)
+    previous = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.entry}: {self.action} {self.outcome}"
+
+
+class OutcomeTemplate(models.Model):
+    """The email nominators get for one outcome of a stage, editable by the awards office."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="outcome_templates")
+    outcome = models.CharField(max_length=20, choices=Decision.Outcome.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    include_feedback = models.BooleanField(
+        default=False, help_text="Add the judges' comments the awards office has approved (never judges' names)."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stage", "outcome"], name="one_template_per_outcome")]
+
+    def __str__(self):
+        return f"{self.stage}: {self.get_outcome_display()}"
+
+
+class OutcomeEmail(models.Model):
+    """One outcome email to one nominator: the send log."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="outcome_emails")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="outcome_emails")
+    outcome = models.CharField(max_length=20, choices=Decision.Outcome.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    queued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    queued_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "nomination", "outcome"], name="one_outcome_email_per_nomination")
+        ]
+
+    def __str__(self):
+        return f"{self.nomination} → {self.to}: {self.get_status_display()}"
+
+
+class ShortlistPack(models.Model):
+    """A shortlist PDF built in the background: its options, progress, and the file when done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being built"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="shortlist_packs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    blind = models.BooleanField(default=False)
+    normalised = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveIntegerField(default=0, help_text="Percent done.")
+    entries = models.PositiveIntegerField(default=0)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Shortlist pack {self.pk} for {self.stage}"

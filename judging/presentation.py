@@ -20,35 +20,63 @@ class Statement:
     heading: str
     identity: list[tuple[str, str]]
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)  # question key -> (prompt, value)
+    sections: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (title, [(prompt, value)])
 
 
-def entry_title(entry: Entry, stage: Stage) -> str:
-    if stage.blind:
+def entry_title(entry: Entry, stage: Stage, *, blind: bool | None = None) -> str:
+    """The entry's name for a reader: its reference only when blind (the stage's setting unless `blind` is given)."""
+    if stage.blind if blind is None else blind:
         return entry.reference
     if entry.nomination_id:
         return f"{entry.reference}: {entry.nomination.nominee_name}"
     return f"{entry.reference}: {entry.dossier.title}"
 
 
-def statements_for_judge(entry: Entry, stage: Stage) -> list[Statement]:
-    nominations = (
-        [entry.nomination]
-        if entry.nomination_id
-        else list(entry.dossier.nominations.filter(status="submitted").order_by("reference"))
-    )
-    statements = []
-    for index, nomination in enumerate(nominations, start=1):
-        heading = f"Nomination {index} of {len(nominations)}" if len(nominations) > 1 else "The nomination"
-        statement = Statement(heading=heading, identity=[] if stage.blind else identity_rows(nomination))
-        for answer in nomination.answers.select_related("question").order_by(
-            "question__section__position", "question__position"
-        ):
-            question = answer.question
-            if not question.visible_to_judges or (stage.blind and question.identifying) or answer.value in (None, ""):
-                continue
-            statement.answers[question.key] = (question.prompt, display_value(question, answer.value))
-        statements.append(statement)
-    return statements
+def statements_for_judge(entry: Entry, stage: Stage, *, blind: bool | None = None) -> list[Statement]:
+    """The entry's answers as judges may read them; `blind` forces the blind form (a blind shortlist pack)."""
+    return statements_for_entries([entry], stage, blind=blind)[entry.pk]
+
+
+def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) -> dict[int, list[Statement]]:
+    """Statements for many entries at once, in a fixed number of queries (for packs of hundreds of entries)."""
+    from nominations.models import Answer, Nomination
+
+    blind = stage.blind if blind is None else blind
+    entries = list(entries)
+    single = {entry.nomination_id for entry in entries if entry.nomination_id}
+    dossiers = {entry.dossier_id for entry in entries if entry.dossier_id}
+    nominations = {n.pk: n for n in Nomination.objects.filter(pk__in=single)}
+    members: dict[int, list] = {}
+    for nomination in Nomination.objects.filter(dossier_id__in=dossiers, status="submitted").order_by("reference"):
+        members.setdefault(nomination.dossier_id, []).append(nomination)
+        nominations[nomination.pk] = nomination
+    answers: dict[int, list] = {}
+    for answer in (
+        Answer.objects.filter(nomination_id__in=nominations)
+        .select_related("question__section")
+        .order_by("question__section__position", "question__position", "question_id")
+    ):
+        answers.setdefault(answer.nomination_id, []).append(answer)
+    result = {}
+    for entry in entries:
+        group = [nominations[entry.nomination_id]] if entry.nomination_id else members.get(entry.dossier_id, [])
+        statements = []
+        for index, nomination in enumerate(group, start=1):
+            heading = f"Nomination {index} of {len(group)}" if len(group) > 1 else "The nomination"
+            statement = Statement(heading=heading, identity=[] if blind else identity_rows(nomination))
+            for answer in answers.get(nomination.pk, []):
+                question = answer.question
+                if not question.visible_to_judges or (blind and question.identifying) or answer.value in (None, ""):
+                    continue
+                shown = (question.prompt, display_value(question, answer.value))
+                statement.answers[question.key] = shown
+                title = question.section.title if question.section else "Other answers"
+                if not statement.sections or statement.sections[-1][0] != title:
+                    statement.sections.append((title, []))
+                statement.sections[-1][1].append(shown)
+            statements.append(statement)
+        result[entry.pk] = statements
+    return result
 
 
 @dataclass

@@ -270,10 +270,9 @@ def reading_pack(request: HttpRequest, stage_id: int) -> HttpResponse:
         .select_related("nomination", "dossier", "stage__award__programme")
         .order_by("id")
     )
-    items = [
-        {"title": presentation.entry_title(entry, stage), "statements": presentation.statements_for_judge(entry, stage)}
-        for entry in entries
-    ]
+    entries = list(entries)
+    statements = presentation.statements_for_entries(entries, stage)
+    items = [{"title": presentation.entry_title(entry, stage), "statements": statements[entry.pk]} for entry in entries]
     zone = stage.award.programme.zone
     context = {
         "stage": stage,

@@ -102,10 +102,13 @@ def to_xlsx(header, rows, title: str) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
-    # Cells are text (never formulas), even where they look like one.
+    # Text cells stay text (never formulas), even where they look like one; numbers stay numbers.
     for row in sheet.iter_rows(min_row=1):
         for cell in row:
-            cell.data_type = "s"
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            elif isinstance(cell.value, float):
+                cell.number_format = "0.00"
     for index in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 24
     sheet.freeze_panes = "B2"

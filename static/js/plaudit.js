@@ -139,7 +139,8 @@ function autosave(form) {
         chosen.value = event.submitter.value;
         form.appendChild(chosen);
       }
-      form.submit();
+      // Not form.submit(): a button named "submit" (the scorecard's) shadows that method.
+      HTMLFormElement.prototype.submit.call(form);
       return;
     }
     // The buttons' save is the latest of all: it outranks any autosave still on its way.
@@ -159,3 +160,33 @@ function autosave(form) {
 }
 
 document.querySelectorAll("form[data-autosave-url]").forEach(autosave);
+
+// The shortlist pack's page: ask how the pack is getting on, and show the download when it is ready.
+function packProgress(element) {
+  const url = element.dataset.statusUrl;
+  const status = document.getElementById("pack-status");
+  const download = document.getElementById("pack-download");
+  const refresh = document.getElementById("pack-refresh");
+  const poll = async () => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      const pack = await response.json();
+      status.textContent = pack.status === "running" ? `${pack.label}: ${pack.progress}% done.` : `${pack.label}.`;
+      if (pack.status === "done") {
+        download.hidden = false;
+        if (refresh) refresh.hidden = true;
+        return;
+      }
+      if (pack.status === "failed") {
+        status.textContent = "Something went wrong building the pack. Reload the page for what to do.";
+        return;
+      }
+    } catch (error) {
+      // A dropped connection: try again on the next tick.
+    }
+    setTimeout(poll, 2000);
+  };
+  if (download && download.hidden) setTimeout(poll, 1000);
+}
+
+document.querySelectorAll("[data-status-url]").forEach(packProgress);

@@ -1,6 +1,7 @@
 """A judge scores two entries and submits; the conflicted entry is nowhere to be found."""
 
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -112,4 +113,38 @@ def test_a_judge_scores_on_a_tablet_with_the_keyboard(browser, live_server):
     assert_accessible(page)
     card = Scorecard.objects.get()
     assert card.status == "submitted" and card.scores.get().value == 4 and card.scores.get().comment == "Calm and kind."
+    context.close()
+
+
+def test_submitting_while_an_autosave_is_on_its_way_still_submits(browser, live_server):
+    award = AwardFactory(title="Kindest Colleague")
+    CriterionFactory(award=award, key="impact", title="Impact", levels=LEVELS)
+    stage = Stage.objects.create(award=award, name="Shortlisting")
+    judge = UserFactory(username="jo")
+    PanelMember.objects.create(stage=stage, user=judge)
+    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
+    entry = Entry.objects.create(stage=stage, nomination=NominationFactory(award=award, status="submitted"))
+    Assignment.objects.create(entry=entry, judge=judge)
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address or username").fill("jo")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in with password").click()
+    page.goto(f"{live_server.url}/judging/stages/{stage.pk}/entries/{entry.pk}/")
+
+    # A slow network: the autosave takes a second and a half to come back.
+    def slow(route):
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route("**/autosave/", slow)
+    page.get_by_label("5: Outstanding").check()
+    page.get_by_label("Comment on Impact").fill("Superb.")
+    page.get_by_label("Overall comment").focus()  # leaving the comment starts the autosave at once
+    expect(page.locator("#save-status")).to_have_text("Saving…")
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.locator("#progress")).to_contain_text("1 of 1 scored")
+    card = Scorecard.objects.get()
+    assert card.status == "submitted" and card.scores.get().comment == "Superb."
     context.close()

@@ -78,3 +78,32 @@ def panel(db):
     )
     Assignment.objects.create(entry=other_entry, judge=people["charlie"])
     return Panel(stage, other_stage, entries, other_entry, people, criteria)
+
+
+def submit(entry, judge, values: dict, *, comment="", overall=""):
+    """A submitted scorecard with the given value per criterion key (None for N/A)."""
+    from django.utils import timezone
+
+    from judging.models import Score, Scorecard
+
+    card = Scorecard.objects.create(
+        entry=entry, judge=judge, status="submitted", submitted_at=timezone.now(), overall_comment=overall, version=1
+    )
+    for criterion in entry.stage.award.criteria.all():
+        value = values.get(criterion.key)
+        Score.objects.create(
+            scorecard=card, criterion=criterion, value=value, not_applicable=value is None, comment=comment
+        )
+    return card
+
+
+@pytest.fixture
+def scored(panel):
+    """bob scores all three entries; alice the two she may (she is conflicted with Grace Hopper's)."""
+    e, alice, bob = panel.entries, panel.people["alice"], panel.people["bob"]
+    submit(e[0], bob, {"impact": 5, "reach": 4}, comment="Remarkable listening")
+    submit(e[1], bob, {"impact": 3, "reach": 3})
+    submit(e[2], bob, {"impact": 1, "reach": None})
+    submit(e[1], alice, {"impact": 4, "reach": 4}, overall="A humane entry, said judge Alice")
+    submit(e[2], alice, {"impact": 2, "reach": 1})
+    return panel

@@ -7,7 +7,7 @@ The table is checked against the URLconf, so a new judging page with no row fail
 import pytest
 from django.urls import get_resolver, reverse
 
-from judging.models import Scorecard
+from judging.models import Scorecard, ShortlistPack
 
 ROLES = ["anonymous", "bob", "alice", "charlie", "chidi", "dana", "root"]
 SIGN_IN = "sign-in"
@@ -34,6 +34,14 @@ MATRIX = {
     "reopen": ("post", CHAIR_POST),
     "assignments_download": ("get", CHAIR_ONLY),
     "assignments_upload": ("get", CHAIR_ONLY),
+    "ranking": ("get", CHAIR_ONLY),
+    "explain": ("get", CHAIR_ONLY),
+    "export": ("get", CHAIR_ONLY),
+    "shortlist_request": ("post", CHAIR_POST),
+    "shortlist": ("get", CHAIR_ONLY),
+    "shortlist_download": ("get", CHAIR_ONLY),
+    "outcomes": ("get", CHAIR_ONLY),
+    "feedback": ("get", {**CHAIR_ONLY, "chidi": 404}),  # the awards office approves feedback
 }
 
 
@@ -44,8 +52,13 @@ def test_every_judging_page_has_a_row():
 
 def _url(name, panel):
     stage, entry = panel.stage, panel.entries[0]
-    if name in {"score", "autosave", "assignment_change", "reopen"}:
+    if name in {"score", "autosave", "assignment_change", "reopen", "explain", "feedback"}:
         return reverse(f"judging:{name}", args=[stage.pk, entry.pk])
+    if name == "export":
+        return reverse("judging:export", args=[stage.pk, "ranking", "csv"])
+    if name in {"shortlist", "shortlist_download"}:
+        pack = ShortlistPack.objects.create(stage=stage, requested_by=panel.people["root"], status="done", pdf=b"%PDF-")
+        return reverse(f"judging:{name}", args=[stage.pk, pack.pk])
     if name == "home":
         return reverse("judging:home")
     return reverse(f"judging:{name}", args=[stage.pk])

@@ -1,0 +1,236 @@
+"""Decisions on entries, their log, promotion into the next stage, and outcome emails to nominators.
+
+Decisions are recorded as pending (in bulk, with a reason) and take effect when the chair
+applies them: promoted entries then enter the next stage. Every change is appended to
+DecisionLog. Outcome emails are rendered from the office's templates, logged one per
+nominator and outcome (so nobody is told twice), and sent through the task queue.
+"""
+
+import re
+
+from django.db import transaction
+
+from .models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Scorecard, Stage
+
+PLACEHOLDERS = {
+    "nominee": "the nominee's name",
+    "nominator": "the nominator's name",
+    "reference": "the nomination's reference",
+    "award": "the award",
+    "programme": "the programme",
+    "stage": "the stage",
+    "outcome": "the outcome, in words",
+    "feedback": "the judges' comments the office has approved (empty if none)",
+}
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+DEFAULT_TEMPLATES = {
+    Decision.Outcome.PROMOTED: (
+        "Your nomination for {award} goes through to the next stage",
+        "Dear {nominator},\n\nThank you for nominating {nominee} ({reference}) for {award}. The judging "
+        "panel has taken the nomination through to the next stage of judging.\n\n{feedback}\n"
+        "We will be in touch again when the next stage is over.\n\nWith thanks,\nThe {programme} team",
+    ),
+    Decision.Outcome.SHORTLISTED: (
+        "Your nomination for {award} has been shortlisted",
+        "Dear {nominator},\n\nWe are delighted to tell you that {nominee} ({reference}) has been shortlisted "
+        "for {award}.\n\n{feedback}\nWith thanks,\nThe {programme} team",
+    ),
+    Decision.Outcome.HIGHLY_COMMENDED: (
+        "Your nomination for {award} is highly commended",
+        "Dear {nominator},\n\nThe judges have highly commended {nominee} ({reference}) in {award}.\n\n"
+        "{feedback}\nWith thanks,\nThe {programme} team",
+    ),
+    Decision.Outcome.WINNER: (
+        "Your nomination has won {award}",
+        "Dear {nominator},\n\nWe are delighted to tell you that {nominee} ({reference}) has won {award}.\n\n"
+        "{feedback}\nWith thanks,\nThe {programme} team",
+    ),
+    Decision.Outcome.NOT_PROGRESSED: (
+        "Your nomination for {award}",
+        "Dear {nominator},\n\nThank you for nominating {nominee} ({reference}) for {award}. There were many "
+        "strong nominations, and this one has not gone through to the next stage.\n\n{feedback}\n"
+        "Thank you for taking the time to recognise a colleague.\n\nWith thanks,\nThe {programme} team",
+    ),
+}
+
+
+class DecisionRefused(Exception):
+    """A decision the rules forbid; nothing was changed."""
+
+
+def decisions_record(*, stage: Stage, entries: list[Entry], outcome: str, reason: str, by, now) -> int:
+    """Record (or change) a pending decision on each entry, logging each change. Applied decisions stay as they are."""
+    if outcome not in Decision.Outcome.values:
+        raise DecisionRefused("Choose an outcome.")
+    if outcome == Decision.Outcome.PROMOTED and next_stage(stage) is None:
+        raise DecisionRefused("There is no later stage to promote entries to. Add one first, or shortlist instead.")
+    changed = 0
+    with transaction.atomic():
+        for entry in entries:
+            decision = Decision.objects.select_for_update().filter(entry=entry).first()
+            if decision and decision.status == Decision.Status.APPLIED:
+                raise DecisionRefused(f"The decision on {entry.reference} has been applied and cannot be changed here.")
+            previous = decision.outcome if decision else ""
+            if decision is None:
+                decision = Decision(entry=entry)
+            decision.outcome, decision.reason, decision.decided_by, decision.decided_at = outcome, reason, by, now
+            decision.save()
+            DecisionLog.objects.create(
+                entry=entry,
+                action="changed" if previous else "recorded",
+                outcome=outcome,
+                previous=previous,
+                reason=reason,
+                by=by,
+                at=now,
+            )
+            changed += 1
+    return changed
+
+
+def decisions_clear(*, entries: list[Entry], by, now) -> int:
+    """Take pending decisions off entries (applied ones stay)."""
+    cleared = 0
+    with transaction.atomic():
+        for decision in Decision.objects.select_for_update().filter(entry__in=entries, status=Decision.Status.PENDING):
+            DecisionLog.objects.create(entry=decision.entry, action="cleared", previous=decision.outcome, by=by, at=now)
+            decision.delete()
+            cleared += 1
+    return cleared
+
+
+def next_stage(stage: Stage) -> Stage | None:
+    """The stage after this one in the same award that takes promoted entries."""
+    return (
+        Stage.objects.filter(award=stage.award, entries_from=Stage.EntriesFrom.PROMOTED)
+        .filter(position__gt=stage.position)
+        .order_by("position", "id")
+        .first()
+        or Stage.objects.filter(
+            award=stage.award, entries_from=Stage.EntriesFrom.PROMOTED, position=stage.position, pk__gt=stage.pk
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def decisions_apply(*, stage: Stage, entries, by, now) -> tuple[int, int]:
+    """Apply the pending decisions on the given entries; promoted entries enter the next stage.
+    Returns (applied, promoted)."""
+    applied = promoted = 0
+    following = next_stage(stage)
+    with transaction.atomic():
+        pending = Decision.objects.select_for_update(of=("self",)).filter(
+            entry__in=entries, status=Decision.Status.PENDING
+        )
+        for decision in pending.select_related("entry"):
+            decision.status, decision.applied_at = Decision.Status.APPLIED, now
+            decision.save(update_fields=["status", "applied_at"])
+            DecisionLog.objects.create(
+                entry=decision.entry, action="applied", outcome=decision.outcome, reason=decision.reason, by=by, at=now
+            )
+            applied += 1
+            if decision.outcome == Decision.Outcome.PROMOTED:
+                if following is None:
+                    raise DecisionRefused("There is no later stage to promote entries to.")
+                entry = decision.entry
+                Entry.objects.get_or_create(stage=following, nomination=entry.nomination, dossier=entry.dossier)
+                promoted += 1
+    return applied, promoted
+
+
+def outcome_template(stage: Stage, outcome: str) -> OutcomeTemplate:
+    """The stage's template for an outcome, created from the default wording the first time."""
+    subject, body = DEFAULT_TEMPLATES[outcome]
+    template, _ = OutcomeTemplate.objects.get_or_create(
+        stage=stage, outcome=outcome, defaults={"subject": subject, "body": body}
+    )
+    return template
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    return sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
+def fill(text: str, values: dict) -> str:
+    """Put values in for {placeholders}; anything else in braces stays as written."""
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+
+
+def approved_feedback(entry: Entry) -> list[str]:
+    """The judges' comments the office approved for the nominator, without any judge's name."""
+    comments = []
+    cards = Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED).prefetch_related(
+        "scores__criterion"
+    )
+    for card in cards.order_by("pk"):
+        for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
+            if score.feedback_approved and score.comment.strip():
+                comments.append(f"{score.criterion.title}: {score.comment.strip()}")
+        if card.feedback_approved and card.overall_comment.strip():
+            comments.append(card.overall_comment.strip())
+    return comments
+
+
+def message_for(template: OutcomeTemplate, entry: Entry, nomination) -> tuple[str, str]:
+    """The subject and body one nominator receives."""
+    stage = template.stage
+    feedback = ""
+    if template.include_feedback:
+        comments = approved_feedback(entry)
+        if comments:
+            feedback = "What the judges said:\n" + "\n".join(f"- {c}" for c in comments) + "\n"
+    values = {
+        "nominee": nomination.nominee_name or "your nominee",
+        "nominator": nomination.nominator_name or "nominator",
+        "reference": nomination.reference,
+        "award": stage.award.title,
+        "programme": stage.award.programme.name,
+        "stage": stage.name,
+        "outcome": Decision.Outcome(template.outcome).label.lower(),
+        "feedback": feedback,
+    }
+    subject = " ".join(fill(template.subject, values).split())  # no line breaks in a subject
+    return subject[:300], fill(template.body, values)
+
+
+def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:
+    """Queue the outcome email to every nominator of an applied decision with this outcome, once each.
+    Returns (queued, already sent or queued before)."""
+    from .tasks import send_outcome_email
+
+    template = outcome_template(stage, outcome)
+    queued = skipped = 0
+    decided = (
+        Decision.objects.filter(entry__in=entries, outcome=outcome, status=Decision.Status.APPLIED)
+        .select_related("entry__nomination", "entry__dossier", "entry__stage__award__programme")
+        .order_by("entry_id")
+    )
+    with transaction.atomic():
+        for decision in decided:
+            entry = decision.entry
+            nominations = [entry.nomination] if entry.nomination_id else list(entry.dossier.nominations.all())
+            for nomination in nominations:
+                earlier = OutcomeEmail.objects.filter(stage=stage, nomination=nomination, outcome=outcome).first()
+                if earlier and earlier.status != OutcomeEmail.Status.FAILED:
+                    skipped += 1
+                    continue
+                subject, body = message_for(template, entry, nomination)
+                email, _ = OutcomeEmail.objects.update_or_create(
+                    stage=stage,
+                    nomination=nomination,
+                    outcome=outcome,
+                    defaults={
+                        "to": nomination.nominator_email,
+                        "subject": subject,
+                        "body": body,
+                        "queued_by": by,
+                        "queued_at": now,
+                        "status": OutcomeEmail.Status.QUEUED,
+                        "error": "",
+                    },
+                )
+                transaction.on_commit(lambda pk=email.pk: send_outcome_email.enqueue(pk))
+                queued += 1
+    return queued, skipped

@@ -1,0 +1,126 @@
+"""Results as CSV and XLSX: the ranking, and every submitted score. Text cells are neutralised
+against formula injection; figures carry at least two decimals.
+
+The rows come from judging.results, so an export holds exactly the entries its reader may see,
+and a blind export names entries by reference only.
+"""
+
+from nominations.exports import neutralise, to_csv, to_xlsx
+
+from .models import Scorecard
+from .results import StageResults
+
+RANKING_COLUMNS = [
+    "rank",
+    "reference",
+    "nominee",
+    "score",
+    "median",
+    "sd",
+    "min",
+    "max",
+    "scorecards",
+    "normalised_score",
+    "normalised_rank",
+    "flags",
+    "decision",
+]
+SCORE_COLUMNS = [
+    "stage",
+    "reference",
+    "judge",
+    "judge_group",
+    "group_share",
+    "criterion",
+    "weight",
+    "scale_min",
+    "scale_max",
+    "value",
+    "comment",
+]
+
+
+def _figure(value, as_text: bool):
+    if value is None:
+        return ""
+    return f"{value:.2f}" if as_text else round(float(value), 6)
+
+
+def ranking_table(results: StageResults, *, as_text: bool = True) -> tuple[list[str], list[list]]:
+    """One row per entry in rank order (by the score that ordered the results)."""
+    rows = []
+    for row in results.rows:
+        r = row.result
+        rank = r.normalised_rank if results.order_by == "normalised" else r.rank
+        decision = ""
+        if row.decision:
+            decision = row.decision.get_outcome_display() + (" (pending)" if row.decision.status == "pending" else "")
+        rows.append(
+            [
+                "" if rank is None else rank,
+                neutralise(row.entry.reference),
+                neutralise(row.nominee),
+                _figure(r.score, as_text),
+                _figure(r.median, as_text),
+                _figure(r.sd, as_text),
+                _figure(r.low, as_text),
+                _figure(r.high, as_text),
+                r.n,
+                _figure(r.normalised_score, as_text),
+                "" if r.normalised_rank is None else r.normalised_rank,
+                neutralise("; ".join(r.flags)),
+                neutralise(decision),
+            ]
+        )
+    return list(RANKING_COLUMNS), rows
+
+
+def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[str], list[list]]:
+    """One row per submitted scorecard and criterion (value empty for N/A)."""
+    entries = {row.entry.pk: row.entry for row in results.rows}
+    criteria = results.criteria
+    shares = results.shares
+    rest = max(0.0, 1.0 - sum(shares.values())) if shares else None
+    cards = (
+        Scorecard.objects.filter(entry_id__in=list(entries), status=Scorecard.Status.SUBMITTED)
+        .prefetch_related("scores")
+        .order_by("entry_id", "judge_id")
+    )
+    rows = []
+    for card in cards.iterator(chunk_size=2000):
+        name, group = results.judges.get(card.judge_id, ("A former judge", ""))
+        share = shares.get(group, rest) if shares else None
+        by_criterion = {score.criterion_id: score for score in card.scores.all()}
+        for criterion in criteria:
+            score = by_criterion.get(criterion.pk)
+            value = None if score is None or score.not_applicable else score.value
+            rows.append(
+                [
+                    neutralise(results.stage.name),
+                    neutralise(entries[card.entry_id].reference),
+                    neutralise(name),
+                    neutralise(group),
+                    _figure(share, as_text),
+                    neutralise(criterion.title),
+                    _figure(float(criterion.weight), as_text),
+                    criterion.scale_min,
+                    criterion.scale_max,
+                    "" if value is None else value,
+                    neutralise(score.comment if score else ""),
+                ]
+            )
+    return list(SCORE_COLUMNS), rows
+
+
+def export(results: StageResults, what: str, fmt: str) -> tuple[bytes, str, str]:
+    """(content, content type, file extension) for the ranking or the scores, as CSV or XLSX."""
+    table = ranking_table if what == "ranking" else scores_table
+    if fmt == "xlsx":
+        header, rows = table(results, as_text=False)
+        return (
+            to_xlsx(header, rows, title=what.title()),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    header, rows = table(results)
+    return to_csv(header, rows), "text/csv; charset=utf-8", "csv"

@@ -1,0 +1,37 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from judging import exports, results, shortlist
+from judging.models import Stage
+
+
+class Command(BaseCommand):
+    help = "Export a stage's ranking, every score, or the shortlist pack, as CSV, XLSX or PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("award", metavar="AWARD_SLUG")
+        parser.add_argument("--stage", required=True, metavar="STAGE_NAME")
+        parser.add_argument("--what", required=True, choices=["ranking", "scores", "shortlist"])
+        parser.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"], dest="fmt")
+        parser.add_argument("--normalised", action="store_true", help="Order by the normalised score.")
+        parser.add_argument("--blind", action="store_true", help="References only: no names or identifying answers.")
+        parser.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    def handle(self, *args, award, stage, what, fmt, normalised, blind, output, **options):
+        if (what == "shortlist") != (fmt == "pdf"):
+            raise CommandError("The shortlist is a PDF; the ranking and the scores are CSV or XLSX.")
+        found = Stage.objects.filter(award__slug=award, name=stage).select_related("award__programme").first()
+        if found is None:
+            raise CommandError(f"No stage named {stage!r} in award {award!r}.")
+        # The command runs as the awards office: every entry of the stage, as an admin sees it.
+        office = get_user_model()(is_superuser=True, is_active=True)
+        stage_results = results.stage_results(
+            found, office, order_by="normalised" if normalised else "raw", blind=True if blind else None
+        )
+        if what == "shortlist":
+            content = shortlist.shortlist_pdf(stage_results)
+        else:
+            content, _type, _extension = exports.export(stage_results, what, fmt)
+        with open(output, "wb") as handle:
+            handle.write(content)
+        self.stdout.write(f"Wrote {what} of {found} ({len(stage_results.rows)} entries) to {output}.")

@@ -1,0 +1,322 @@
+"""A stage's results as a chair or admin may see them: the ranking, its explanation, leniency, spread.
+
+Everything is computed over the entries the viewer may see (judging.access), so a chair
+conflicted with an entry finds it in no ranking, count or figure. The maths is
+judging.scoring; this module only gathers the rows it needs, in a fixed number of queries.
+"""
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from nominations.models import Answer
+from nominations.selectors import display_value
+
+from . import access, scoring
+from .models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
+from .presentation import entry_title
+
+SELECTED = {
+    Decision.Outcome.PROMOTED,
+    Decision.Outcome.SHORTLISTED,
+    Decision.Outcome.HIGHLY_COMMENDED,
+    Decision.Outcome.WINNER,
+}
+
+
+@dataclass
+class Row:
+    entry: Entry
+    title: str
+    nominee: str  # empty when blind
+    result: scoring.EntryResult
+    decision: Decision | None
+
+    @property
+    def strip(self) -> list[float]:
+        """The entry's scorecard totals, for the small score strip."""
+        return sorted(self.result.totals.values())
+
+
+@dataclass
+class JudgeLeniency:
+    name: str
+    group: str
+    cards: int
+    mean: float | None
+    sd: float | None
+
+
+@dataclass
+class StageResults:
+    stage: Stage
+    rows: list[Row]
+    computed: scoring.Results | None
+    order_by: str
+    blind: bool
+    judges: dict = field(default_factory=dict)  # judge id -> (name, group name)
+    criteria: list = field(default_factory=list)
+    shares: dict = field(default_factory=dict)
+    voting_points: dict | None = None
+
+    @property
+    def alpha(self):
+        return self.computed.alpha if self.computed else None
+
+    @property
+    def reading(self) -> str:
+        return scoring.agreement_reading(self.alpha)
+
+    def leniency(self) -> tuple[list[JudgeLeniency], float | None, float | None]:
+        """Each judge's mean and spread of totals, with the panel's mean and spread to read them against."""
+        by_judge: dict = defaultdict(list)
+        for row in self.rows:
+            for judge, total in row.result.totals.items():
+                by_judge[judge].append(total)
+        every = [t for totals in by_judge.values() for t in totals]
+        rows = [
+            JudgeLeniency(
+                name=self.judges.get(judge, ("A former judge", ""))[0],
+                group=self.judges.get(judge, ("", ""))[1],
+                cards=len(totals),
+                mean=statistics.fmean(totals),
+                sd=scoring.sample_sd(totals),
+            )
+            for judge, totals in by_judge.items()
+        ]
+        rows.sort(key=lambda r: r.name)
+        return rows, (statistics.fmean(every) if every else None), scoring.sample_sd(every)
+
+    def unnormalised_names(self) -> list[str]:
+        if not self.computed:
+            return []
+        return sorted(self.judges.get(j, ("A former judge", ""))[0] for j in self.computed.unnormalised_judges)
+
+
+def _criteria(stage: Stage):
+    criteria = list(stage.award.criteria.order_by("position", "id"))
+    return criteria, [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria]
+
+
+def visible_entries(stage: Stage, viewer):
+    return (
+        access.entries_for_chair(viewer, stage)
+        .select_related("nomination", "dossier", "stage__award__programme", "decision")
+        .order_by("id")
+    )
+
+
+def stage_results(stage: Stage, viewer, *, order_by: str = "raw", blind: bool | None = None) -> StageResults:
+    """The ranking of the entries the viewer may see, by raw or normalised score (or votes)."""
+    blind = stage.blind if blind is None else blind
+    order_by = "normalised" if order_by == "normalised" else "raw"
+    entries = list(visible_entries(stage, viewer))
+    members = stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
+    judges = {
+        m.user_id: (m.user.get_full_name() or m.user.email or m.user.get_username(), m.group.name if m.group else "")
+        for m in members
+    }
+    groups = {m.user_id: (m.group.name if m.group else None) for m in members}
+    shares = {g.name: float(g.share) for g in stage.groups.all() if g.share is not None}
+    models_criteria, criteria = _criteria(stage)
+    ids = [entry.pk for entry in entries]
+    voting_points = None
+    if stage.mode == Stage.Mode.VOTING:
+        voting_points = _votes(stage, ids)
+        computed = _ranked_votes(ids, voting_points)
+    else:
+        cards: dict[int, scoring.Card] = {}
+        rows = (
+            Score.objects.filter(scorecard__entry_id__in=ids, scorecard__status=Scorecard.Status.SUBMITTED)
+            .values_list("scorecard_id", "scorecard__entry_id", "scorecard__judge_id", "criterion__key", "value")
+            .order_by("scorecard_id")
+        )
+        scores: dict[int, dict] = defaultdict(dict)
+        owners = {}
+        for card_id, entry_id, judge_id, key, value in rows:
+            scores[card_id][key] = value
+            owners[card_id] = (entry_id, judge_id)
+        for card_id, (entry_id, judge_id) in owners.items():
+            cards[card_id] = scoring.Card(judge_id, entry_id, scores[card_id], groups.get(judge_id))
+        computed = scoring.compute(
+            entries=ids, cards=cards.values(), criteria=criteria, shares=shares, order_by=order_by
+        )
+    decisions = {entry.pk: getattr(entry, "decision", None) for entry in entries}
+    by_id = {entry.pk: entry for entry in entries}
+    rows = [
+        Row(
+            entry=by_id[result.entry],
+            title=entry_title(by_id[result.entry], stage, blind=blind),
+            nominee="" if blind else _nominee(by_id[result.entry]),
+            result=result,
+            decision=decisions[result.entry],
+        )
+        for result in computed.ordered()
+    ]
+    return StageResults(
+        stage=stage,
+        rows=rows,
+        computed=computed,
+        order_by=order_by,
+        blind=blind,
+        judges=judges,
+        criteria=models_criteria,
+        shares=shares,
+        voting_points=voting_points,
+    )
+
+
+def _nominee(entry: Entry) -> str:
+    return entry.nomination.nominee_name if entry.nomination_id else entry.dossier.title
+
+
+def _votes(stage: Stage, ids) -> dict[int, int]:
+    ballots: dict[int, list] = defaultdict(list)
+    votes = Vote.objects.filter(
+        ballot__stage=stage, ballot__status=Ballot.Status.SUBMITTED, entry_id__in=ids
+    ).values_list("ballot_id", "entry_id", "rank")
+    for ballot_id, entry_id, rank in votes.order_by("ballot_id", "rank"):
+        ballots[ballot_id].append((rank, entry_id))
+    if stage.voting == Stage.Voting.APPROVAL:
+        return scoring.approval_counts([entry for _, entry in ballot] for ballot in ballots.values())
+    return scoring.borda_points([[entry for _, entry in sorted(ballot)] for ballot in ballots.values()])
+
+
+def _ranked_votes(ids, points) -> scoring.Results:
+    ranks, tied = scoring.rank({entry: float(points.get(entry, 0)) for entry in ids})
+    results = {}
+    for entry in ids:
+        result = scoring.EntryResult(entry, score=float(points.get(entry, 0)), rank=ranks.get(entry))
+        result.normalised_rank, result.tie = result.rank, entry in tied
+        if result.tie:
+            result.flags.append("tie")
+        results[entry] = result
+    return scoring.Results(results, None, {}, set(), "raw")
+
+
+@dataclass
+class Explanation:
+    """How an entry's figures were reached, judge by judge and criterion by criterion."""
+
+    row: Row
+    cards: list[dict]
+    group_means: list[tuple[str, int, float, float | None]]  # (group, cards, mean, share)
+    stage_mean: float | None
+    stage_sd: float | None
+
+
+def explain(results: StageResults, entry_id: int) -> Explanation | None:
+    """The working behind one entry's score, or None if the viewer may not see the entry."""
+    row = next((r for r in results.rows if r.entry.pk == entry_id), None)
+    if row is None:
+        return None
+    criteria = results.criteria
+    cards = []
+    scorecards = (
+        Scorecard.objects.filter(entry=row.entry, status=Scorecard.Status.SUBMITTED)
+        .prefetch_related("scores")
+        .order_by("judge_id")
+    )
+    for card in scorecards:
+        by_criterion = {score.criterion_id: score for score in card.scores.all()}
+        lines = []
+        for criterion in criteria:
+            score = by_criterion.get(criterion.pk)
+            value = None if score is None or score.not_applicable else score.value
+            weight = float(criterion.weight)
+            span = criterion.scale_max - criterion.scale_min
+            lines.append(
+                {
+                    "criterion": criterion,
+                    "value": value,
+                    "na": score is not None and score.not_applicable,
+                    "comment": score.comment if score else "",
+                    "part": None if value is None or weight == 0 else (value - criterion.scale_min) / span,
+                }
+            )
+        name, group = results.judges.get(card.judge_id, ("A former judge", ""))
+        cards.append(
+            {
+                "judge": name,
+                "group": group,
+                "lines": lines,
+                "total": row.result.totals.get(card.judge_id),
+                "normalised": row.result.normalised_totals.get(card.judge_id),
+                "comment": card.overall_comment,
+            }
+        )
+    pooled: dict[str, list[float]] = defaultdict(list)
+    for card in cards:
+        if card["total"] is not None:
+            key = card["group"] if card["group"] in results.shares else "Others"
+            pooled[key].append(card["total"])
+    rest = max(0.0, 1.0 - sum(results.shares.values())) if results.shares else None
+    group_means = [
+        (group, len(totals), statistics.fmean(totals), results.shares.get(group, rest))
+        for group, totals in sorted(pooled.items())
+    ]
+    every = [t for r in results.rows for t in r.result.totals.values()]
+    return Explanation(
+        row=row,
+        cards=cards,
+        group_means=group_means,
+        stage_mean=statistics.fmean(every) if every else None,
+        stage_sd=scoring.sample_sd(every),
+    )
+
+
+@dataclass
+class Spread:
+    question: object
+    values: list[tuple[str, int, int]]  # (value, in the selection, among all entries)
+    selected: int
+    total: int
+
+
+def spread(results: StageResults) -> list[Spread]:
+    """For each reportable question: how the selection (entries decided as promoted, shortlisted,
+    commended or winner) and all entries are spread across its answers."""
+    questions = list(results.stage.award.questions.filter(reportable=True, active=True).order_by("position", "id"))
+    if not questions:
+        return []
+    nomination_entry = {}
+    for row in results.rows:
+        entry = row.entry
+        if entry.nomination_id:
+            nomination_entry[entry.nomination_id] = entry.pk
+    dossier_ids = {row.entry.dossier_id: row.entry.pk for row in results.rows if row.entry.dossier_id}
+    answers = Answer.objects.filter(question__in=questions).filter(
+        nomination_id__in=list(nomination_entry)
+    ) | Answer.objects.filter(question__in=questions, nomination__dossier_id__in=list(dossier_ids))
+    selected_ids = {row.entry.pk for row in results.rows if row.decision and row.decision.outcome in SELECTED}
+    by_question: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    for question_id, nomination_id, dossier_id, value in answers.values_list(
+        "question_id", "nomination_id", "nomination__dossier_id", "value"
+    ):
+        entry_id = nomination_entry.get(nomination_id) or dossier_ids.get(dossier_id)
+        if entry_id is None:
+            continue
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if item not in (None, ""):
+                by_question[question_id][entry_id].add(str(item))
+    spreads = []
+    for question in questions:
+        per_entry = by_question.get(question.pk, {})
+        everywhere, chosen = Counter(), Counter()
+        for entry_id, values in per_entry.items():
+            for value in values:
+                everywhere[value] += 1
+                if entry_id in selected_ids:
+                    chosen[value] += 1
+        order = list(question.choices) if question.choices else sorted(everywhere)
+        order += sorted(set(everywhere) - set(order))
+        spreads.append(
+            Spread(
+                question=question,
+                values=[(display_value(question, value), chosen[value], everywhere[value]) for value in order],
+                selected=len(selected_ids),
+                total=len(results.rows),
+            )
+        )
+    return spreads

@@ -1,0 +1,271 @@
+"""Results for chairs and admins: the ranking and its explanation, decisions, spread, exports,
+the shortlist pack and outcome emails. Every page finds the stage through
+judging.access.chaired_stages and the entries through judging.results (404 otherwise)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import decisions, exports, results
+from .chair_views import _chaired
+from .forms import DecisionForm, OutcomeTemplateForm
+from .models import Decision, OutcomeEmail, Score, Scorecard, ShortlistPack
+from .tasks import build_shortlist_pack
+
+SORTS = {
+    "rank": lambda row, order: (row.result.normalised_rank if order == "normalised" else row.result.rank) or 10**9,
+    "reference": lambda row, order: row.entry.reference,
+    "score": lambda row, order: -((row.result.normalised_score if order == "normalised" else row.result.score) or -1),
+    "median": lambda row, order: -(row.result.median or -1),
+    "sd": lambda row, order: -(row.result.sd or -1),
+    "scorecards": lambda row, order: -row.result.n,
+}
+
+
+def _order(request) -> str:
+    return "normalised" if request.GET.get("order") == "normalised" else "raw"
+
+
+@login_required
+def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """The ranked table with its figures, flags and decisions; leniency, agreement and spread beneath."""
+    stage = _chaired(request, stage_id)
+    order = _order(request)
+    stage_results = results.stage_results(stage, request.user, order_by=order)
+    form = DecisionForm(request.POST or None, entries=[row.entry for row in stage_results.rows])
+    if request.method == "POST":
+        response = _decide(request, stage, stage_results, form)
+        if response:
+            return response
+    rows = list(stage_results.rows)
+    sort = request.GET.get("sort", "rank")
+    if sort in SORTS:
+        rows.sort(key=lambda row: SORTS[sort](row, order))
+    leniency, panel_mean, panel_sd = stage_results.leniency()
+    context = {
+        "stage": stage,
+        "results": stage_results,
+        "rows": rows,
+        "order": order,
+        "sort": sort,
+        "form": form,
+        "leniency": leniency,
+        "panel_mean": panel_mean,
+        "panel_sd": panel_sd,
+        "spread": results.spread(stage_results),
+        "pending": sum(1 for row in rows if row.decision and row.decision.status == Decision.Status.PENDING),
+        "next_stage": decisions.next_stage(stage),
+        "voting": stage_results.voting_points is not None,
+        "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19},
+    }
+    return render(request, "judging/results/ranking.html", context)
+
+
+def _decide(request, stage, stage_results, form):
+    if not form.is_valid():
+        return None
+    by_id = {row.entry.pk: row.entry for row in stage_results.rows}
+    chosen = [by_id[pk] for pk in form.cleaned_data["entries"]]
+    now = timezone.now()
+    action = form.cleaned_data["action"]
+    try:
+        if action == "clear":
+            count = decisions.decisions_clear(entries=chosen, by=request.user, now=now)
+            messages.info(request, f"Cleared {count} pending {'decision' if count == 1 else 'decisions'}.")
+        elif action == "apply":
+            applied, promoted = decisions.decisions_apply(stage=stage, entries=chosen, by=request.user, now=now)
+            extra = f"; {promoted} promoted into the next stage" if promoted else ""
+            messages.info(request, f"Applied {applied} {'decision' if applied == 1 else 'decisions'}{extra}.")
+        else:
+            count = decisions.decisions_record(
+                stage=stage,
+                entries=chosen,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"].strip(),
+                by=request.user,
+                now=now,
+            )
+            label = Decision.Outcome(form.cleaned_data["outcome"]).label.lower()
+            messages.info(request, f"{count} {'entry' if count == 1 else 'entries'} marked {label} (pending).")
+    except decisions.DecisionRefused as error:
+        form.add_error(None, str(error))
+        return None
+    return redirect(f"{reverse('judging:ranking', args=[stage.pk])}?order={_order(request)}")
+
+
+@login_required
+def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
+    """How one entry's figures were reached, down to each judge's score per criterion."""
+    stage = _chaired(request, stage_id)
+    order = _order(request)
+    stage_results = results.stage_results(stage, request.user, order_by=order)
+    explanation = results.explain(stage_results, entry_id)
+    if explanation is None:
+        raise Http404("No such entry")
+    context = {"stage": stage, "results": stage_results, "x": explanation, "order": order}
+    return render(request, "judging/results/explain.html", context)
+
+
+@login_required
+def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResponse:
+    """The ranking or all scores, as CSV or XLSX, raw or normalised, blind if asked (or if the stage is)."""
+    stage = _chaired(request, stage_id)
+    if what not in ("ranking", "scores") or fmt not in ("csv", "xlsx"):
+        raise Http404("No such export")
+    blind = True if request.GET.get("blind") == "1" else None
+    stage_results = results.stage_results(stage, request.user, order_by=_order(request), blind=blind)
+    content, content_type, extension = exports.export(stage_results, what, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    suffix = "-blind" if stage_results.blind else ""
+    name = f"{stage.award.slug}-{stage.pk}-{what}-{stage_results.order_by}{suffix}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def shortlist_request(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """Queue a shortlist pack; the chair waits on its progress page."""
+    stage = _chaired(request, stage_id)
+    pack = ShortlistPack.objects.create(
+        stage=stage,
+        requested_by=request.user,
+        blind=request.POST.get("blind") == "1",
+        normalised=request.POST.get("order") == "normalised",
+    )
+    build_shortlist_pack.enqueue(pack.pk)
+    return redirect("judging:shortlist", stage.pk, pack.pk)
+
+
+def _pack(request, stage, pack_id) -> ShortlistPack:
+    # Only the person who asked, or another chair or admin of the stage, reaches a pack: the stage
+    # was found through chaired_stages, and the pack must belong to it.
+    pack = ShortlistPack.objects.defer("pdf").filter(stage=stage, pk=pack_id).first()
+    if pack is None:
+        raise Http404("No such pack")
+    return pack
+
+
+@login_required
+def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
+    """The pack's progress (JSON for the page's script), and its download link when ready."""
+    stage = _chaired(request, stage_id)
+    pack = _pack(request, stage, pack_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": pack.status,
+                "label": pack.get_status_display(),
+                "progress": pack.progress,
+                "download": reverse("judging:shortlist_download", args=[stage.pk, pack.pk])
+                if pack.status == ShortlistPack.Status.DONE
+                else None,
+            }
+        )
+    return render(request, "judging/results/shortlist.html", {"stage": stage, "pack": pack})
+
+
+@login_required
+def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
+    stage = _chaired(request, stage_id)
+    pack = ShortlistPack.objects.filter(stage=stage, pk=pack_id, status=ShortlistPack.Status.DONE).first()
+    if pack is None:
+        raise Http404("No such pack")
+    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+    suffix = "-blind" if pack.blind or stage.blind else ""
+    response["Content-Disposition"] = f'attachment; filename="shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf"'
+    return response
+
+
+@login_required
+def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """Outcome emails: edit the message for an outcome, preview it, send it to every nominator once."""
+    stage = _chaired(request, stage_id)
+    visible = results.visible_entries(stage, request.user)
+    applied = {
+        outcome: visible.filter(decision__outcome=outcome, decision__status=Decision.Status.APPLIED).count()
+        for outcome in Decision.Outcome.values
+    }
+    outcome = (
+        request.GET.get("outcome")
+        or request.POST.get("outcome")
+        or next((o for o, n in applied.items() if n), Decision.Outcome.SHORTLISTED)
+    )
+    if outcome not in Decision.Outcome.values:
+        raise Http404("No such outcome")
+    template = decisions.outcome_template(stage, outcome)
+    form = OutcomeTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if "send" in request.POST:
+            queued, skipped = decisions.outcome_emails_queue(
+                stage=stage, outcome=outcome, entries=visible, by=request.user, now=timezone.now()
+            )
+            note = f" ({skipped} already sent earlier, not sent again)" if skipped else ""
+            messages.info(request, f"{queued} {'email' if queued == 1 else 'emails'} queued{note}.")
+        else:
+            messages.info(request, "The message is saved.")
+        return redirect(f"{reverse('judging:outcomes', args=[stage.pk])}?outcome={outcome}")
+    sample = (
+        visible.filter(decision__outcome=outcome).select_related("nomination", "dossier").first()
+        or visible.select_related("nomination", "dossier").first()
+    )
+    preview = None
+    if sample is not None:
+        nomination = sample.nomination or sample.dossier.nominations.first()
+        if nomination is not None:
+            shown = form.instance if form.is_bound and form.is_valid() else template
+            preview = decisions.message_for(shown, sample, nomination)
+    log = OutcomeEmail.objects.filter(stage=stage, nomination__entries__in=visible).distinct()[:200]
+    context = {
+        "stage": stage,
+        "form": form,
+        "outcome": outcome,
+        "outcome_label": Decision.Outcome(outcome).label,
+        "applied": [(value, Decision.Outcome(value).label, applied[value]) for value in Decision.Outcome.values],
+        "preview": preview,
+        "placeholders": decisions.PLACEHOLDERS,
+        "log": log,
+    }
+    return render(request, "judging/results/outcomes.html", context)
+
+
+@login_required
+def feedback(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
+    """The awards office chooses which judges' comments may go to the nominator (admins only)."""
+    stage = _chaired(request, stage_id)
+    if not request.user.is_superuser:
+        raise Http404("Admins only")
+    entry = results.visible_entries(stage, request.user).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry")
+    cards = list(
+        Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED)
+        .prefetch_related("scores__criterion")
+        .order_by("pk")
+    )
+    items = []
+    for card in cards:
+        for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
+            if score.comment.strip():
+                items.append((f"score-{score.pk}", score.criterion.title, score.comment, score.feedback_approved))
+        if card.overall_comment.strip():
+            items.append((f"card-{card.pk}", "Overall", card.overall_comment, card.feedback_approved))
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("approve"))
+        score_ids = {int(key[6:]) for key, *_ in items if key.startswith("score-")}
+        card_ids = {card.pk for card in cards}
+        Score.objects.filter(pk__in=score_ids).update(feedback_approved=False)
+        Score.objects.filter(pk__in={i for i in score_ids if f"score-{i}" in chosen}).update(feedback_approved=True)
+        Scorecard.objects.filter(pk__in=card_ids).update(feedback_approved=False)
+        Scorecard.objects.filter(pk__in={i for i in card_ids if f"card-{i}" in chosen}).update(feedback_approved=True)
+        messages.info(
+            request, f"Feedback for {entry.reference} saved: {len(chosen & {k for k, *_ in items})} comments approved."
+        )
+        return redirect("judging:feedback", stage.pk, entry.pk)
+    context = {"stage": stage, "entry": entry, "items": items}
+    return render(request, "judging/results/feedback.html", context)

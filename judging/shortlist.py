@@ -1,0 +1,112 @@
+"""The shortlist pack: a PDF the chair takes to the panel meeting.
+
+A cover (programme, award, stage, date, which score ordered it), the ranking table, then for
+each entry its answers by section, each judge's score per criterion with the mean and the
+comments, and the decision with its reasons. Headings become the PDF's outline; pages are
+numbered; the PDF is tagged (PDF/UA-1) and fetches nothing but the site's own static files.
+The blind variant leaves out names, organisations and identifying answers.
+"""
+
+import logging
+import statistics
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from plaudit.pdf import html_to_pdf
+
+from .models import Scorecard, ShortlistPack
+from .presentation import statements_for_entries
+from .results import SELECTED, StageResults, stage_results
+
+logger = logging.getLogger(__name__)
+
+
+def chosen_rows(results: StageResults):
+    """The entries the pack covers in full: the selection if the chair has made one, else every ranked entry."""
+    selected = [row for row in results.rows if row.decision and row.decision.outcome in SELECTED]
+    return (selected, True) if selected else (list(results.rows), False)
+
+
+def shortlist_html(results: StageResults, now=None) -> str:
+    stage = results.stage
+    rows, is_selection = chosen_rows(results)
+    entries = [row.entry for row in rows]
+    statements = statements_for_entries(entries, stage, blind=results.blind)
+    cards = (
+        Scorecard.objects.filter(entry__in=entries, status=Scorecard.Status.SUBMITTED)
+        .prefetch_related("scores")
+        .order_by("judge_id")
+    )
+    by_entry: dict[int, list] = {}
+    for card in cards:
+        by_entry.setdefault(card.entry_id, []).append(card)
+    criteria = results.criteria
+    details = []
+    for row in rows:
+        judges = by_entry.get(row.entry.pk, [])
+        names = [results.judges.get(card.judge_id, ("A former judge", ""))[0] for card in judges]
+        table = []
+        for criterion in criteria:
+            values, comments = [], []
+            for name, card in zip(names, judges, strict=True):
+                score = next((s for s in card.scores.all() if s.criterion_id == criterion.pk), None)
+                if score is None:
+                    values.append("–")
+                    continue
+                values.append("N/A" if score.not_applicable else str(score.value))
+                if score.comment.strip():
+                    comments.append((name, score.comment.strip()))
+            numbers = [int(v) for v in values if v.lstrip("-").isdigit()]
+            mean = f"{statistics.fmean(numbers):.2f}" if numbers else "–"
+            table.append({"criterion": criterion, "values": values, "mean": mean, "comments": comments})
+        overall = [
+            (name, card.overall_comment.strip())
+            for name, card in zip(names, judges, strict=True)
+            if card.overall_comment.strip()
+        ]
+        details.append(
+            {"row": row, "statements": statements[row.entry.pk], "judges": names, "table": table, "overall": overall}
+        )
+    zone = stage.award.programme.zone
+    context = {
+        "results": results,
+        "stage": stage,
+        "award": stage.award,
+        "programme": stage.award.programme,
+        "details": details,
+        "is_selection": is_selection,
+        "now": (now or timezone.now()).astimezone(zone),
+        "ordered_by": "normalised score" if results.order_by == "normalised" else "raw score",
+    }
+    return render_to_string("judging/shortlist_pdf.html", context)
+
+
+def shortlist_pdf(results: StageResults, now=None) -> bytes:
+    return html_to_pdf(shortlist_html(results, now))
+
+
+def pack_build(pack_id: int) -> None:
+    """Build one queued pack, recording progress; any failure marks it failed with the reason."""
+    pack = ShortlistPack.objects.select_related("stage__award__programme", "requested_by").get(pk=pack_id)
+    if pack.status == ShortlistPack.Status.DONE:
+        return
+    ShortlistPack.objects.filter(pk=pack.pk).update(status=ShortlistPack.Status.RUNNING, progress=5)
+    try:
+        results = stage_results(
+            pack.stage, pack.requested_by, order_by="normalised" if pack.normalised else "raw", blind=pack.blind or None
+        )
+        html = shortlist_html(results)
+        ShortlistPack.objects.filter(pk=pack.pk).update(progress=40, entries=len(chosen_rows(results)[0]))
+        pdf = html_to_pdf(html)
+    except Exception as error:
+        ShortlistPack.objects.filter(pk=pack.pk).update(
+            status=ShortlistPack.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:300],
+            finished_at=timezone.now(),
+        )
+        logger.exception("Shortlist pack %s failed", pack.pk)
+        return
+    ShortlistPack.objects.filter(pk=pack.pk).update(
+        status=ShortlistPack.Status.DONE, progress=100, pdf=pdf, finished_at=timezone.now()
+    )

@@ -1,0 +1,290 @@
+"""Results: the ranking as each viewer may see it, decisions and promotion, outcome emails,
+exports (columns, decimals, neutralised formulas), the shortlist pack and export_results."""
+
+import csv
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from judging import decisions, exports, results, shortlist
+from judging.models import Decision, DecisionLog, Entry, OutcomeEmail, Stage
+from tests.judging.conftest import NOMINEES, submit
+
+
+def refs(stage_results):
+    return [row.entry.reference for row in stage_results.rows]
+
+
+def test_the_ranking_orders_entries_and_leaves_out_the_viewers_conflicts(scored):
+    e = scored.entries
+    everyone = results.stage_results(scored.stage, scored.people["root"])
+    assert refs(everyone) == [e[0].reference, e[1].reference, e[2].reference]
+    top = everyone.rows[0].result
+    assert top.score == pytest.approx(100 * (5 / 5 + 4 / 5) / 2) and top.n == 1
+    # A chair conflicted with Grace Hopper's entry finds it in no ranking, count or explanation.
+    from judging.models import Conflict, PanelMember
+
+    PanelMember.objects.filter(user=scored.people["chidi"]).update(role="chair")
+    Conflict.objects.create(judge=scored.people["chidi"], nomination=e[0].nomination)
+    chair = results.stage_results(scored.stage, scored.people["chidi"])
+    assert refs(chair) == [e[1].reference, e[2].reference]
+    assert chair.rows[0].result.rank == 1
+    assert results.explain(chair, e[0].pk) is None
+
+
+def test_the_ranking_page_explains_switches_and_is_404_for_a_conflicted_entry(client, scored):
+    from judging.models import Conflict
+
+    client.force_login(scored.people["chidi"])
+    url = reverse("judging:ranking", args=[scored.stage.pk])
+    page = client.get(url).content.decode()
+    assert "Ordered by the <strong>raw score</strong>" in page and "Krippendorff" in page
+    assert "Grace Hopper" in page
+    page = client.get(url + "?order=normalised").content.decode()
+    assert "Ordered by the <strong>normalised score</strong>" in page
+    explain = client.get(reverse("judging:explain", args=[scored.stage.pk, scored.entries[1].pk])).content.decode()
+    assert "Bob Judge" in explain and "Alice Judge" in explain and "A humane entry" in explain
+    Conflict.objects.create(judge=scored.people["chidi"], nomination=scored.entries[1].nomination)
+    assert client.get(reverse("judging:explain", args=[scored.stage.pk, scored.entries[1].pk])).status_code == 404
+    assert "Alan Turing" not in client.get(url).content.decode()
+
+
+def test_a_blind_stage_ranking_names_no_one(client, scored):
+    scored.stage.blind = True
+    scored.stage.save()
+    client.force_login(scored.people["chidi"])
+    page = client.get(reverse("judging:ranking", args=[scored.stage.pk])).content.decode()
+    for name in NOMINEES:
+        assert name not in page
+
+
+def test_decisions_are_pending_then_applied_promoting_into_the_next_stage(scored):
+    stage, chair, now = scored.stage, scored.people["chidi"], timezone.now()
+    e = scored.entries
+    with pytest.raises(decisions.DecisionRefused, match="no later stage"):
+        decisions.decisions_record(stage=stage, entries=e[:1], outcome="promoted", reason="", by=chair, now=now)
+    final = Stage.objects.create(award=stage.award, name="Final", position=1, entries_from="promoted")
+    decisions.decisions_record(stage=stage, entries=e[:2], outcome="promoted", reason="Strongest", by=chair, now=now)
+    decisions.decisions_record(
+        stage=stage, entries=e[1:2], outcome="shortlisted", reason="Better fit", by=chair, now=now
+    )
+    assert not final.entries.exists()  # pending: nothing happens yet
+    applied, promoted = decisions.decisions_apply(stage=stage, entries=e, by=chair, now=now)
+    assert (applied, promoted) == (2, 1)
+    assert list(final.entries.values_list("nomination_id", flat=True)) == [e[0].nomination_id]
+    with pytest.raises(decisions.DecisionRefused, match="applied"):
+        decisions.decisions_record(stage=stage, entries=e[:1], outcome="winner", reason="", by=chair, now=now)
+    log = list(DecisionLog.objects.filter(entry=e[1]).values_list("action", "outcome", "previous"))
+    assert log == [("recorded", "promoted", ""), ("changed", "shortlisted", "promoted"), ("applied", "shortlisted", "")]
+
+
+def test_deciding_in_bulk_from_the_ranking_page(client, scored):
+    client.force_login(scored.people["chidi"])
+    url = reverse("judging:ranking", args=[scored.stage.pk])
+    page = client.post(url, {"entries": [scored.entries[0].pk], "action": "record", "reason": "kept"})
+    assert "Choose an outcome for the ticked entries" in page.content.decode()
+    assert f'value="{scored.entries[0].pk}" checked' in page.content.decode()  # the ticks are kept
+    page = client.post(url, {"action": "record", "outcome": "shortlisted"})
+    assert "Tick at least one entry" in page.content.decode()
+    ids = [entry.pk for entry in scored.entries[:2]]
+    client.post(url, {"entries": ids, "action": "record", "outcome": "shortlisted", "reason": "Top two"})
+    assert Decision.objects.filter(status="pending").count() == 2
+    client.post(url, {"entries": ids, "action": "apply"})
+    assert Decision.objects.filter(status="applied").count() == 2
+    page = client.post(url, {"entries": [scored.other_entry.pk], "action": "clear"})
+    assert "Tick only entries in the ranking" in page.content.decode()
+
+
+def test_outcome_emails_go_once_with_approved_feedback_and_no_judge_names(
+    client, scored, django_capture_on_commit_callbacks
+):
+    from judging.models import Score, Scorecard
+
+    stage, chair, now = scored.stage, scored.people["chidi"], timezone.now()
+    e = scored.entries
+    decisions.decisions_record(stage=stage, entries=e[:1], outcome="shortlisted", reason="", by=chair, now=now)
+    decisions.decisions_apply(stage=stage, entries=e, by=chair, now=now)
+    Score.objects.filter(scorecard__entry=e[0], criterion__key="impact").update(feedback_approved=True)
+    Scorecard.objects.filter(entry=e[0]).update(overall_comment="Bob thinks so", feedback_approved=False)
+    template = decisions.outcome_template(stage, "shortlisted")
+    template.include_feedback = True
+    template.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        queued, skipped = decisions.outcome_emails_queue(
+            stage=stage, outcome="shortlisted", entries=stage.entries.all(), by=chair, now=now
+        )
+    assert (queued, skipped) == (1, 0)
+    message = mail.outbox[0]
+    assert message.to == [e[0].nomination.nominator_email]
+    assert "Grace Hopper" in message.body and "has been shortlisted" in message.body
+    assert "Impact: Remarkable listening" in message.body
+    assert "Bob" not in message.body and "Judge" not in message.body
+    assert OutcomeEmail.objects.get().status == "sent"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decisions.outcome_emails_queue(
+            stage=stage, outcome="shortlisted", entries=stage.entries.all(), by=chair, now=now
+        ) == (0, 1)
+    assert len(mail.outbox) == 1
+
+
+def test_outcome_templates_refuse_unknown_placeholders(client, scored):
+    client.force_login(scored.people["chidi"])
+    url = reverse("judging:outcomes", args=[scored.stage.pk]) + "?outcome=winner"
+    page = client.post(url, {"outcome": "winner", "subject": "You won {awrd}", "body": "Dear {nominator}"})
+    assert "Use only the placeholders listed: not {awrd}" in page.content.decode()
+    assert 'value="You won {awrd}"' in page.content.decode()  # what was typed is kept
+
+
+def _csv(content: bytes):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_the_ranking_export_has_the_promised_columns_and_two_decimals(scored):
+    from nominations.models import Nomination
+
+    Nomination.objects.filter(pk=scored.entries[0].nomination_id).update(nominee_name='=HYPERLINK("http://x")')
+    stage_results = results.stage_results(scored.stage, scored.people["root"])
+    content, _, _ = exports.export(stage_results, "ranking", "csv")
+    rows = _csv(content)
+    assert rows[0] == exports.RANKING_COLUMNS
+    assert rows[1][0] == "1" and rows[1][3] == "90.00" and rows[1][2].startswith("'=")
+    blind = results.stage_results(scored.stage, scored.people["root"], blind=True)
+    rows = _csv(exports.export(blind, "ranking", "csv")[0])
+    assert {row[2] for row in rows[1:]} == {""}
+
+
+def test_the_scores_export_has_a_row_per_card_and_criterion(scored):
+    stage_results = results.stage_results(scored.stage, scored.people["root"])
+    rows = _csv(exports.export(stage_results, "scores", "csv")[0])
+    assert rows[0] == exports.SCORE_COLUMNS
+    assert len(rows) == 1 + 5 * 2
+    na = [row for row in rows[1:] if row[5] == "Reach" and row[9] == ""]
+    assert len(na) == 1  # bob marked reach N/A on Ada Byron's entry
+    workbook = load_workbook(io.BytesIO(exports.export(stage_results, "scores", "xlsx")[0]))
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]] == exports.SCORE_COLUMNS
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_shortlist_pdf_lists_entries_in_rank_order_with_their_scores(scored):
+    stage_results = results.stage_results(scored.stage, scored.people["root"])
+    text = pdf_text(shortlist.shortlist_pdf(stage_results))
+    positions = [text.index(f"{entry.reference}") for entry in scored.entries]
+    assert positions == sorted(positions)
+    assert "90.00" in text and "Remarkable listening" in text and "Ordered by: raw score" in text
+    reader = PdfReader(io.BytesIO(shortlist.shortlist_pdf(stage_results)))
+    # The outline: the cover's heading, and under it the ranking and each entry (headings become bookmarks).
+    assert reader.outline[0].title == "Shortlist: Kindest Colleague"
+    children = [item.title for item in reader.outline[1] if not isinstance(item, list)]
+    assert children[:2] == ["The ranking", f"1. {scored.entries[0].reference}: Grace Hopper"]
+
+
+def test_the_blind_shortlist_holds_no_identifying_text(scored):
+    stage_results = results.stage_results(scored.stage, scored.people["root"], blind=True)
+    text = pdf_text(shortlist.shortlist_pdf(stage_results))
+    for name in NOMINEES:
+        assert name not in text.replace(f"{name} listened", "")
+        assert f"{name.split()[0]}'s ward team" not in text
+    assert "Northfield Hospital" not in text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '<img src="file:///etc/passwd">',
+        '<img src="https://evil.example/x.png">',
+        '<div style="background: url(https://evil.example/y.png)">x</div>',
+        '<link rel="attachment" href="file:///etc/passwd">',
+    ],
+)
+def test_hostile_answers_make_the_pdf_fetch_nothing(scored, payload, monkeypatch):
+    from nominations.models import Answer
+    from plaudit import pdf
+
+    fetched = []
+    original = pdf.StaticOnlyFetcher.fetch
+    monkeypatch.setattr(
+        pdf.StaticOnlyFetcher,
+        "fetch",
+        lambda self, url, headers=None: fetched.append(url) or original(self, url, headers),
+    )
+    Answer.objects.filter(question__key="story").update(value=payload)
+    content = shortlist.shortlist_pdf(results.stage_results(scored.stage, scored.people["root"]))
+    assert fetched == []  # escaped: nothing even asked to be fetched
+    assert b"/EmbeddedFile" not in content and b"/FileAttachment" not in content
+    assert payload.split()[0] in pdf_text(content)
+
+
+def test_the_pack_is_built_in_the_background_and_only_chairs_of_the_award_download_it(client, scored):
+    client.force_login(scored.people["chidi"])
+    response = client.post(reverse("judging:shortlist_request", args=[scored.stage.pk]), {"order": "normalised"})
+    status_page = response["Location"]
+    pack_status = client.get(status_page + "?format=json").json()
+    assert pack_status["status"] == "done" and pack_status["download"]
+    assert client.get(status_page).status_code == 200
+    download = client.get(pack_status["download"])
+    assert download["Content-Type"] == "application/pdf" and "Ordered by: normalised score" in pdf_text(
+        download.content
+    )
+    client.force_login(scored.people["dana"])  # chair of another award
+    assert client.get(pack_status["download"]).status_code == 404
+
+
+def test_export_results_writes_each_kind(scored, tmp_path):
+    for what, fmt in (("ranking", "csv"), ("scores", "xlsx"), ("shortlist", "pdf")):
+        target = tmp_path / f"out.{fmt}"
+        call_command(
+            "export_results",
+            scored.stage.award.slug,
+            stage="Shortlisting",
+            what=what,
+            fmt=fmt,
+            output=str(target),
+            normalised=True,
+            blind=True,
+            stdout=io.StringIO(),
+        )
+        assert target.stat().st_size > 0
+    rows = _csv((tmp_path / "out.csv").read_bytes())
+    assert rows[0] == exports.RANKING_COLUMNS and {row[2] for row in rows[1:]} == {""}
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No stage"):
+        call_command("export_results", "nope", stage="x", what="ranking", fmt="csv", output=str(target))
+    with pytest.raises(CommandError, match="shortlist is a PDF"):
+        call_command(
+            "export_results",
+            scored.stage.award.slug,
+            stage="Shortlisting",
+            what="ranking",
+            fmt="pdf",
+            output=str(target),
+        )
+
+
+@pytest.mark.parametrize("name", ["ranking", "export"])
+def test_results_pages_do_not_grow_in_queries(client, scored, name, django_assert_max_num_queries):
+    from tests.factories import NominationFactory
+
+    for index in range(40):
+        entry = Entry.objects.create(
+            stage=scored.stage, nomination=NominationFactory(award=scored.stage.award, status="submitted")
+        )
+        submit(entry, scored.people["bob"], {"impact": index % 6, "reach": 2})
+    client.force_login(scored.people["chidi"])
+    url = (
+        reverse("judging:ranking", args=[scored.stage.pk])
+        if name == "ranking"
+        else reverse("judging:export", args=[scored.stage.pk, "scores", "csv"])
+    )
+    with django_assert_max_num_queries(20):
+        assert client.get(url).status_code == 200
