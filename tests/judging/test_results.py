@@ -288,3 +288,38 @@ def test_results_pages_do_not_grow_in_queries(client, scored, name, django_asser
     )
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("method, expected", [("approval", [2, 1, 0]), ("ranked", [4, 1, 1])])
+def test_voting_stages_rank_by_approvals_or_borda_points(scored, method, expected):
+    from judging import ballots
+
+    stage, e = scored.stage, scored.entries
+    stage.mode, stage.voting, stage.approvals_allowed = "voting", method, 2
+    stage.save()
+    now = timezone.now()
+    if method == "approval":
+        ballots.ballot_save(
+            stage=stage,
+            judge=scored.people["bob"],
+            choices={e[0].pk: None, e[1].pk: None},
+            version=0,
+            now=now,
+            submit=True,
+        )
+        ballots.ballot_save(
+            stage=stage, judge=scored.people["alice"], choices={e[1].pk: None}, version=0, now=now, submit=True
+        )
+        order = [e[1], e[0], e[2]]
+    else:
+        ballots.ballot_save(
+            stage=stage, judge=scored.people["bob"], choices={e[2].pk: 1, e[0].pk: 2}, version=0, now=now, submit=True
+        )
+        ballots.ballot_save(
+            stage=stage, judge=scored.people["alice"], choices={e[2].pk: 1, e[1].pk: 2}, version=0, now=now, submit=True
+        )
+        order = [e[2], e[0], e[1]]  # e0 and e1 tie on 1 point each; the reference breaks the tie in the list
+    stage_results = results.stage_results(stage, scored.people["root"])
+    assert [row.entry for row in stage_results.rows] == order
+    assert [int(row.result.score) for row in stage_results.rows] == expected
+    assert (stage_results.rows[1].result.tie, stage_results.rows[0].result.tie) == (method == "ranked", False)

@@ -1,0 +1,132 @@
+"""The chair's results journey, in the browser with axe: opens the ranking → explains an entry →
+switches to normalised → shortlists three → downloads the shortlist PDF → sends outcome emails."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from judging.models import Decision, Entry, PanelMember, Stage
+from nominations.models import Answer
+from tests.e2e.conftest import assert_accessible
+from tests.factories import (
+    AwardFactory,
+    CriterionFactory,
+    NominationFactory,
+    QuestionFactory,
+    SectionFactory,
+    UserFactory,
+)
+from tests.judging.conftest import submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PEOPLE = ["Grace Hopper", "Alan Turing", "Ada Byron", "Mary Seacole", "Florence Nightingale"]
+
+
+def test_the_chair_ranks_explains_shortlists_downloads_and_tells_nominators(page, live_server):
+    award = AwardFactory(title="Kindest Colleague", reference_prefix="KC")
+    section = SectionFactory(award=award)
+    story = QuestionFactory(section=section, key="story", prompt="What did they do?")
+    region = QuestionFactory(
+        section=section,
+        key="region",
+        prompt="Which region?",
+        type="choice",
+        choices=["North", "South"],
+        reportable=True,
+    )
+    CriterionFactory(award=award, key="impact", title="Impact", levels={"0": "None", "5": "Outstanding"})
+    stage = Stage.objects.create(award=award, name="Shortlisting", closes_at=timezone.now())
+    judges = []
+    for name in ("alice", "bob", "erin"):
+        judge = UserFactory(username=name, first_name=name.title(), last_name="Judge")
+        PanelMember.objects.create(stage=stage, user=judge)
+        judges.append(judge)
+    chair = UserFactory(username="chidi", first_name="Chidi", last_name="Chair")
+    PanelMember.objects.create(stage=stage, user=chair, role="chair")
+    entries = []
+    for index, name in enumerate(PEOPLE):
+        nomination = NominationFactory(
+            award=award,
+            status="submitted",
+            nominee_name=name,
+            nominator_email=f"nominator{index}@example.org",
+            nominator_name=f"Nominator {index}",
+        )
+        Answer.objects.create(nomination=nomination, question=story, value=f"{name} changed the ward.")
+        Answer.objects.create(nomination=nomination, question=region, value="North" if index % 2 else "South")
+        entry = Entry.objects.create(stage=stage, nomination=nomination)
+        entries.append(entry)
+        for offset, judge in enumerate(judges):
+            submit(entry, judge, {"impact": max(0, 5 - index - (offset == 2))}, comment=f"Note from {judge.first_name}")
+
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Email address or username").fill("chidi")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in with password").click()
+    page.get_by_role("link", name="Shortlisting").click()
+    page.get_by_role("link", name="Ranking and decisions").click()
+    expect(page.locator("#ordered-by")).to_contain_text("raw score")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile(f"^{entries[1].reference}.*explain its score")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"How {entries[1].reference}: Alan Turing")
+    expect(page.get_by_role("heading", name="Erin Judge: total", exact=False)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the ranking").click()
+
+    page.get_by_role("link", name="Show normalised scores").click()
+    expect(page.locator("#ordered-by")).to_contain_text("normalised score")
+    assert_accessible(page)
+
+    for entry in entries[:3]:
+        page.get_by_label(f"Select {entry.reference}").check()
+    page.get_by_role("button", name="Record as pending").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose an outcome for the ticked entries")
+    assert_accessible(page)
+    page.get_by_label("Outcome").select_option(label="Shortlisted")
+    page.get_by_label("Reasons (optional)").fill("The strongest evidence of change.")
+    page.get_by_role("button", name="Record as pending").click()
+    expect(page.get_by_text("3 entries marked shortlisted (pending).")).to_be_visible()
+    for entry in entries[:3]:
+        page.get_by_label(f"Select {entry.reference}").check()
+    page.get_by_role("button", name="Apply the pending decisions").click()
+    expect(page.get_by_text("Applied 3 decisions.")).to_be_visible()
+    assert Decision.objects.filter(status="applied", outcome="shortlisted").count() == 3
+    expect(page.get_by_role("table", name="Which region?")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Make the shortlist pack (PDF)").click()
+    expect(page.get_by_role("heading", name="Shortlist pack")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the shortlist pack (PDF)").click()
+    with open(download.value.path(), "rb") as handle:
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages)
+    assert "Ordered by: normalised score" in text
+    positions = [text.index(f"{entry.reference}: {name}") for entry, name in zip(entries[:3], PEOPLE, strict=False)]
+    assert positions == sorted(positions)
+    assert "The strongest evidence of change." in text and "Mary Seacole changed the ward." not in text
+
+    page.goto(f"{live_server.url}/judging/stages/{stage.pk}/ranking/")
+    page.get_by_role("link", name="Outcome emails").click()
+    expect(page.get_by_role("heading", name="Shortlisted")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Subject").fill("Good news about {awrd}")
+    page.get_by_role("button", name="Save and preview").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Use only the placeholders listed")
+    assert_accessible(page)
+    page.get_by_label("Subject").fill("Good news: {nominee} is shortlisted for {award}")
+    page.get_by_role("button", name="Save and preview").click()
+    expect(page.get_by_text("Subject: Good news: Grace Hopper is shortlisted for Kindest Colleague")).to_be_visible()
+    page.get_by_role("button", name="Save and send to the 3 entries' nominators").click()
+    expect(page.get_by_text("3 emails queued.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Sent")).to_have_count(3)
+    assert_accessible(page)
+    assert sorted(m.to[0] for m in mail.outbox) == [f"nominator{i}@example.org" for i in range(3)]
+    assert all("Judge" not in m.body for m in mail.outbox)
