@@ -102,6 +102,8 @@ def visible_entries(stage: Stage, viewer):
     return (
         access.entries_for_chair(viewer, stage)
         .select_related("nomination", "dossier", "stage__award__programme", "decision")
+        # The ranking needs a nominee's name and reference, not their saved drafts.
+        .defer("nomination__identity_draft", "nomination__consent_token_hash", "nomination__ineligible_reason")
         .order_by("id")
     )
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import decisions, exports, results
+from . import decisions, exports, results, scoring
 from .chair_views import _chaired
 from .forms import DecisionForm, OutcomeTemplateForm
 from .models import Decision, OutcomeEmail, Score, Scorecard, ShortlistPack
@@ -60,6 +60,11 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
         "pending": sum(1 for row in rows if row.decision and row.decision.status == Decision.Status.PENDING),
         "next_stage": decisions.next_stage(stage),
         "voting": stage_results.voting_points is not None,
+        "criterion_alpha": [
+            (c, a, scoring.agreement_reading(a))
+            for c in stage_results.criteria
+            for a in [stage_results.computed.alpha_by_criterion.get(c.key) if stage_results.computed else None]
+        ],
         "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19},
     }
     return render(request, "judging/results/ranking.html", context)

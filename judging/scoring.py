@@ -68,7 +68,16 @@ def card_total(scores: Mapping[str, int | None], criteria: Iterable[Criterion]) 
 
 
 def sample_sd(values: list[float]) -> float | None:
-    return statistics.stdev(values) if len(values) >= 2 else None
+    """The sample standard deviation (n − 1), or None below two values.
+
+    In floats with fsum rather than statistics.stdev, which works in exact fractions and was
+    half the time of ranking 5,000 entries; the two agree to about 1e-12.
+    """
+    n = len(values)
+    if n < 2:
+        return None
+    mean = math.fsum(values) / n
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
 
 
 def grouped_score(totals_by_group: Mapping[str | None, list[float]], shares: Mapping[str, float]) -> float | None:

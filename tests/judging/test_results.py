@@ -45,6 +45,7 @@ def test_the_ranking_page_explains_switches_and_is_404_for_a_conflicted_entry(cl
     url = reverse("judging:ranking", args=[scored.stage.pk])
     page = client.get(url).content.decode()
     assert "Ordered by the <strong>raw score</strong>" in page and "Krippendorff" in page
+    assert "Agreement on each criterion" in page
     assert "Grace Hopper" in page
     page = client.get(url + "?order=normalised").content.decode()
     assert "Ordered by the <strong>normalised score</strong>" in page
