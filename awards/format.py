@@ -492,6 +492,14 @@ def import_definition(definition: dict, *, force: bool = False) -> ImportResult:
                 result.retired.append(f"award '{award.slug}'")
             else:
                 award.delete()
+        from audit import log as audit
+
+        audit.record(
+            audit.Action.CONFIGURATION,
+            f"Programme {programme.slug} {'created' if created else 'updated'} from an award definition"
+            + (f"; retired {', '.join(result.retired)}" if result.retired else ""),
+            subject=f"programme:{programme.pk}",
+        )
         return result
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "awards",
     "nominations",
     "judging",
+    "audit",
 ]
 
 MIDDLEWARE = [

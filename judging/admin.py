@@ -93,7 +93,7 @@ class StageAdmin(admin.ModelAdmin):
     @admin.action(description="Assign judges to entries (replaces the current assignments)")
     def assign_judges(self, request, queryset):
         for stage in queryset:
-            split = domain.stage_assign(stage=stage)
+            split = domain.stage_assign(stage=stage, by=request.user)
             if split.shortfall:
                 short = sum(split.shortfall.values())
                 self.message_user(

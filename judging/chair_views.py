@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit import log as audit
 from plaudit.ids import posted_id
 
 from . import access, ballots, domain, presentation, scorecards, selectors
@@ -107,6 +108,7 @@ def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
                 stage=stage,
                 from_judge_id=move_form.cleaned_data["from_judge"],
                 to_judge_id=move_form.cleaned_data["to_judge"],
+                by=request.user,
             )
         except domain.AssignmentRefused as error:
             move_form.add_error(None, str(error))
@@ -158,13 +160,13 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
             judge_id = posted_id(request.POST.get("remove"))
             if judge_id is None:
                 raise ValueError("no such judge")
-            domain.assignment_remove(entry=entry, judge_id=judge_id)
+            domain.assignment_remove(entry=entry, judge_id=judge_id, by=request.user)
             messages.info(request, f"Judge taken off {entry.reference}.")
         else:
             form = AddJudgeForm(request.POST, judges=_judge_choices(stage), reference=entry.reference)
             if not form.is_valid():
                 raise domain.AssignmentRefused(f"{entry.reference}: choose a judge to add.")
-            domain.assignment_add(entry=entry, judge_id=form.cleaned_data["judge"])
+            domain.assignment_add(entry=entry, judge_id=form.cleaned_data["judge"], by=request.user)
             messages.info(request, f"Judge added to {entry.reference}.")
     except ValueError:
         messages.error(request, "Choose a judge.")
@@ -190,7 +192,7 @@ def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     card = Scorecard.objects.filter(entry=entry, judge_id=judge_id, status=Scorecard.Status.SUBMITTED).first()
     if card is None:
         raise Http404("No such scorecard")
-    scorecards.scorecard_reopen(scorecard=card, now=timezone.now())
+    scorecards.scorecard_reopen(scorecard=card, now=timezone.now(), by=request.user)
     messages.info(request, f"Scorecard for {entry.reference} reopened; the judge can change it now.")
     return _back(stage, request)
 
@@ -199,6 +201,9 @@ def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 def assignments_download(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = _chaired(request, stage_id)
     text = domain.assignments_csv(stage=stage, entries=access.entries_for_chair(request.user, stage))
+    audit.record(
+        audit.Action.EXPORT, f"{stage}: assignments downloaded", actor=request.user, subject=f"stage:{stage.pk}"
+    )
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assignments-{stage.award.slug}-{stage.pk}.csv"'
     return response
@@ -216,7 +221,7 @@ def assignments_upload(request: HttpRequest, stage_id: int) -> HttpResponse:
             messages.error(request, "That preview has expired or was changed. Upload the file again.")
             return redirect("judging:assignments_upload", stage.pk)
         try:
-            plan = domain.assignments_apply(stage=stage, entries=entries, text=text["csv"])
+            plan = domain.assignments_apply(stage=stage, entries=entries, text=text["csv"], by=request.user)
         except domain.AssignmentRefused:
             messages.error(request, "The assignments changed since the preview. Upload the file again to check it.")
             return redirect("judging:assignments_upload", stage.pk)

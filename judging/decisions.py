@@ -10,6 +10,8 @@ import re
 
 from django.db import transaction
 
+from audit import log as audit
+
 from .models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Scorecard, Stage
 
 PLACEHOLDERS = {
@@ -76,6 +78,13 @@ def decisions_record(*, stage: Stage, entries: list[Entry], outcome: str, reason
                 decision = Decision(entry=entry)
             decision.outcome, decision.reason, decision.decided_by, decision.decided_at = outcome, reason, by, now
             decision.save()
+            audit.record(
+                audit.Action.DECISION,
+                f"{entry.reference}: {previous or 'no decision'} → {outcome} (pending)",
+                actor=by,
+                subject=f"entry:{entry.pk}",
+                data={"reason": reason},
+            )
             DecisionLog.objects.create(
                 entry=entry,
                 action="changed" if previous else "recorded",
@@ -129,6 +138,12 @@ def decisions_apply(*, stage: Stage, entries, by, now) -> tuple[int, int]:
             decision.save(update_fields=["status", "applied_at"])
             DecisionLog.objects.create(
                 entry=decision.entry, action="applied", outcome=decision.outcome, reason=decision.reason, by=by, at=now
+            )
+            audit.record(
+                audit.Action.DECISION,
+                f"{decision.entry.reference}: {decision.outcome} applied",
+                actor=by,
+                subject=f"entry:{decision.entry_id}",
             )
             applied += 1
             if decision.outcome == Decision.Outcome.PROMOTED:

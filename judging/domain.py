@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
+from audit import log as audit
 from nominations.dossiers import normalise_organisation
 from nominations.selectors import judgeable
 
@@ -109,7 +110,7 @@ def conflicted_pairs(stage: Stage) -> set[tuple[int, int]]:
     return pairs
 
 
-def stage_assign(*, stage: Stage) -> Split:
+def stage_assign(*, stage: Stage, by=None) -> Split:
     """Replace the stage's assignments: everyone on everything, or the balanced split; never a conflict."""
     members = list(stage.members.filter(role=PanelMember.Role.JUDGE).select_related("group"))
     judges = {member.user_id: (member.group.name if member.group else None) for member in members}
@@ -134,6 +135,13 @@ def stage_assign(*, stage: Stage) -> Split:
             Assignment(entry_id=entry, judge_id=judge)
             for entry, chosen in split.assignments.items()
             for judge in chosen
+        )
+        audit.record(
+            audit.Action.ASSIGNMENT,
+            f"{stage}: judges assigned ({stage.get_assigning_display().lower()}), "
+            f"{sum(len(c) for c in split.assignments.values())} assignments",
+            actor=by,
+            subject=f"stage:{stage.pk}",
         )
     return split
 
@@ -218,6 +226,13 @@ def conflict_declare(*, stage: Stage, judge, decisions: dict[str, tuple[bool, st
                     },
                 )
         ConflictDeclaration.objects.update_or_create(stage=stage, judge=judge, defaults={"declared_at": now})
+        confirmed = sum(1 for key, *_ in rows if decisions.get(key, (False, ""))[0])
+        audit.record(
+            audit.Action.CONFLICT,
+            f"Conflicts declared for {stage}: {confirmed} confirmed",
+            actor=judge,
+            subject=f"stage:{stage.pk}",
+        )
 
 
 class AssignmentRefused(Exception):
@@ -237,7 +252,7 @@ def _entry_conflicted(entry: Entry, judge_id: int) -> bool:
     ).exists()
 
 
-def assignment_add(*, entry: Entry, judge_id: int) -> Assignment:
+def assignment_add(*, entry: Entry, judge_id: int, by=None) -> Assignment:
     """Give an entry one more judge by hand: a judge of the panel, not conflicted, not already on it."""
     judges = _eligible_judges(entry.stage)
     if judge_id not in judges:
@@ -246,12 +261,19 @@ def assignment_add(*, entry: Entry, judge_id: int) -> Assignment:
         raise AssignmentRefused(f"{_name(judges[judge_id])} has a conflict of interest with {entry.reference}.")
     with transaction.atomic():
         assignment, created = Assignment.objects.get_or_create(entry=entry, judge_id=judge_id)
+        if created:
+            audit.record(
+                audit.Action.ASSIGNMENT,
+                f"{_name(judges[judge_id])} added to {entry.reference}",
+                actor=by,
+                subject=f"entry:{entry.pk}",
+            )
     if not created:
         raise AssignmentRefused(f"{_name(judges[judge_id])} is already assigned {entry.reference}.")
     return assignment
 
 
-def assignment_remove(*, entry: Entry, judge_id: int) -> None:
+def assignment_remove(*, entry: Entry, judge_id: int, by=None) -> None:
     """Take a judge off an entry. A submitted scorecard keeps its judge on; a draft goes with the assignment."""
     from .models import Scorecard
 
@@ -266,6 +288,12 @@ def assignment_remove(*, entry: Entry, judge_id: int) -> None:
             )
         cards.delete()
         assignment.delete()
+        audit.record(
+            audit.Action.ASSIGNMENT,
+            f"Judge {judge_id} taken off {entry.reference}",
+            actor=by,
+            subject=f"entry:{entry.pk}",
+        )
 
 
 def _name(member: PanelMember) -> str:
@@ -278,7 +306,7 @@ class Move:
     kept: list[tuple[str, str]]  # (entry reference, why it stayed)
 
 
-def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | None = None) -> Move:
+def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | None = None, by=None) -> Move:
     """Move a leaving judge's unfinished assignments: to one named judge, or each to the least loaded
     judge who is free of conflicts and not already on that entry. Submitted scorecards stay where they are."""
     from .models import Scorecard
@@ -332,6 +360,13 @@ def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | Non
             on_entry.setdefault(entry.pk, set()).add(chosen)
             load[chosen] += 1
             moved.append((entry.reference, _name(judges[chosen])))
+        audit.record(
+            audit.Action.ASSIGNMENT,
+            f"{stage}: {len(moved)} entries moved from {_name(judges[from_judge_id])}",
+            actor=by,
+            subject=f"stage:{stage.pk}",
+            data={"moved": moved, "kept": kept},
+        )
     return Move(moved=moved, kept=kept)
 
 
@@ -445,7 +480,7 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
     return AssignmentPlan(add=sorted(wanted - current), remove=remove, problems=problems, labels=labels)
 
 
-def assignments_apply(*, stage: Stage, entries, text: str) -> AssignmentPlan:
+def assignments_apply(*, stage: Stage, entries, text: str, by=None) -> AssignmentPlan:
     """Apply an assignments CSV in one transaction, after checking it again; refuse it whole if any row is wrong."""
     from .models import Scorecard
 
@@ -458,6 +493,12 @@ def assignments_apply(*, stage: Stage, entries, text: str) -> AssignmentPlan:
             Scorecard.objects.filter(entry_id=entry_id, judge_id=judge_id).delete()
             Assignment.objects.filter(entry_id=entry_id, judge_id=judge_id).delete()
         Assignment.objects.bulk_create(Assignment(entry_id=e, judge_id=j) for e, j in plan.add)
+        audit.record(
+            audit.Action.ASSIGNMENT,
+            f"{stage}: assignments uploaded, {len(plan.add)} added and {len(plan.remove)} removed",
+            actor=by,
+            subject=f"stage:{stage.pk}",
+        )
     return plan
 
 

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit import log as audit
+
 from . import decisions, exports, results, scoring
 from .chair_views import _chaired
 from .forms import DecisionForm, OutcomeTemplateForm
@@ -124,6 +126,12 @@ def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResp
     blind = True if request.GET.get("blind") == "1" else None
     stage_results = results.stage_results(stage, request.user, order_by=_order(request), blind=blind)
     content, content_type, extension = exports.export(stage_results, what, fmt)
+    audit.record(
+        audit.Action.EXPORT,
+        f"{stage}: {what} exported as {fmt} ({stage_results.order_by}{', blind' if stage_results.blind else ''})",
+        actor=request.user,
+        subject=f"stage:{stage.pk}",
+    )
     response = HttpResponse(content, content_type=content_type)
     suffix = "-blind" if stage_results.blind else ""
     name = f"{stage.award.slug}-{stage.pk}-{what}-{stage_results.order_by}{suffix}.{extension}"
@@ -180,6 +188,12 @@ def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> Htt
     pack = ShortlistPack.objects.filter(stage=stage, pk=pack_id, status=ShortlistPack.Status.DONE).first()
     if pack is None:
         raise Http404("No such pack")
+    audit.record(
+        audit.Action.EXPORT,
+        f"{stage}: shortlist pack {pack.pk} downloaded",
+        actor=request.user,
+        subject=f"stage:{stage.pk}",
+    )
     response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
     suffix = "-blind" if pack.blind or stage.blind else ""
     response["Content-Disposition"] = f'attachment; filename="shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf"'

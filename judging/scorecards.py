@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from audit import log as audit
 from awards.models import Criterion
 
 from .models import Assignment, Conflict, Entry, Score, Scorecard, Stage
@@ -103,9 +104,14 @@ def scorecard_save(
         if scorecard.version != version:
             raise StaleScorecard("These scores were changed in another tab or device. Reload to see the latest.")
         existing = {score.criterion_id: score for score in scorecard.scores.all()}
+        changes = {}
         for criterion in criteria:
             value, not_applicable, comment = parsed[criterion.key]
             score = existing.get(criterion.pk) or Score(scorecard=scorecard, criterion=criterion)
+            old = "N/A" if score.not_applicable else score.value
+            new = "N/A" if not_applicable else value
+            if score.pk is None or old != new or score.comment != comment:
+                changes[criterion.key] = {"from": old if score.pk else None, "to": new}
             score.value, score.not_applicable, score.comment = value, not_applicable, comment
             score.save()
         scorecard.overall_comment = overall_comment
@@ -114,10 +120,18 @@ def scorecard_save(
             scorecard.status = Scorecard.Status.SUBMITTED
             scorecard.submitted_at = now
         scorecard.save()
+        if changes or submit:
+            audit.record(
+                audit.Action.SCORE,
+                f"Scorecard for {entry.reference} {'submitted' if submit else 'saved'} (version {scorecard.version})",
+                actor=judge,
+                subject=f"scorecard:{scorecard.pk}",
+                data={"changes": changes},
+            )
     return scorecard
 
 
-def scorecard_reopen(*, scorecard: Scorecard, now) -> Scorecard:
+def scorecard_reopen(*, scorecard: Scorecard, now, by=None) -> Scorecard:
     """The chair reopens a submitted scorecard so its judge can change it."""
     with transaction.atomic():
         locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
@@ -125,4 +139,5 @@ def scorecard_reopen(*, scorecard: Scorecard, now) -> Scorecard:
         locked.reopened_at = now
         locked.version += 1
         locked.save()
+        audit.record(audit.Action.SCORE, f"Scorecard {locked.pk} reopened", actor=by, subject=f"scorecard:{locked.pk}")
     return locked

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from audit import log as audit
+
 from . import access, ballots, domain, presentation, scorecards
 from .forms import BallotForm, DeclarationForm, ScorecardForm
 from .models import Ballot, PanelMember, Scorecard
@@ -283,6 +285,9 @@ def reading_pack(request: HttpRequest, stage_id: int) -> HttpResponse:
         "closes_at": stage.closes_at.astimezone(zone) if stage.closes_at else None,
     }
     pdf = render_pdf("judging/reading_pack.html", context)
+    audit.record(
+        audit.Action.EXPORT, f"{stage}: reading pack downloaded", actor=request.user, subject=f"stage:{stage.pk}"
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="reading-pack-{stage.award.slug}-{stage.pk}.pdf"'
     return response

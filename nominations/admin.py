@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from audit import log as audit
 from awards.models import Award
 
 from . import domain, exports, selectors
@@ -165,6 +166,12 @@ class NominationAdmin(admin.ModelAdmin):
             return render(request, "admin/nominations/nomination/export_choose.html", context)
         header, rows = exports.table(award, self.get_queryset(request))
         stem = f"{award.slug}-nominations"
+        audit.record(
+            audit.Action.EXPORT,
+            f"Nominations of {award.title} exported ({len(rows)} rows, {request.GET.get('format') or 'csv'})",
+            actor=request.user,
+            subject=f"award:{award.pk}",
+        )
         if request.GET.get("format") == "xlsx":
             response = HttpResponse(
                 exports.to_xlsx(header, rows, award.title),
@@ -210,7 +217,9 @@ class NominationAdmin(admin.ModelAdmin):
         nomination = get_object_or_404(Nomination, pk=pk)
         form = IneligibleForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            domain.nomination_mark_ineligible(nomination=nomination, reason=form.cleaned_data["reason"])
+            domain.nomination_mark_ineligible(
+                nomination=nomination, reason=form.cleaned_data["reason"], by=request.user
+            )
             self.message_user(request, f"{nomination.reference} is marked not eligible.", messages.SUCCESS)
             return redirect("admin:nominations_nomination_change", nomination.pk)
         context = {

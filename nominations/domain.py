@@ -13,6 +13,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from audit import log as audit
 from awards.models import Award
 
 from .builder import AwardForm, data_from_drafts, field_name, storable
@@ -269,6 +270,11 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
             else:
                 # Hidden or unanswered: neither required nor stored.
                 answer.delete()
+        audit.record(
+            audit.Action.SUBMISSION,
+            f"{locked.reference} {'submitted' if first_time else 'changed and resubmitted'}",
+            subject=f"nomination:{locked.pk}",
+        )
         transaction.on_commit(lambda: _after_submit(locked.pk, consent_token))
     nomination.refresh_from_db()
     return nomination
@@ -297,16 +303,25 @@ def nomination_withdraw(*, nomination: Nomination, now) -> Nomination:
     _ensure_editable(nomination, now)
     with transaction.atomic():
         updated = Nomination.objects.filter(pk=nomination.pk).exclude(status=Nomination.Status.WITHDRAWN)
-        updated.update(status=Nomination.Status.WITHDRAWN, withdrawn_at=now)
+        if updated.update(status=Nomination.Status.WITHDRAWN, withdrawn_at=now):
+            audit.record(
+                audit.Action.SUBMISSION, f"{nomination.reference} withdrawn", subject=f"nomination:{nomination.pk}"
+            )
     nomination.refresh_from_db()
     return nomination
 
 
-def nomination_mark_ineligible(*, nomination: Nomination, reason: str) -> Nomination:
+def nomination_mark_ineligible(*, nomination: Nomination, reason: str, by=None) -> Nomination:
     """An admin rules a nomination out, with a reason kept for the record."""
     with transaction.atomic():
         Nomination.objects.filter(pk=nomination.pk).update(
             status=Nomination.Status.INELIGIBLE, ineligible_reason=reason.strip()
+        )
+        audit.record(
+            audit.Action.DECISION,
+            f"{nomination.reference} marked not eligible: {reason.strip()}",
+            actor=by,
+            subject=f"nomination:{nomination.pk}",
         )
     nomination.refresh_from_db()
     return nomination

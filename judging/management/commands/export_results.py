@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from audit import log as audit
 from judging import exports, results, shortlist
 from judging.models import Stage
 
@@ -34,4 +35,7 @@ class Command(BaseCommand):
             content, _type, _extension = exports.export(stage_results, what, fmt)
         with open(output, "wb") as handle:
             handle.write(content)
+        audit.record(
+            audit.Action.EXPORT, f"{found}: {what} exported as {fmt} from the command line", subject=f"stage:{found.pk}"
+        )
         self.stdout.write(f"Wrote {what} of {found} ({len(stage_results.rows)} entries) to {output}.")

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read and filter the audit log. Nothing can be added, changed or deleted here."""
+
+    list_display = ("at", "action", "actor_label", "subject", "summary")
+    list_filter = ("action", ("at", admin.DateFieldListFilter))
+    search_fields = ("actor_label", "subject", "summary")
+    date_hierarchy = "at"
+    readonly_fields = ("at", "action", "actor_id", "actor_label", "subject", "summary", "data")
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
