@@ -2,11 +2,24 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView, TemplateView
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says (the admin says nothing).
+
+    The address is worked out per request, not when the URLs load: with hashed static files
+    the manifest does not exist until collectstatic has run, and `migrate` loads the URLs first.
+    """
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("nhsuk/assets/images/favicon.ico")
+
+
 app_name = "plaudit"
 
 urlpatterns = [
-    # Browsers ask for /favicon.ico whatever the page says (the admin says nothing).
-    path("favicon.ico", RedirectView.as_view(url=static("nhsuk/assets/images/favicon.ico")), name="favicon"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accessibility/", TemplateView.as_view(template_name="plaudit/accessibility.html"), name="accessibility"),
     path("privacy/", TemplateView.as_view(template_name="plaudit/privacy.html"), name="privacy"),
 ]

@@ -48,8 +48,15 @@ def browser():
 def context(browser):
     context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
+    # Anything the Content-Security-Policy blocks shows in the console; a journey must cause none.
+    blocked = []
+    context.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield context
     context.close()
+    assert not blocked, f"The Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture
