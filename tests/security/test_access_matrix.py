@@ -1,0 +1,261 @@
+"""Every URL pattern × every role, generated from the URLconf.
+
+Roles: anonymous, nominator A, nominator B, the nominee, a judge, a judge conflicted with
+the entry, a judge of another panel, the chair of another award, the chair, and an admin.
+Each of our URL names has a row saying what each role gets; a new URL with no row fails
+here. Django's admin is checked by one rule for all its patterns: only staff get past the
+login page, and nobody gets a server error. What a role may not see is a 404, never a 403.
+"""
+
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from judging.models import Scorecard, ShortlistPack
+from nominations.domain import link_create
+from nominations.models import Answer, Nomination, new_token
+from tests.factories import QuestionFactory
+
+ROLES = [
+    "anonymous",
+    "nominator_a",
+    "nominator_b",
+    "nominee",
+    "judge",
+    "conflicted_judge",
+    "other_panel_judge",
+    "other_chair",
+    "chair",
+    "admin",
+]
+PEOPLE = {
+    "judge": "bob",
+    "conflicted_judge": "alice",
+    "other_panel_judge": "charlie",
+    "other_chair": "dana",
+    "chair": "chidi",
+    "admin": "root",
+}
+SIGNED_OUT = ["anonymous", "nominator_a", "nominator_b", "nominee"]
+SIGN_IN = "sign-in"  # a redirect to the judges' sign-in page
+
+
+def row(default, **overrides):
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+PUBLIC = row(200)
+NOMINATOR_A = row(404, nominator_a=200)
+JUDGE_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), judge=200, conflicted_judge=200)
+JUDGE_ENTRY = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), judge=200)
+CHAIR_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=200, admin=200)
+CHAIR_POST = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=302, admin=302)
+SIGNED_IN = row(200, **dict.fromkeys(SIGNED_OUT, SIGN_IN))
+
+# name -> (method, expected per role)
+MATRIX = {
+    "plaudit:favicon": ("get", row(302)),
+    "plaudit:accessibility": ("get", PUBLIC),
+    "plaudit:privacy": ("get", PUBLIC),
+    "awards:home": ("get", PUBLIC),
+    "awards:programme": ("get", PUBLIC),
+    "awards:award": ("get", PUBLIC),
+    "nominations:start": ("get", PUBLIC),
+    # The secret link is the nominator's key: whoever holds it gets in, and nobody else.
+    "nominations:resume": ("get", row(302)),
+    "nominations:edit": ("get", NOMINATOR_A),
+    "nominations:autosave": ("post", NOMINATOR_A),
+    "nominations:check": ("get", NOMINATOR_A),
+    "nominations:submit": ("post", NOMINATOR_A),  # a draft with answers missing: the check page says which
+    "nominations:submitted": ("get", row(404, nominator_a=302)),  # not submitted yet: back to the form
+    "nominations:receipt": ("get", row(404)),  # a draft has no receipt yet, even for its nominator
+    "nominations:withdraw": ("get", NOMINATOR_A),
+    "nominations:file": ("get", NOMINATOR_A),
+    "nominations:consent": ("get", PUBLIC),  # the nominee's own key, like the nominator's link
+    "judging:sign_in": (
+        "get",
+        row(
+            200,
+            **dict.fromkeys(["judge", "conflicted_judge", "other_panel_judge", "other_chair", "chair", "admin"], 302),
+        ),
+    ),
+    "judging:sign_in_link": ("get", PUBLIC),
+    "judging:sign_out": ("post", row(SIGN_IN)),
+    "judging:home": ("get", SIGNED_IN),
+    "judging:declare": ("get", JUDGE_PAGE),
+    "judging:queue": ("get", JUDGE_PAGE),
+    "judging:score": ("get", JUDGE_ENTRY),
+    "judging:autosave": ("post", JUDGE_ENTRY),
+    "judging:ballot": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN))),  # a scoring stage has no ballot
+    "judging:reading_pack": ("get", JUDGE_PAGE),
+    "judging:progress": ("get", CHAIR_PAGE),
+    "judging:remind": ("post", CHAIR_POST),
+    "judging:assignments": ("get", CHAIR_PAGE),
+    "judging:assignment_change": ("post", CHAIR_POST),
+    "judging:reopen": ("post", CHAIR_POST),
+    "judging:assignments_download": ("get", CHAIR_PAGE),
+    "judging:assignments_upload": ("get", CHAIR_PAGE),
+    "judging:ranking": ("get", CHAIR_PAGE),
+    "judging:explain": ("get", CHAIR_PAGE),
+    "judging:export": ("get", CHAIR_PAGE),
+    "judging:shortlist_request": ("post", CHAIR_POST),
+    "judging:shortlist": ("get", CHAIR_PAGE),
+    "judging:shortlist_download": ("get", CHAIR_PAGE),
+    "judging:outcomes": ("get", CHAIR_PAGE),
+    "judging:feedback": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200)),
+}
+
+
+def patterns(resolver=None, namespace=""):
+    """(qualified name, pattern) for every named URL, following includes."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def test_every_url_has_a_row():
+    ours = {name for name, _ in patterns() if not name.startswith("admin:")}
+    assert ours - set(MATRIX) == set(), "add the new URL to MATRIX with what each role gets"
+    assert set(MATRIX) - ours == set(), "MATRIX names a URL that no longer exists"
+
+
+class RoleClients:
+    """world.clients[role] gives the one test client wearing that role's cookies."""
+
+    def __init__(self, client, cookies):
+        self.client, self.cookies = client, cookies
+
+    def __getitem__(self, role):
+        self.client.cookies = self.cookies[role]
+        return self.client
+
+
+@dataclass
+class World:
+    clients: dict
+    kwargs: dict
+
+
+@pytest.fixture
+def world(panel, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+
+    award = panel.stage.award
+    draft = Nomination.objects.create(award=award, reference="KC-0900", nominator_email="a@example.org")
+    other = Nomination.objects.create(award=award, reference="KC-0901", nominator_email="b@example.org")
+    evidence = QuestionFactory(section=award.sections.first(), key="evidence", type="file", prompt="Evidence")
+    answer = Answer(nomination=draft, question=evidence, file_name="evidence.pdf")
+    answer.file.save("evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    token_a, token_b = link_create(nomination=draft), link_create(nomination=other)
+    consent_token, consent_hash = new_token()
+    nominated = panel.entries[0].nomination
+    Nomination.objects.filter(pk=nominated.pk).update(consent_token_hash=consent_hash, consent_status="pending")
+    # bob's submitted scorecard for the second entry, for the chair to reopen.
+    Scorecard.objects.create(
+        entry=panel.entries[1], judge=panel.people["bob"], status="submitted", submitted_at=timezone.now()
+    )
+    pack = ShortlistPack.objects.create(
+        stage=panel.stage, requested_by=panel.people["root"], status="done", pdf=b"%PDF-"
+    )
+    # One client whose cookies are swapped per role: each new Client builds its own handler, and
+    # whitenoise then scans every static file again (a third of a second each time).
+    client = Client()
+    cookies = {}
+    for role in ROLES:
+        client.cookies = SimpleCookie()
+        if role == "nominator_a":
+            client.get(reverse("nominations:resume", args=[token_a]))
+        elif role == "nominator_b":
+            client.get(reverse("nominations:resume", args=[token_b]))
+        elif role in PEOPLE:
+            client.force_login(panel.people[PEOPLE[role]])
+        cookies[role] = client.cookies
+    clients = RoleClients(client, cookies)
+    kwargs = {
+        "programme_slug": award.programme.slug,
+        "award_slug": award.slug,
+        "token": token_a,
+        "reference": draft.reference,
+        "question_key": "evidence",
+        "stage_id": panel.stage.pk,
+        "entry_id": panel.entries[0].pk,
+        "pack_id": pack.pk,
+        "what": "ranking",
+        "fmt": "csv",
+    }
+    overrides = {"nominations:consent": {"token": consent_token}, "judging:reopen": {"entry_id": panel.entries[1].pk}}
+    return World(clients, {"default": kwargs, **overrides})
+
+
+def _url(name, pattern, world):
+    values = world.kwargs.get(name, {})
+    wanted = {key: values.get(key, world.kwargs["default"][key]) for key in pattern.pattern.converters}
+    return reverse(name, kwargs=wanted)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_what_its_row_says(world, panel, name):
+    method, expected = MATRIX[name]
+    pattern = dict(patterns())[name]
+    url = _url(name, pattern, world)
+    payload = {
+        "judging:autosave": {"version": 0},
+        "judging:remind": {"judge": panel.people["bob"].pk},
+        "judging:reopen": {"judge": panel.people["bob"].pk},
+        "judging:assignment_change": {"remove": panel.people["alice"].pk},
+    }.get(name, {})
+    got = {}
+    for role in ROLES:
+        if name == "judging:reopen":  # each role finds the scorecard submitted, as the first did
+            Scorecard.objects.filter(entry=panel.entries[1]).update(status="submitted")
+        response = getattr(world.clients[role], method)(url, payload)
+        if response.status_code == 302 and response["Location"].startswith("/sign-in/"):
+            got[role] = SIGN_IN
+        else:
+            got[role] = response.status_code
+    wrong = {role: (got[role], expected[role]) for role in ROLES if got[role] != expected[role]}
+    assert not wrong, f"{method.upper()} {url}: role -> (got, expected) {wrong}"
+
+
+ADMIN_ROLES = {"admin": "allowed", "chair": "login", "judge": "login", "anonymous": "login", "nominator_a": "login"}
+
+
+@pytest.mark.parametrize("role", sorted(ADMIN_ROLES))
+def test_the_admin_lets_in_staff_only_and_never_fails(world, panel, role):
+    client = world.clients[role]
+    checked = 0
+    for name, pattern in patterns():
+        if not name.startswith("admin:") or name in {"admin:logout", "admin:login", "admin:jsi18n"}:
+            continue
+        kwargs = {}
+        for key in pattern.pattern.converters:
+            kwargs[key] = "1"
+        for key in _placeholders(pattern):
+            kwargs.setdefault(key, "1")
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except Exception:
+            url = reverse(name, kwargs={k: ("judging" if k == "app_label" else v) for k, v in kwargs.items()})
+        response = client.get(url)
+        checked += 1
+        assert response.status_code < 500, (role, url)
+        if ADMIN_ROLES[role] == "login":
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], (role, url)
+        else:
+            assert response.status_code in (200, 302, 403, 404), (role, url, response.status_code)
+    assert checked > 50
+
+
+def _placeholders(pattern):
+    import re
+
+    return re.findall(r"\(\?P<(\w+)>", pattern.pattern.regex.pattern)
