@@ -41,6 +41,14 @@ class Programme(models.Model):
     )
     nominations_open = models.DateTimeField()
     nominations_close = models.DateTimeField()
+    # Data protection: how long personal data is kept after nominations close. Not part of the
+    # award format (a definition says what is asked, not how long answers are kept).
+    retention_months = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="Months after nominations close before nominations and judging data are anonymised "
+        "(the results' figures are kept).",
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +73,16 @@ class Programme(models.Model):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.nominations_open <= now < self.nominations_close
+
+    @property
+    def retain_until(self):
+        """When this programme's personal data is due to be anonymised (the same day, months later)."""
+        import calendar
+
+        close = self.nominations_close
+        month_index = close.month - 1 + self.retention_months
+        year, month = close.year + month_index // 12, month_index % 12 + 1
+        return close.replace(year=year, month=month, day=min(close.day, calendar.monthrange(year, month)[1]))
 
 
 class Award(models.Model):

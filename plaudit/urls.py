@@ -1,6 +1,8 @@
 from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import RedirectView
+
+from . import views
 
 
 class FaviconView(RedirectView):
@@ -20,6 +22,6 @@ app_name = "plaudit"
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
-    path("accessibility/", TemplateView.as_view(template_name="plaudit/accessibility.html"), name="accessibility"),
-    path("privacy/", TemplateView.as_view(template_name="plaudit/privacy.html"), name="privacy"),
+    path("accessibility/", views.site_page, {"page": "accessibility"}, name="accessibility"),
+    path("privacy/", views.site_page, {"page": "privacy"}, name="privacy"),
 ]

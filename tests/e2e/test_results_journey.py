@@ -21,7 +21,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from tests.judging.conftest import submit
+from tests.panels import submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

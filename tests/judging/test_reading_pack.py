@@ -7,7 +7,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from judging.models import Scorecard
-from tests.judging.conftest import NOMINEES
+from tests.panels import NOMINEES
 
 
 def pdf_text(response) -> str:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from judging import decisions, exports, results, shortlist
 from judging.models import Decision, DecisionLog, Entry, OutcomeEmail, Stage
-from tests.judging.conftest import NOMINEES, submit
+from tests.panels import NOMINEES, submit
 
 
 def refs(stage_results):

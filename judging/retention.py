@@ -1,0 +1,173 @@
+"""Data protection: anonymising a programme once its retention period has passed, and
+gathering everything held about one person (a subject access request).
+
+Anonymising removes what identifies people (names, emails, organisations, answers and their
+files, comments, reasons, sent emails, secret links) and keeps what the results are made of
+(entries, scores, decisions, the ranking's figures), so a programme's outcome can still be
+reported. The audit log is kept, as the record of what was done; it holds references and
+account labels, not answers.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit import log as audit
+from audit.models import AuditEvent
+from awards.models import Programme
+from nominations.models import Answer, Dossier, Nomination, NominationLink
+
+from .models import (
+    Conflict,
+    Decision,
+    DecisionLog,
+    OutcomeEmail,
+    PanelMember,
+    Score,
+    Scorecard,
+    ShortlistPack,
+)
+
+REMOVED = "(removed)"
+
+
+def due(now=None):
+    """Programmes whose retention period has passed and that are not yet anonymised."""
+    now = now or timezone.now()
+    return [p for p in Programme.objects.filter(anonymised_at__isnull=True) if p.retain_until <= now]
+
+
+def anonymise_programme(programme: Programme, *, now=None, by=None) -> dict:
+    """Anonymise one programme in one transaction. Returns counts of what was removed."""
+    now = now or timezone.now()
+    nominations = Nomination.objects.filter(award__programme=programme)
+    entries_q = Q(entry__nomination__in=nominations) | Q(entry__dossier__award__programme=programme)
+    counts = {}
+    with transaction.atomic():
+        answers = Answer.objects.filter(nomination__in=nominations)
+        for answer in answers.filter(~Q(file="") | ~Q(draft_file="")):
+            for stored in (answer.file, answer.draft_file):
+                if stored:
+                    stored.delete(save=False)
+        counts["answers"] = answers.delete()[0]
+        counts["links"] = NominationLink.objects.filter(nomination__in=nominations).delete()[0]
+        counts["nominations"] = nominations.update(
+            nominator_email="",
+            nominator_name="",
+            nominator_organisation="",
+            nominator_relationship="",
+            nominee_name=REMOVED,
+            nominee_job_title="",
+            nominee_organisation="",
+            nominee_email="",
+            identity_draft={},
+            ineligible_reason="",
+            consent_token_hash="",
+            nominee_data_removed_at=now,
+        )
+        Dossier.objects.filter(award__programme=programme).update(title=REMOVED)
+        counts["comments"] = (
+            Score.objects.filter(
+                Q(scorecard__entry__nomination__in=nominations)
+                | Q(scorecard__entry__dossier__award__programme=programme)
+            )
+            .exclude(comment="")
+            .update(comment="", feedback_approved=False)
+        )
+        counts["overall_comments"] = (
+            Scorecard.objects.filter(entries_q)
+            .exclude(overall_comment="")
+            .update(overall_comment="", feedback_approved=False)
+        )
+        Conflict.objects.filter(nomination__in=nominations).update(reason="", detected_because="")
+        Decision.objects.filter(entries_q).update(reason="")
+        DecisionLog.objects.filter(entries_q).update(reason="")
+        counts["emails"] = OutcomeEmail.objects.filter(nomination__in=nominations).update(to="", subject="", body="")
+        ShortlistPack.objects.filter(stage__award__programme=programme).update(
+            pdf=None, status="failed", error="Removed at the end of the retention period."
+        )
+        Programme.objects.filter(pk=programme.pk).update(anonymised_at=now)
+        audit.record(
+            audit.Action.CONFIGURATION,
+            f"Programme {programme.slug} anonymised at the end of its retention period",
+            actor=by,
+            subject=f"programme:{programme.pk}",
+            data=counts,
+        )
+    return counts
+
+
+def apply_retention(now=None) -> list[tuple[Programme, dict]]:
+    """Anonymise every programme that is due. Run daily (command `apply_retention`, or the task)."""
+    return [(programme, anonymise_programme(programme, now=now)) for programme in due(now)]
+
+
+def subject_access(email: str) -> dict:
+    """Everything held about the person with this email address, as plain data."""
+    email = email.strip()
+
+    def when(value):
+        return value.isoformat() if isinstance(value, dt.datetime) else value
+
+    nominations = Nomination.objects.filter(Q(nominator_email__iexact=email) | Q(nominee_email__iexact=email))
+    held = {"email": email, "prepared_at": timezone.now().isoformat(), "nominations": [], "judging": {}, "audit": []}
+    for nomination in nominations.select_related("award__programme").prefetch_related("answers__question"):
+        held["nominations"].append(
+            {
+                "reference": nomination.reference,
+                "programme": nomination.award.programme.name,
+                "award": nomination.award.title,
+                "role": "nominator" if nomination.nominator_email.lower() == email.lower() else "nominee",
+                "status": nomination.status,
+                "submitted_at": when(nomination.submitted_at),
+                "identity": {
+                    field: getattr(nomination, field)
+                    for field in (
+                        "nominee_name",
+                        "nominee_job_title",
+                        "nominee_organisation",
+                        "nominee_email",
+                        "nominator_name",
+                        "nominator_email",
+                        "nominator_organisation",
+                        "nominator_relationship",
+                    )
+                },
+                "consent": nomination.consent_status,
+                "answers": {a.question.prompt: a.value for a in nomination.answers.all()},
+                "outcome_emails": list(
+                    OutcomeEmail.objects.filter(nomination=nomination).values("outcome", "subject", "status", "sent_at")
+                ),
+            }
+        )
+    users = get_user_model().objects.filter(email__iexact=email)
+    for user in users:
+        held["judging"][user.get_username()] = {
+            "name": user.get_full_name(),
+            "last_login": when(user.last_login),
+            "panels": [
+                {"stage": str(seat.stage), "role": seat.role, "group": seat.group.name if seat.group else ""}
+                for seat in PanelMember.objects.filter(user=user).select_related("stage__award", "group")
+            ],
+            "conflicts": list(Conflict.objects.filter(judge=user).values("nomination__reference", "status", "reason")),
+            "scorecards": [
+                {
+                    "entry": card.entry.reference,
+                    "status": card.status,
+                    "overall_comment": card.overall_comment,
+                    "scores": {s.criterion.title: (None if s.not_applicable else s.value) for s in card.scores.all()},
+                    "comments": {s.criterion.title: s.comment for s in card.scores.all() if s.comment},
+                }
+                for card in Scorecard.objects.filter(judge=user)
+                .select_related("entry__nomination", "entry__dossier", "entry__stage__award")
+                .prefetch_related("scores__criterion")
+            ],
+        }
+    held["audit"] = [
+        {"at": e.at.isoformat(), "action": e.action, "summary": e.summary}
+        for e in AuditEvent.objects.filter(Q(actor_label__iexact=email) | Q(actor_id__in=[u.pk for u in users]))[:5000]
+    ]
+    return held

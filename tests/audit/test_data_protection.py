@@ -1,0 +1,91 @@
+"""Data protection: anonymising after the retention period keeps the results; subject access
+exports what is held about one person; the office edits the privacy notice and accessibility statement."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from judging import results, retention
+from judging.models import Decision, Scorecard
+from nominations.models import Answer, Nomination
+
+
+def test_retention_is_measured_in_months_after_nominations_close(panel):
+    programme = panel.stage.award.programme
+    programme.nominations_close = dt.datetime(2027, 1, 31, 17, 0, tzinfo=dt.UTC)
+    programme.retention_months = 1
+    assert programme.retain_until == dt.datetime(2027, 2, 28, 17, 0, tzinfo=dt.UTC)
+
+
+def test_anonymising_removes_people_and_keeps_the_ranking(scored):
+    programme = scored.stage.award.programme
+    before = [
+        (row.entry.pk, round(row.result.score, 6))
+        for row in results.stage_results(scored.stage, scored.people["root"]).rows
+    ]
+    Decision.objects.create(
+        entry=scored.entries[0],
+        outcome="shortlisted",
+        reason="Grace's listening",
+        decided_by=scored.people["chidi"],
+        decided_at=timezone.now(),
+    )
+    programme.nominations_close = timezone.now() - dt.timedelta(days=800)
+    programme.save()
+    assert retention.due() == [programme]
+    out = io.StringIO()
+    call_command("apply_retention", stdout=out)
+    assert f"Anonymised {programme.slug}" in out.getvalue()
+    for nomination in Nomination.objects.filter(award__programme=programme):
+        assert nomination.nominee_name == "(removed)" and nomination.nominator_email == ""
+    assert not Answer.objects.filter(nomination__award__programme=programme).exists()
+    assert not Scorecard.objects.exclude(overall_comment="").exists()
+    assert Decision.objects.get().reason == ""
+    after = [
+        (row.entry.pk, round(row.result.score, 6))
+        for row in results.stage_results(scored.stage, scored.people["root"]).rows
+    ]
+    assert after == before  # the results' figures survive
+    programme.refresh_from_db()
+    assert programme.anonymised_at is not None and retention.due() == []
+
+
+def test_a_programme_inside_its_retention_period_is_left_alone(scored):
+    assert retention.apply_retention() == []
+    assert Answer.objects.exists()
+
+
+def test_subject_access_gathers_a_nominators_and_a_judges_data(scored, tmp_path):
+    nomination = scored.entries[1].nomination
+    held = retention.subject_access(nomination.nominator_email.upper())
+    assert [n["reference"] for n in held["nominations"]] and held["nominations"][0]["answers"]
+    judge = retention.subject_access(scored.people["alice"].email)
+    account = judge["judging"]["alice"]
+    assert account["scorecards"] and account["conflicts"][0]["nomination__reference"] == scored.entries[0].reference
+    target = tmp_path / "sar.json"
+    call_command("subject_access", scored.people["alice"].email, output=str(target), stdout=io.StringIO())
+    assert json.loads(target.read_text())["judging"]["alice"]["name"] == "Alice Judge"
+
+
+def test_the_office_downloads_a_subject_access_file(admin_client, scored):
+    response = admin_client.post("/admin/audit/auditevent/subject-access/", {"email": scored.people["bob"].email})
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["judging"]["bob"]["scorecards"]
+    page = admin_client.post("/admin/audit/auditevent/subject-access/", {"email": "not an email"})
+    assert "Enter a valid email address" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_office_writes_its_own_privacy_notice(client):
+    from plaudit.models import SitePage
+
+    assert "Privacy notice" in client.get("/privacy/").content.decode()
+    SitePage.objects.create(
+        page="privacy", title="How Northfield uses your data", body="## Contact\n\n<script>x</script>Ask us."
+    )
+    page = client.get("/privacy/").content.decode()
+    assert "How Northfield uses your data" in page and "<h2>Contact</h2>" in page and "<script>x" not in page
