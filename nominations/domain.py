@@ -238,6 +238,10 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
         _ensure_editable(locked, now)
+        if locked.status == Nomination.Status.SUBMITTED and not locked.has_unsubmitted_changes:
+            # A double click, or a second tab: already submitted with nothing new, so nothing to do
+            # (and no second receipt).
+            return locked
         first_time = locked.submitted_at is None
         for name, value in identity.items():
             setattr(locked, name, value)
