@@ -79,7 +79,30 @@ def load(text: str | bytes) -> dict:
         raise AwardFormatError([f"{where}: {reason}"]) from exc
     if not isinstance(doc, dict):
         raise AwardFormatError(["document: must be a mapping with format, programme and awards"])
+    if where := _invalid_text(doc, "document"):
+        # A "\ud800" escape decodes to half a character, which can be neither stored nor shown.
+        raise AwardFormatError([f"{where}: must be valid Unicode text (it holds half of a character)"])
     return doc
+
+
+def _invalid_text(value, path: str) -> str | None:
+    """The path of the first string (or key) that is not valid Unicode, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _invalid_text(key, path) or _invalid_text(item, f"{path}.{key}" if isinstance(key, str) else path)
+            if found:
+                return found.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if found := _invalid_text(item, f"{path}[{index}]"):
+                return found.encode("utf-8", "replace").decode("utf-8")
+    return None
 
 
 def _unknown_keys(data: dict, allowed, path: str, problems: Problems):

@@ -449,3 +449,11 @@ def test_load_demo_twice_duplicates_nothing():
         "Service User Engagement Award",
         "Patient Leadership",
     ]
+
+
+def test_half_characters_are_refused_by_path_not_crashed_on():
+    # Found by fuzzing: a JSON "\ud800" escape is half a character; showing it in an error failed.
+    with pytest.raises(format.AwardFormatError) as refused:
+        format.load(b'{"format": 1, "programme": {"name": "\\ud800"}}')
+    assert "must be valid Unicode text" in str(refused.value)
+    str(refused.value).encode("utf-8")

@@ -1,0 +1,235 @@
+"""Fuzzing (hypothesis): every public and judge form and every import takes any input without a
+server error: huge, unicode, control characters, wrong types, missing fields. Forms that refuse
+say why next to the field. Missing CSRF tokens and replayed or made-up secret links are refused
+cleanly too.
+
+Example counts are kept modest so CI stays quick; each run tries new inputs (and hypothesis
+keeps the failures it finds in its database for the next run).
+"""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from awards import format
+from nominations.domain import link_create
+from nominations.models import Nomination
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+# Text as people and attackers type it: any unicode (control characters and NUL included),
+# huge strings, numbers in words, HTML and formula payloads.
+texts = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "\u202e",
+            "=1+1",
+            "<script>alert(1)</script>",
+            "-1",
+            "99999999999999999999999",
+            "na",
+            "NaN",
+            "1e309",
+        ]
+    ),
+    st.integers().map(str),
+    st.integers(1, 50).map(lambda n: "ab\n" * 2000 * n),  # up to 300,000 characters
+)
+values = st.one_of(texts, st.lists(texts, max_size=3))
+
+
+def form_data(names):
+    return st.fixed_dictionaries({}, optional={name: values for name in names})
+
+
+def post(client, url, data):
+    flat = {}
+    for key, value in data.items():
+        flat[key] = value
+    return client.post(url, flat)
+
+
+def assert_handled(response):
+    assert response.status_code < 500, response.status_code
+    if response.status_code == 200 and b"nhsuk-error-summary" in response.content:
+        # Each refusal names its field: the error summary links every message to a field (or the form).
+        body = response.content.decode()
+        summary = body[body.index("nhsuk-error-summary") :][:5000]
+        assert 'href="#' in summary or "non-field" in summary
+
+
+@FUZZ
+@given(data=form_data(["email", "nominator_email", "csrfmiddlewaretoken"]))
+def test_starting_a_nomination(client, panel, data):
+    award = panel.stage.award
+    assert_handled(post(client, reverse("nominations:start", args=[award.programme.slug, award.slug]), data))
+
+
+@FUZZ
+@given(
+    data=form_data(
+        [
+            "nominee_name",
+            "nominee_email",
+            "nominee_kind",
+            "self_nomination",
+            "nominator_name",
+            "q-story",
+            "q-team",
+            "continue",
+            "save",
+            "_page",
+            "_seq",
+        ]
+    )
+)
+def test_the_nomination_form_and_its_autosave(panel, data):
+    client = Client()
+    nomination = Nomination.objects.create(
+        award=panel.stage.award, reference="KC-0990", nominator_email="a@example.org"
+    )
+    client.get(reverse("nominations:resume", args=[link_create(nomination=nomination)]))
+    assert_handled(post(client, reverse("nominations:edit", args=[nomination.reference]), data))
+    assert_handled(post(client, reverse("nominations:autosave", args=[nomination.reference]), data))
+    assert_handled(post(client, reverse("nominations:withdraw", args=[nomination.reference]), data))
+    nomination.delete()
+
+
+@FUZZ
+@given(data=form_data(["method", "link-email", "username", "password", "sesame"]))
+def test_sign_in(client, db, data):
+    assert_handled(post(client, reverse("judging:sign_in"), data))
+    assert_handled(post(client, reverse("judging:sign_in_link"), data))
+
+
+@FUZZ
+@given(
+    data=form_data(["version", "score-impact", "score-reach", "comment-impact", "overall_comment", "submit", "next"])
+)
+def test_the_scoring_page_and_autosave(client, panel, data):
+    client.force_login(panel.people["bob"])
+    entry = panel.entries[1]
+    assert_handled(post(client, reverse("judging:score", args=[panel.stage.pk, entry.pk]), data))
+    assert_handled(post(client, reverse("judging:autosave", args=[panel.stage.pk, entry.pk]), data))
+
+
+@FUZZ
+@given(data=form_data(["n-1-conflict", "n-1-reason", "n-2-conflict", "org-0-conflict"]))
+def test_the_declaration(client, panel, data):
+    client.force_login(panel.people["bob"])
+    assert_handled(post(client, reverse("judging:declare", args=[panel.stage.pk]), data))
+
+
+@FUZZ
+@given(
+    data=form_data(
+        [
+            "entries",
+            "outcome",
+            "reason",
+            "action",
+            "judge",
+            "remove",
+            "from_judge",
+            "to_judge",
+            "subject",
+            "body",
+            "outcome_send",
+        ]
+    )
+)
+def test_the_chairs_forms(client, panel, data):
+    client.force_login(panel.people["chidi"])
+    stage = panel.stage.pk
+    for url in (
+        reverse("judging:ranking", args=[stage]),
+        reverse("judging:assignments", args=[stage]),
+        reverse("judging:remind", args=[stage]),
+        reverse("judging:assignment_change", args=[stage, panel.entries[1].pk]),
+        reverse("judging:reopen", args=[stage, panel.entries[1].pk]),
+        reverse("judging:outcomes", args=[stage]),
+    ):
+        assert_handled(post(client, url, data))
+
+
+@FUZZ
+@given(content=st.one_of(st.binary(max_size=3000), texts.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_uploading_assignments(client, panel, content):
+    client.force_login(panel.people["chidi"])
+    response = client.post(
+        reverse("judging:assignments_upload", args=[panel.stage.pk]), {"file": SimpleUploadedFile("a.csv", content)}
+    )
+    assert_handled(response)
+
+
+yaml_like = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), texts),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    document=st.one_of(
+        yaml_like, st.fixed_dictionaries({"format": st.just(1), "programme": yaml_like, "awards": yaml_like})
+    )
+)
+def test_the_award_format_refuses_any_document_by_path(document):
+    try:
+        format.parse(document if isinstance(document, dict) else {"format": 1, "awards": document})
+    except format.AwardFormatError as error:
+        assert all(isinstance(problem, tuple | str) for problem in error.args[0])
+
+
+@FUZZ
+@given(content=st.one_of(st.binary(max_size=2000), yaml_like.map(lambda d: json.dumps(d, default=str).encode())))
+def test_the_admin_import_never_fails(admin_client, content):
+    response = admin_client.post(
+        "/admin/awards/programme/import/", {"file": SimpleUploadedFile("definition.yaml", content)}
+    )
+    assert_handled(response)
+
+
+def test_a_missing_csrf_token_is_refused_not_an_error(panel):
+    client = Client(enforce_csrf_checks=True)
+    award = panel.stage.award
+    response = client.post(reverse("nominations:start", args=[award.programme.slug, award.slug]), {"email": "a@b.c"})
+    assert response.status_code == 403
+    client.force_login(panel.people["bob"])
+    response = client.post(reverse("judging:autosave", args=[panel.stage.pk, panel.entries[1].pk]), {"version": 0})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("token", ["", "x", "a" * 500, "../../etc/passwd", "%00", "🙂"])
+def test_made_up_secret_links_are_not_found(client, db, token):
+    if token:
+        assert client.get(f"/n/{token}/").status_code == 404
+        assert client.get(f"/consent/{token}/").status_code == 404
+    response = client.post(reverse("judging:sign_in_link"), {"sesame": token})
+    assert response.status_code == 400
+
+
+def test_a_replayed_sign_in_link_is_refused(client, panel):
+    from sesame.utils import get_query_string
+
+    token = get_query_string(panel.people["bob"]).split("=", 1)[1]
+    assert client.post(reverse("judging:sign_in_link"), {"sesame": token}).status_code == 302
+    client.logout()
+    assert client.post(reverse("judging:sign_in_link"), {"sesame": token}).status_code == 400
