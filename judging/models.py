@@ -434,6 +434,8 @@ class ShortlistPack(models.Model):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on by the builder at every step: a pack not moved on for a while has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from . import decisions, exports, results, scoring
 from .chair_views import _chaired
 from .forms import DecisionForm, OutcomeTemplateForm
 from .models import Decision, OutcomeEmail, Score, Scorecard, ShortlistPack
+from .shortlist import packs_fail_stale
 from .tasks import build_shortlist_pack
 
 SORTS = {
@@ -167,6 +168,7 @@ def _pack(request, stage, pack_id) -> ShortlistPack:
 def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
     """The pack's progress (JSON for the page's script), and its download link when ready."""
     stage = _chaired(request, stage_id)
+    packs_fail_stale(stage)
     pack = _pack(request, stage, pack_id)
     if request.GET.get("format") == "json":
         return JsonResponse(

@@ -7,9 +7,11 @@ numbered; the PDF is tagged (PDF/UA-1) and fetches nothing but the site's own st
 The blind variant leaves out names, organisations and identifying answers.
 """
 
+import datetime as dt
 import logging
 import statistics
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -91,13 +93,17 @@ def pack_build(pack_id: int) -> None:
     pack = ShortlistPack.objects.select_related("stage__award__programme", "requested_by").get(pk=pack_id)
     if pack.status == ShortlistPack.Status.DONE:
         return
-    ShortlistPack.objects.filter(pk=pack.pk).update(status=ShortlistPack.Status.RUNNING, progress=5)
+    ShortlistPack.objects.filter(pk=pack.pk).update(
+        status=ShortlistPack.Status.RUNNING, progress=5, heartbeat_at=timezone.now()
+    )
     try:
         results = stage_results(
             pack.stage, pack.requested_by, order_by="normalised" if pack.normalised else "raw", blind=pack.blind or None
         )
         html = shortlist_html(results)
-        ShortlistPack.objects.filter(pk=pack.pk).update(progress=40, entries=len(chosen_rows(results)[0]))
+        ShortlistPack.objects.filter(pk=pack.pk).update(
+            progress=40, entries=len(chosen_rows(results)[0]), heartbeat_at=timezone.now()
+        )
         pdf = html_to_pdf(html)
     except Exception as error:
         ShortlistPack.objects.filter(pk=pack.pk).update(
@@ -109,4 +115,24 @@ def pack_build(pack_id: int) -> None:
         return
     ShortlistPack.objects.filter(pk=pack.pk).update(
         status=ShortlistPack.Status.DONE, progress=100, pdf=pdf, finished_at=timezone.now()
+    )
+
+
+# A pack's builder moves its heartbeat on at each step; the longest step (WeasyPrint writing
+# the PDF) takes about a minute for a 600-page pack. Far longer means the worker died.
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def packs_fail_stale(stage, now=None) -> int:
+    """Mark as failed the packs of a stage whose worker has gone (killed, restarted, never came):
+    queued or running with no sign of life for STALE_AFTER. The chair can then ask again."""
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    stale = ShortlistPack.objects.filter(
+        stage=stage, status__in=[ShortlistPack.Status.QUEUED, ShortlistPack.Status.RUNNING]
+    ).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    return stale.update(
+        status=ShortlistPack.Status.FAILED,
+        error="The pack stopped being built (the background worker stopped). Ask for it again.",
+        finished_at=now,
     )

@@ -324,3 +324,23 @@ def test_voting_stages_rank_by_approvals_or_borda_points(scored, method, expecte
     assert [row.entry for row in stage_results.rows] == order
     assert [int(row.result.score) for row in stage_results.rows] == expected
     assert (stage_results.rows[1].result.tie, stage_results.rows[0].result.tie) == (method == "ranked", False)
+
+
+def test_a_pack_whose_worker_died_is_marked_failed_and_can_be_asked_for_again(client, scored):
+    import datetime as dt
+
+    from judging.models import ShortlistPack
+
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    stuck = ShortlistPack.objects.create(stage=scored.stage, requested_by=scored.people["chidi"], status="running")
+    ShortlistPack.objects.filter(pk=stuck.pk).update(heartbeat_at=long_ago)
+    waiting = ShortlistPack.objects.create(stage=scored.stage, requested_by=scored.people["chidi"])
+    ShortlistPack.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    fresh = ShortlistPack.objects.create(
+        stage=scored.stage, requested_by=scored.people["chidi"], status="running", heartbeat_at=timezone.now()
+    )
+    client.force_login(scored.people["chidi"])
+    page = client.get(reverse("judging:shortlist", args=[scored.stage.pk, stuck.pk])).content.decode()
+    assert "the background worker stopped" in page and "Try again" in page
+    statuses = dict(ShortlistPack.objects.values_list("pk", "status"))
+    assert (statuses[stuck.pk], statuses[waiting.pk], statuses[fresh.pk]) == ("failed", "failed", "running")

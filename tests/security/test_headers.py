@@ -38,3 +38,13 @@ def test_a_template_asking_for_a_nonce_gets_a_fresh_one_in_the_policy(rf):
     nonce = first.content.decode().split('nonce="')[1].split('"')[0]
     assert f"'nonce-{nonce}'" in first["Content-Security-Policy"]
     assert first["Content-Security-Policy"] != second["Content-Security-Policy"]
+
+
+def test_not_found_and_server_error_pages_are_friendly(client, settings):
+    from django.template.loader import render_to_string
+
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "Page not found" in page.content.decode()
+    # The error page renders with no request and no database at all.
+    html = render_to_string("500.html")
+    assert "Sorry, there is a problem with the service" in html and "saved as you go" in html
