@@ -239,6 +239,8 @@ LOGGING = {
 }
 
 PLAUDIT_SITE_NAME = os.environ.get("PLAUDIT_SITE_NAME", "Plaudit awards")
+# A shortlist pack with no sign of life from its worker for this long is marked failed.
+PLAUDIT_PACK_STALE_SECONDS = int(os.environ.get("PLAUDIT_PACK_STALE_SECONDS", str(15 * 60)))
 PLAUDIT_CONTACT_EMAIL = os.environ.get("PLAUDIT_CONTACT_EMAIL", "")
 # Dotted path to a callable that scans each upload (see nominations/uploads.py); empty for none.
 PLAUDIT_UPLOAD_SCANNER = os.environ.get("PLAUDIT_UPLOAD_SCANNER", "")

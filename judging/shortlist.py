@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import statistics
 
+from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -120,7 +121,7 @@ def pack_build(pack_id: int) -> None:
 
 # A pack's builder moves its heartbeat on at each step; the longest step (WeasyPrint writing
 # the PDF) takes about a minute for a 600-page pack. Far longer means the worker died.
-STALE_AFTER = dt.timedelta(minutes=15)
+STALE_AFTER = dt.timedelta(seconds=getattr(settings, "PLAUDIT_PACK_STALE_SECONDS", 15 * 60))
 
 
 def packs_fail_stale(stage, now=None) -> int:

@@ -23,7 +23,7 @@ $BIN/python manage.py load_demo > /dev/null
 $BIN/gunicorn config.wsgi --workers 2 --bind "127.0.0.1:${PORT}" --access-logfile "${WORK}/access.log" \
   > "${WORK}/gunicorn.log" 2>&1 &
 WEB=$!
-$BIN/python manage.py db_worker --interval 0.5 --no-startup-delay > "${WORK}/worker.log" 2>&1 &
+$BIN/python manage.py task_worker --interval 0.5 --no-startup-delay > "${WORK}/worker.log" 2>&1 &
 WORKER=$!
 cleanup() {
   kill "$WEB" "$WORKER" 2>/dev/null || true

@@ -1,0 +1,35 @@
+import logging
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import InterfaceError, OperationalError, connections
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background task worker (django-tasks' db_worker), carrying on after a database "
+        "outage instead of exiting. Stops cleanly on SIGTERM or SIGINT."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--queue-name", default="*", help="Queues to process ('*' for all).")
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
+        parser.add_argument("--no-startup-delay", action="store_false", dest="startup_delay")
+
+    def handle(self, *args, queue_name, interval, startup_delay, **options):
+        # db_worker exits on a lost connection (a PostgreSQL restart, a failover); a task it was
+        # running is then left for the shortlist pack's own staleness check. Reconnect and go on.
+        while True:
+            try:
+                call_command(
+                    "db_worker", queue_name=queue_name, interval=interval, startup_delay=startup_delay, reload=False
+                )
+                return
+            except (OperationalError, InterfaceError) as error:
+                logger.warning("Task worker lost the database (%s); reconnecting in 2 seconds", error)
+                connections.close_all()
+                time.sleep(2)
+                startup_delay = False
