@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from awards import access as award_access
 from plaudit.pdf import render_pdf
@@ -39,6 +40,10 @@ def _page(request, template, nomination_or_award, context, status=200):
     return render(request, template, base | context, status=status)
 
 
+# Rate limits on what the public can post. Generous per network address, because a hospital's
+# staff share one; tighter per email address, because each start sends an email.
+@ratelimit(key="ip", rate="120/h", method="POST", block=True)
+@ratelimit(key="post:email", rate="10/h", method="POST", block=True)
 def start(request: HttpRequest, programme_slug: str, award_slug: str) -> HttpResponse:
     programme = get_object_or_404(award_access.public_programmes(), slug=programme_slug)
     award = get_object_or_404(award_access.public_awards(programme).select_related("programme"), slug=award_slug)
@@ -257,6 +262,7 @@ def _shown(question, value):
 
 
 @require_POST
+@ratelimit(key="ip", rate="300/h", method="POST", block=True)
 def submit(request: HttpRequest, reference: str) -> HttpResponse:
     nomination = access.nomination_for_nominator(request, reference)
     award = selectors.award_for_form(nomination.award_id)
@@ -319,6 +325,7 @@ def uploaded_file(request: HttpRequest, reference: str, question_key: str) -> Fi
     return response
 
 
+@ratelimit(key="ip", rate="60/h", method="POST", block=True)
 def consent(request: HttpRequest, token: str) -> HttpResponse:
     nomination = domain.consent_find(token=token)
     if nomination is None:

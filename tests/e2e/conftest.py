@@ -121,3 +121,13 @@ def sign_in(page, live_server):
         return page
 
     return sign_in_as
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(transactional_db):
+    """Rate-limit counts live in the database cache, which flushing between browser tests leaves
+    alone: start each journey with none, so journeys never limit each other."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

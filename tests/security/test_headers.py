@@ -48,3 +48,23 @@ def test_not_found_and_server_error_pages_are_friendly(client, settings):
     # The error page renders with no request and no database at all.
     html = render_to_string("500.html")
     assert "Sorry, there is a problem with the service" in html and "saved as you go" in html
+
+
+def test_starting_nominations_is_rate_limited_per_email(client, panel):
+    from django.urls import reverse
+
+    award = panel.stage.award
+    url = reverse("nominations:start", args=[award.programme.slug, award.slug])
+    statuses = [client.post(url, {"email": "same@example.org"}).status_code for _ in range(11)]
+    assert statuses[:10] == [302] * 10 and statuses[10] == 429
+    page = client.post(url, {"email": "same@example.org"})
+    assert "Too many attempts" in page.content.decode() and "network" in page.content.decode()
+
+
+def test_an_oversized_request_is_refused_not_an_error(client, panel):
+    from django.urls import reverse
+
+    award = panel.stage.award
+    url = reverse("nominations:start", args=[award.programme.slug, award.slug])
+    response = client.post(url, {"email": "a@example.org", "padding": "x" * (6 * 1024 * 1024)})
+    assert response.status_code == 400
