@@ -233,3 +233,28 @@ def test_a_replayed_sign_in_link_is_refused(client, panel):
     assert client.post(reverse("judging:sign_in_link"), {"sesame": token}).status_code == 302
     client.logout()
     assert client.post(reverse("judging:sign_in_link"), {"sesame": token}).status_code == 400
+
+
+@FUZZ
+@given(data=form_data(["version", "approve", "rank-1", "rank-2", "rank-3", "submit", "save"]))
+def test_the_ballot(client, panel, data):
+    stage = panel.stage
+    stage.mode, stage.voting, stage.approvals_allowed = "voting", "ranked", 2
+    stage.save()
+    client.force_login(panel.people["bob"])
+    assert_handled(post(client, reverse("judging:ballot", args=[stage.pk]), data))
+    stage.voting = "approval"
+    stage.save()
+    assert_handled(post(client, reverse("judging:ballot", args=[stage.pk]), data))
+
+
+@FUZZ
+@given(data=form_data(["decision", "remove_data"]))
+def test_the_nominees_consent(client, panel, data):
+    from nominations.models import new_token
+
+    token, token_hash = new_token()
+    Nomination.objects.filter(pk=panel.entries[1].nomination_id).update(
+        consent_token_hash=token_hash, consent_status="pending"
+    )
+    assert_handled(post(client, reverse("nominations:consent", args=[token]), data))
