@@ -16,6 +16,7 @@ help:
 	@echo "make demo   - install, load the demo programme and serve it on http://127.0.0.1:8000"
 	@echo "make test   - install (Chromium too) and run the whole test suite"
 	@echo "make lint   - ruff"
+	@echo "make bench  - the benchmark suite on PostgreSQL; writes docs/benchmarks.md"
 
 $(STAMP)/python: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Plaudit needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -51,6 +52,15 @@ demo: install
 
 test: install system-deps
 	$(BIN)/python -m pytest
+
+$(STAMP)/bench: $(STAMP)/python requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	@touch $@
+
+# The benchmark suite (not part of make test): needs PostgreSQL on 127.0.0.1:5432 (user postgres)
+# and writes docs/benchmarks.md. About ten minutes.
+bench: install system-deps $(STAMP)/bench
+	$(BIN)/python -m bench
 
 lint: $(STAMP)/python
 	$(BIN)/ruff check .

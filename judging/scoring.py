@@ -43,12 +43,24 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Card:
-    """A submitted scorecard: its judge, entry, the judge's group, and a value per criterion key (None for N/A)."""
+    """A submitted scorecard: its judge, entry, the judge's group, and a value per criterion key (None for N/A).
+
+    A caller holding many scorecards may give the weighted sums instead of the scores (`weighted`,
+    `weights`: Σ w·(s − lo)/(hi − lo) and Σ w over the weighted criteria with a value, as the
+    database can add them up); the total is then 100 × weighted / weights, the same formula.
+    """
 
     judge: Hashable
     entry: Hashable
-    scores: Mapping[str, int | None]
+    scores: Mapping[str, int | None] = field(default_factory=dict)
     group: str | None = None
+    weighted: float | None = None
+    weights: float | None = None
+
+    def total(self, criteria) -> float | None:
+        if self.weights is not None:
+            return 100.0 * self.weighted / self.weights if self.weights else None
+        return card_total(self.scores, criteria)
 
 
 def card_total(scores: Mapping[str, int | None], criteria: Iterable[Criterion]) -> float | None:
@@ -144,6 +156,24 @@ def krippendorff_alpha(units: Mapping[Hashable, Mapping[Hashable, float]]) -> fl
     return 1.0 - observed / expected
 
 
+def krippendorff_alpha_from_sums(units: Iterable[tuple[int, float, float]]) -> float | None:
+    """Krippendorff's alpha (interval) from each unit's count, sum and sum of squares of its values.
+
+    The same figure as krippendorff_alpha, for when the database has added the values up
+    (800,000 scores need not come into Python one by one).
+    """
+    pairable = [(m, s, ss) for m, s, ss in units if m >= 2]
+    n = sum(m for m, _, _ in pairable)
+    if n <= 1:
+        return None
+    observed = sum(2 * (m * ss - s * s) / (m - 1) for m, s, ss in pairable) / n
+    total, total_squares = sum(s for _, s, _ in pairable), sum(ss for _, _, ss in pairable)
+    expected = 2 * (n * total_squares - total * total) / (n * (n - 1))
+    if expected <= 1e-12:
+        return None
+    return 1.0 - observed / expected
+
+
 def rank(scores: Mapping[Hashable, float | None]) -> tuple[dict[Hashable, int], set[Hashable]]:
     """Competition ranks (1, 2, 2, 4) by score, highest first; scores equal to two decimals tie.
     Entries with no score come last, unranked. Returns (ranks, tied entries)."""
@@ -207,15 +237,20 @@ def compute(
     criteria: list[Criterion],
     shares: Mapping[str, float] | None = None,
     order_by: str = "raw",
+    criterion_sums: Mapping[str, Iterable[tuple[int, float, float]]] | None = None,
 ) -> Results:
-    """Everything the ranking page shows, from submitted scorecards. Pure: the same input, the same output."""
+    """Everything the ranking page shows, from submitted scorecards. Pure: the same input, the same output.
+
+    `criterion_sums` (per criterion key, each entry's count, sum and sum of squares of its
+    values) stands in for the scores when the cards carry only their weighted sums.
+    """
     shares = shares or {}
     results = {entry: EntryResult(entry) for entry in entries}
     cards = [card for card in cards if card.entry in results]
     totals_by_judge: dict[Hashable, list[float]] = defaultdict(list)
     group_of: dict[Hashable, str | None] = {}
     for card in cards:
-        total = card_total(card.scores, criteria)
+        total = card.total(criteria)
         group_of[card.judge] = card.group
         if total is None:
             continue
@@ -258,7 +293,9 @@ def compute(
 
     units = {entry: result.totals for entry, result in results.items()}
     by_criterion: dict[str, float | None] = {}
-    for criterion in criteria:
+    if criterion_sums is not None:
+        by_criterion = {c.key: krippendorff_alpha_from_sums(criterion_sums.get(c.key, ())) for c in criteria}
+    for criterion in criteria if criterion_sums is None else ():
         values: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
         for card in cards:
             value = card.scores.get(criterion.key)

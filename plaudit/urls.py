@@ -22,6 +22,7 @@ app_name = "plaudit"
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    path("healthz", views.health, name="health"),
     path("accessibility/", views.site_page, {"page": "accessibility"}, name="accessibility"),
     path("privacy/", views.site_page, {"page": "privacy"}, name="privacy"),
 ]

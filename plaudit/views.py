@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from .models import SitePage
@@ -9,3 +10,8 @@ def site_page(request, page: str):
     if written is not None:
         return render(request, "plaudit/site_page.html", {"page": written})
     return render(request, f"plaudit/{page}.html")
+
+
+def health(request):
+    """For load balancers (and the benchmark's ceiling): the process answers. Touches no database."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -344,3 +344,42 @@ def test_a_pack_whose_worker_died_is_marked_failed_and_can_be_asked_for_again(cl
     assert "the background worker stopped" in page and "Try again" in page
     statuses = dict(ShortlistPack.objects.values_list("pk", "status"))
     assert (statuses[stuck.pk], statuses[waiting.pk], statuses[fresh.pk]) == ("failed", "failed", "running")
+
+
+def test_the_database_sums_give_the_same_results_as_the_pure_maths(panel):
+    """The ranking adds scores up in SQL; the figures must be exactly those of judging.scoring on the raw scores."""
+    import random
+
+    from judging import scoring
+    from judging.models import Assignment, Score, Scorecard
+    from tests.factories import NominationFactory, UserFactory
+
+    rng = random.Random(7)
+    stage = panel.stage
+    judges = [panel.people["bob"], panel.people["alice"], UserFactory(username="erin"), UserFactory(username="femi")]
+    for _ in range(25):
+        entry = Entry.objects.create(stage=stage, nomination=NominationFactory(award=stage.award, status="submitted"))
+        for judge in judges:
+            Assignment.objects.create(entry=entry, judge=judge)
+            if rng.random() < 0.8:
+                reach = None if rng.random() < 0.2 else rng.randint(0, 5)
+                submit(entry, judge, {"impact": rng.randint(0, 5), "reach": reach})
+    via_sql = results.stage_results(stage, panel.people["root"], order_by="normalised")
+    cards = []
+    for card in Scorecard.objects.filter(entry__stage=stage, status="submitted").prefetch_related("scores__criterion"):
+        values = {s.criterion.key: (None if s.not_applicable else s.value) for s in card.scores.all()}
+        cards.append(scoring.Card(card.judge_id, card.entry_id, values))
+    criteria = [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in via_sql.criteria]
+    pure = scoring.compute(
+        entries=[row.entry.pk for row in via_sql.rows], cards=cards, criteria=criteria, order_by="normalised"
+    )
+    assert via_sql.alpha == pytest.approx(pure.alpha, abs=1e-9)
+    for key, alpha in pure.alpha_by_criterion.items():
+        assert via_sql.computed.alpha_by_criterion[key] == pytest.approx(alpha, abs=1e-9)
+    for row in via_sql.rows:
+        other = pure.entries[row.entry.pk]
+        assert (row.result.rank, row.result.normalised_rank) == (other.rank, other.normalised_rank)
+        if other.score is not None:
+            assert row.result.score == pytest.approx(other.score, abs=1e-9)
+            assert row.result.normalised_score == pytest.approx(other.normalised_score, abs=1e-9)
+    assert Score.objects.filter(scorecard__entry__stage=stage).exists()

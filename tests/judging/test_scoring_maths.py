@@ -176,3 +176,17 @@ def test_alpha_matches_the_krippendorff_package(seed):
         return
     theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
     assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(0, 20), st.dictionaries(st.integers(0, 6), st.integers(-5, 10), max_size=6), max_size=15
+    )
+)
+def test_alpha_from_sums_is_alpha(units):
+    from judging.scoring import krippendorff_alpha_from_sums
+
+    sums = [(len(v), float(sum(v.values())), float(sum(x * x for x in v.values()))) for v in units.values()]
+    ours, direct = krippendorff_alpha_from_sums(sums), krippendorff_alpha(units)
+    assert (ours is None and direct is None) or ours == pytest.approx(direct, abs=1e-9)

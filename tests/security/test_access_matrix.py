@@ -59,6 +59,7 @@ SIGNED_IN = row(200, **dict.fromkeys(SIGNED_OUT, SIGN_IN))
 # name -> (method, expected per role)
 MATRIX = {
     "plaudit:favicon": ("get", row(302)),
+    "plaudit:health": ("get", PUBLIC),
     "plaudit:accessibility": ("get", PUBLIC),
     "plaudit:privacy": ("get", PUBLIC),
     "awards:home": ("get", PUBLIC),
