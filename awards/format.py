@@ -81,7 +81,7 @@ def load(text: str | bytes) -> dict:
         raise AwardFormatError(["document: must be a mapping with format, programme and awards"])
     if where := _invalid_text(doc, "document"):
         # A "\ud800" escape decodes to half a character, which can be neither stored nor shown.
-        raise AwardFormatError([f"{where}: must be valid Unicode text (it holds half of a character)"])
+        raise AwardFormatError([f"{where}: must be valid Unicode text (no half characters, no NUL characters)"])
     return doc
 
 
@@ -92,7 +92,8 @@ def _invalid_text(value, path: str) -> str | None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return path
-        return None
+        # A NUL character cannot be stored by PostgreSQL, and has no place in a definition.
+        return path if "\x00" in value else None
     if isinstance(value, dict):
         for key, item in value.items():
             found = _invalid_text(key, path) or _invalid_text(item, f"{path}.{key}" if isinstance(key, str) else path)

@@ -139,7 +139,7 @@ def nomination_save_draft(
     later one from the same page is stale, and is dropped (returns False) rather than undoing it.
     """
     _ensure_editable(nomination, now)
-    drafts = award_form.draft_values()
+    drafts = storable_text(award_form.draft_values())
     uploads = {}
     for question in award_form.questions:
         if question.type != "file":
@@ -154,7 +154,7 @@ def nomination_save_draft(
         if page and page == locked.draft_page and counter <= locked.draft_sequence:
             return False
         locked.draft_page, locked.draft_sequence = page, counter
-        locked.identity_draft = identity_form.draft_values()
+        locked.identity_draft = storable_text(identity_form.draft_values())
         locked.last_saved_at = now
         locked.has_unsubmitted_changes = locked.status == Nomination.Status.SUBMITTED
         locked.save(
@@ -182,6 +182,18 @@ def nomination_save_draft(
             answer.save()
     nomination.refresh_from_db()
     return True
+
+
+def storable_text(value):
+    """What a person typed, without NUL characters, which PostgreSQL cannot store in text or JSON
+    (found by fuzzing: a NUL in a draft was a server error there). Nothing else is touched."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [storable_text(item) for item in value]
+    if isinstance(value, dict):
+        return {storable_text(key): storable_text(item) for key, item in value.items()}
+    return value
 
 
 def drafts_of(nomination: Nomination) -> dict:

@@ -98,9 +98,11 @@ def _forms_from_saved(nomination: Nomination, award):
 
 def _sequence(request) -> tuple[str, int]:
     """(page view id, save counter) that the page's script sends; ("", 0) without JavaScript."""
-    page = request.POST.get("_page", "")[:40]
+    # Bounded and cleaned: these go into the database as sent (found by fuzzing on PostgreSQL,
+    # which refuses NUL characters and numbers beyond 64 bits).
+    page = "".join(ch for ch in request.POST.get("_page", "")[:40] if ch.isprintable())
     try:
-        counter = max(0, int(request.POST.get("_seq", "0")))
+        counter = min(max(0, int(request.POST.get("_seq", "0"))), 2**62)
     except ValueError:
         counter = 0
     return page, counter

@@ -457,3 +457,8 @@ def test_half_characters_are_refused_by_path_not_crashed_on():
         format.load(b'{"format": 1, "programme": {"name": "\\ud800"}}')
     assert "must be valid Unicode text" in str(refused.value)
     str(refused.value).encode("utf-8")
+
+
+def test_nul_characters_are_refused_by_path():
+    with pytest.raises(format.AwardFormatError, match="no NUL characters"):
+        format.load('{"format": 1, "programme": {"name": "a\\u0000b"}}')

@@ -98,15 +98,17 @@ def test_starting_a_nomination(client, panel, data):
     )
 )
 def test_the_nomination_form_and_its_autosave(panel, data):
+    import uuid
+
     client = Client()
+    reference = f"KC-{uuid.uuid4().hex[:8]}"  # fresh each example, whatever an earlier one left
     nomination = Nomination.objects.create(
-        award=panel.stage.award, reference="KC-0990", nominator_email="a@example.org"
+        award=panel.stage.award, reference=reference, nominator_email="a@example.org"
     )
     client.get(reverse("nominations:resume", args=[link_create(nomination=nomination)]))
     assert_handled(post(client, reverse("nominations:edit", args=[nomination.reference]), data))
     assert_handled(post(client, reverse("nominations:autosave", args=[nomination.reference]), data))
     assert_handled(post(client, reverse("nominations:withdraw", args=[nomination.reference]), data))
-    nomination.delete()
 
 
 @FUZZ
@@ -258,3 +260,19 @@ def test_the_nominees_consent(client, panel, data):
         consent_token_hash=token_hash, consent_status="pending"
     )
     assert_handled(post(client, reverse("nominations:consent", args=[token]), data))
+
+
+def test_a_nul_character_in_a_draft_is_dropped_not_an_error(panel):
+    # Found by fuzzing on PostgreSQL, which cannot store NUL in text or JSON.
+    client = Client()
+    nomination = Nomination.objects.create(
+        award=panel.stage.award, reference="KC-0991", nominator_email="a@example.org"
+    )
+    client.get(reverse("nominations:resume", args=[link_create(nomination=nomination)]))
+    response = client.post(
+        reverse("nominations:autosave", args=[nomination.reference]), {"nominee_name": "Gr\x00ace", "q-story": "a\x00b"}
+    )
+    assert response.status_code == 200
+    nomination.refresh_from_db()
+    assert nomination.identity_draft["nominee_name"] == "Grace"
+    assert nomination.answers.get(question__key="story").draft == "ab"
