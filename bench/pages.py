@@ -41,7 +41,11 @@ def main():
     award = stage.award
     judge = User.objects.get(username="synthetic-judge-001")
     entry_id = Assignment.objects.filter(entry__stage=stage, judge=judge).values_list("entry_id", flat=True).first()
-    draft = Nomination.objects.create(award=award, reference="SYN-DRAFT", nominator_email="draft@example.org")
+    # A draft in an open award (the synthetic programme's nominations have closed).
+    from awards.models import Award
+
+    open_award = Award.objects.get(slug="excellence-in-patient-experience")
+    draft = Nomination.objects.create(award=open_award, reference="EPE-DRAFT", nominator_email="draft@example.org")
     nominator = Client(SERVER_NAME="127.0.0.1")
     nominator.get(f"/n/{link_create(nomination=draft)}/", SERVER_NAME="127.0.0.1")
     clients = {
