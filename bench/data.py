@@ -199,6 +199,11 @@ def build(*, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120
             stage = _stage(award, "Shortlisting", people[:3], groups=False)
             nominations = _nominations(award, count, rng, words_per_answer=330, questions=questions)
             _score_everything(stage, nominations, people[:3], list(award.criteria.all()), rng)
+    from judging.scorecards import totals_refresh
+
+    for award in awards.values():
+        say(f"totals: {award.slug}")
+        totals_refresh(award=award)
     return programme
 
 

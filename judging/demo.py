@@ -166,6 +166,9 @@ def load_judging_demo(programme: Programme, users: dict, now) -> list[str]:
             )
             stage_assign(stage=stage)
             _scorecards(stage, users["judge1"], now, submitted=2 + position % 2)
+            from .scorecards import totals_refresh
+
+            totals_refresh(award=award)
             done.append(f"{award.title}: {len(nominations)} sample nominations, stage Shortlisting")
     return done
 

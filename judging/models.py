@@ -234,6 +234,10 @@ class Scorecard(models.Model):
     reopened_at = models.DateTimeField(null=True, blank=True)
     # The awards office may pass the overall comment on to the nominator, never with the judge's name.
     feedback_approved = models.BooleanField(default=False)
+    # The scorecard's total on 0-100 (judging.scoring), kept from submission so that a ranking of
+    # 100,000 scorecards reads 100,000 numbers. Empty while a draft; recomputed when the award's
+    # criteria change (judging.scorecards.totals_refresh). The ranking computes any missing one.
+    total = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "judge"], name="one_scorecard_per_judge_and_entry")]

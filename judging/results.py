@@ -111,7 +111,9 @@ def visible_entries(stage: Stage, viewer):
     )
 
 
-def stage_results(stage: Stage, viewer, *, order_by: str = "raw", blind: bool | None = None) -> StageResults:
+def stage_results(
+    stage: Stage, viewer, *, order_by: str = "raw", blind: bool | None = None, criterion_agreement: bool = False
+) -> StageResults:
     """The ranking of the entries the viewer may see, by raw or normalised score (or votes)."""
     blind = stage.blind if blind is None else blind
     order_by = "normalised" if order_by == "normalised" else "raw"
@@ -130,7 +132,9 @@ def stage_results(stage: Stage, viewer, *, order_by: str = "raw", blind: bool | 
         voting_points = _votes(stage, ids)
         computed = _ranked_votes(ids, voting_points)
     else:
-        cards, sums = _card_sums(stage, entries_query=visible_entries(stage, viewer), groups=groups)
+        cards, submitted = _card_totals(stage, entries_query=visible_entries(stage, viewer), groups=groups)
+        # Agreement per criterion reads every score; only the pages that show it ask for it.
+        sums = criterion_sums(submitted) if criterion_agreement else {}
         computed = scoring.compute(
             entries=ids, cards=cards, criteria=criteria, shares=shares, order_by=order_by, criterion_sums=sums
         )
@@ -159,10 +163,9 @@ def stage_results(stage: Stage, viewer, *, order_by: str = "raw", blind: bool | 
     )
 
 
-def _card_sums(stage, *, entries_query, groups):
-    """Each submitted scorecard's weighted sums, and each entry's count, sum and sum of squares per
-    criterion, added up by the database: a stage of 100,000 scorecards comes back as 100,000 rows,
-    not 800,000 scores. The maths stays in judging.scoring; this only adds up."""
+def card_sums(scorecards):
+    """(scorecard id, Σ w·(s − lo)/(hi − lo), Σ w) for the given scorecards, added up by the database
+    over the weighted criteria that have a value. The total is 100 × the first / the second."""
     weighted_value = Case(
         When(
             scores__value__isnull=False,
@@ -183,16 +186,36 @@ def _card_sums(stage, *, entries_query, groups):
         default=None,
         output_field=FloatField(),
     )
-    submitted = Scorecard.objects.filter(
-        entry__in=entries_query.values("pk"), status=Scorecard.Status.SUBMITTED
-    ).order_by()
-    rows = submitted.annotate(weighted=Sum(weighted_value), weights=Sum(used_weight)).values_list(
-        "entry_id", "judge_id", "weighted", "weights"
+    rows = (
+        scorecards.order_by()
+        .annotate(weighted=Sum(weighted_value), weights=Sum(used_weight))
+        .values_list("pk", "weighted", "weights")
     )
-    cards = [
-        scoring.Card(judge_id, entry_id, group=groups.get(judge_id), weighted=weighted or 0.0, weights=weights or 0.0)
-        for entry_id, judge_id, weighted, weights in rows
-    ]
+    return [(pk, weighted or 0.0, weights or 0.0) for pk, weighted, weights in rows]
+
+
+def _card_totals(stage, *, entries_query, groups):
+    """Each submitted scorecard as a scoring.Card with its total: the stored total where there is
+    one (100,000 numbers for the largest stage), added up in SQL for any without."""
+    submitted = Scorecard.objects.filter(entry__in=entries_query.values("pk"), status=Scorecard.Status.SUBMITTED)
+    cards, missing = [], {}
+    for card_id, entry_id, judge_id, total in submitted.order_by().values_list("pk", "entry_id", "judge_id", "total"):
+        if total is None:
+            missing[card_id] = (entry_id, judge_id)
+        else:
+            cards.append(scoring.Card(judge_id, entry_id, group=groups.get(judge_id), weighted=total, weights=100.0))
+    if missing:
+        for card_id, weighted, weights in card_sums(Scorecard.objects.filter(pk__in=list(missing))):
+            entry_id, judge_id = missing[card_id]
+            cards.append(
+                scoring.Card(judge_id, entry_id, group=groups.get(judge_id), weighted=weighted, weights=weights)
+            )
+    return cards, submitted
+
+
+def criterion_sums(submitted) -> dict[str, list]:
+    """Per criterion key, each entry's count, sum and sum of squares of its values: all that
+    Krippendorff's alpha per criterion needs, added up by the database."""
     value = Cast("value", FloatField())
     per_unit = (
         Score.objects.filter(scorecard__in=submitted.values("pk"), value__isnull=False)
@@ -204,7 +227,7 @@ def _card_sums(stage, *, entries_query, groups):
     sums: dict[str, list] = defaultdict(list)
     for key, m, s, ss in per_unit:
         sums[key].append((m, s, ss))
-    return cards, sums
+    return sums
 
 
 def _nominee(entry: Entry) -> str:

@@ -38,7 +38,8 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The ranked table with its figures, flags and decisions; leniency, agreement and spread beneath."""
     stage = _chaired(request, stage_id)
     order = _order(request)
-    stage_results = results.stage_results(stage, request.user, order_by=order)
+    by_criterion = request.GET.get("agreement") == "criteria"
+    stage_results = results.stage_results(stage, request.user, order_by=order, criterion_agreement=by_criterion)
     form = DecisionForm(request.POST or None, entries=[row.entry for row in stage_results.rows])
     if request.method == "POST":
         response = _decide(request, stage, stage_results, form)
@@ -63,6 +64,7 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
         "pending": sum(1 for row in rows if row.decision and row.decision.status == Decision.Status.PENDING),
         "next_stage": decisions.next_stage(stage),
         "voting": stage_results.voting_points is not None,
+        "by_criterion": by_criterion,
         "criterion_alpha": [
             (c, a, scoring.agreement_reading(a))
             for c in stage_results.criteria

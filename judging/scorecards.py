@@ -13,6 +13,8 @@ from audit import log as audit
 from awards.models import Criterion
 
 from .models import Assignment, Conflict, Entry, Score, Scorecard, Stage
+from .scoring import Criterion as ScoringCriterion
+from .scoring import card_total
 
 NA = "na"
 
@@ -119,6 +121,10 @@ def scorecard_save(
         if submit:
             scorecard.status = Scorecard.Status.SUBMITTED
             scorecard.submitted_at = now
+            scorecard.total = card_total(
+                {c.key: parsed[c.key][0] for c in criteria},
+                [ScoringCriterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria],
+            )
         scorecard.save()
         if changes or submit:
             audit.record(
@@ -136,8 +142,23 @@ def scorecard_reopen(*, scorecard: Scorecard, now, by=None) -> Scorecard:
     with transaction.atomic():
         locked = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
         locked.status = Scorecard.Status.DRAFT
+        locked.total = None
         locked.reopened_at = now
         locked.version += 1
         locked.save()
         audit.record(audit.Action.SCORE, f"Scorecard {locked.pk} reopened", actor=by, subject=f"scorecard:{locked.pk}")
     return locked
+
+
+def totals_refresh(*, award) -> int:
+    """Recompute the stored total of every submitted scorecard of an award, in the database (after
+    its criteria's weights or scales change, or after scorecards were written in bulk)."""
+    from .results import card_sums
+
+    cards = Scorecard.objects.filter(entry__stage__award=award, status=Scorecard.Status.SUBMITTED)
+    updated = []
+    for card_id, weighted, weights in card_sums(cards):
+        updated.append(Scorecard(pk=card_id, total=100.0 * weighted / weights if weights else None))
+    with transaction.atomic():
+        Scorecard.objects.bulk_update(updated, ["total"], batch_size=5000)
+    return len(updated)

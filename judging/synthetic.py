@@ -359,6 +359,9 @@ def build(*, nominations: int, judges: int, seed: int = 0, out=None) -> Built:
                 Score.objects.bulk_create(scores, batch_size=5000)
                 scores = []
         Score.objects.bulk_create(scores, batch_size=5000)
+        from .scorecards import totals_refresh
+
+        totals_refresh(award=award)
     return Built(
         programme=programme,
         stage=stage,

@@ -45,7 +45,8 @@ def test_the_ranking_page_explains_switches_and_is_404_for_a_conflicted_entry(cl
     url = reverse("judging:ranking", args=[scored.stage.pk])
     page = client.get(url).content.decode()
     assert "Ordered by the <strong>raw score</strong>" in page and "Krippendorff" in page
-    assert "Agreement on each criterion" in page
+    assert "Agreement on each criterion" not in page and "Show the agreement on each criterion" in page
+    assert "Agreement on each criterion" in client.get(url + "?agreement=criteria").content.decode()
     assert "Grace Hopper" in page
     page = client.get(url + "?order=normalised").content.decode()
     assert "Ordered by the <strong>normalised score</strong>" in page
@@ -364,7 +365,7 @@ def test_the_database_sums_give_the_same_results_as_the_pure_maths(panel):
             if rng.random() < 0.8:
                 reach = None if rng.random() < 0.2 else rng.randint(0, 5)
                 submit(entry, judge, {"impact": rng.randint(0, 5), "reach": reach})
-    via_sql = results.stage_results(stage, panel.people["root"], order_by="normalised")
+    via_sql = results.stage_results(stage, panel.people["root"], order_by="normalised", criterion_agreement=True)
     cards = []
     for card in Scorecard.objects.filter(entry__stage=stage, status="submitted").prefetch_related("scores__criterion"):
         values = {s.criterion.key: (None if s.not_applicable else s.value) for s in card.scores.all()}
@@ -383,3 +384,31 @@ def test_the_database_sums_give_the_same_results_as_the_pure_maths(panel):
             assert row.result.score == pytest.approx(other.score, abs=1e-9)
             assert row.result.normalised_score == pytest.approx(other.normalised_score, abs=1e-9)
     assert Score.objects.filter(scorecard__entry__stage=stage).exists()
+
+
+def test_totals_are_stored_on_submitting_and_follow_the_criteria(panel):
+    from judging import scorecards
+    from judging.models import Scorecard
+    from judging.scorecards import ScoreInput
+
+    entry, bob, now = panel.entries[1], panel.people["bob"], timezone.now()
+    scorecards.scorecard_save(
+        entry=entry,
+        judge=bob,
+        scores={"impact": ScoreInput("4"), "reach": ScoreInput("na")},
+        overall_comment="",
+        version=0,
+        now=now,
+        submit=True,
+    )
+    card = Scorecard.objects.get(entry=entry, judge=bob)
+    assert card.total == pytest.approx(80.0)  # reach is N/A: impact alone, 4 of 0-5
+    reach = panel.criteria[1]
+    impact = panel.criteria[0]
+    impact.scale_max = 10
+    impact.save()  # a changed scale recomputes every stored total
+    card.refresh_from_db()
+    assert card.total == pytest.approx(40.0)
+    scorecards.scorecard_reopen(scorecard=card, now=now)
+    card.refresh_from_db()
+    assert card.total is None and reach.pk
