@@ -48,14 +48,17 @@ def pdf(mode, slug):
 
     stage = Stage.objects.get(award__programme__slug="bench", award__slug=slug)
     stage_results = results.stage_results(stage, office())
-    if mode == "bare":
-        # The same HTML, rendered by WeasyPrint alone: no database, no fetcher, no tagging.
+    if mode in ("bare", "bare-untagged"):
+        # The same HTML, rendered by WeasyPrint alone: no database, no HTML to build, no URL
+        # fetcher. "bare" asks for the same tagged PDF (PDF/UA-1) Plaudit makes; "bare-untagged"
+        # shows what the tagging itself costs.
         from weasyprint import HTML
 
         html = shortlist.shortlist_html(stage_results)
         base = peak_mb()
         started = time.perf_counter()
-        content = HTML(string=html).write_pdf()
+        options = {"pdf_variant": "pdf/ua-1"} if mode == "bare" else {}
+        content = HTML(string=html).write_pdf(**options)
     else:
         base = peak_mb()
         started = time.perf_counter()
