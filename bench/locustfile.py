@@ -70,15 +70,21 @@ class Nominating(SequentialTaskSet):
         self.interrupt()
 
 
+# Think time: people type between autosaves (the page saves a few seconds after typing stops)
+# and read an entry before scoring it. Five to fifteen seconds between requests is a busy
+# evening, not a robot: fifty such users are the last hour before a deadline.
+THINK = between(5, 15)
+
+
 class Nominator(HttpUser):
     weight = 3
-    wait_time = between(0.5, 2)
+    wait_time = THINK
     tasks = [Nominating]
 
 
 class Judge(HttpUser):
     weight = 1
-    wait_time = between(0.5, 2)
+    wait_time = THINK
 
     def on_start(self):
         page = self.client.get("/sign-in/", name="judge: sign-in page")
@@ -114,9 +120,9 @@ class Judge(HttpUser):
 
 
 class Ceiling(HttpUser):
-    """Run alone: the same stack serving a view that does nothing."""
+    """Run alone: the same stack serving a view that does nothing, at the same pace."""
 
-    wait_time = between(0.5, 2)
+    wait_time = THINK
 
     @task
     def ping(self):

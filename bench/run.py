@@ -173,7 +173,8 @@ def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, pag
         "## Deadline rush",
         "",
         f"locust, headless, {load['users']} concurrent users for {load['seconds']} s against gunicorn ({load['workers']} workers) and PostgreSQL. "
-        "Nominators open the form, autosave three times and submit; judges open an entry, autosave and submit. "
+        "Nominators open the form, autosave three times and submit; judges open an entry, autosave and submit; "
+        "each waits 5 to 15 seconds between requests, as people typing and reading do. "
         "The ceiling is the same stack serving a minimal view (`/healthz`, no database).",
         "",
         "| Request | Requests/s | p50 ms | p95 ms | p99 ms | Errors | Share of the ceiling |",
