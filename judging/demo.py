@@ -166,6 +166,8 @@ def load_judging_demo(programme: Programme, users: dict, now) -> list[str]:
             )
             stage_assign(stage=stage)
             _scorecards(stage, users["judge1"], now, submitted=2 + position % 2)
+            # judge2 has scored some of the same entries, so the ranking has agreement to show.
+            _scorecards(stage, users["judge2"], now, submitted=2, lean=-1)
             from .scorecards import totals_refresh
 
             totals_refresh(award=award)
@@ -173,7 +175,7 @@ def load_judging_demo(programme: Programme, users: dict, now) -> list[str]:
     return done
 
 
-def _scorecards(stage: Stage, judge, now, *, submitted: int) -> None:
+def _scorecards(stage: Stage, judge, now, *, submitted: int, lean: int = 0) -> None:
     """judge1 has submitted a few scorecards and started one more, as a judge part-way through would have."""
     criteria = list(stage.award.criteria.order_by("position", "id"))
     entries = Assignment.objects.filter(entry__stage=stage, judge=judge).order_by("entry_id")
@@ -189,7 +191,7 @@ def _scorecards(stage: Stage, judge, now, *, submitted: int) -> None:
         )
         for offset, criterion in enumerate(criteria):
             span = criterion.scale_max - criterion.scale_min
-            value = criterion.scale_min + (span * (3 + (number + offset) % 3)) // 5
+            value = max(criterion.scale_min, criterion.scale_min + (span * (3 + lean + (number + offset) % 3)) // 5)
             Score.objects.create(
                 scorecard=card, criterion=criterion, value=value, comment="Well evidenced." if offset == 0 else ""
             )
