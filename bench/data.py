@@ -208,26 +208,6 @@ def build(*, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120
 
 
 def _remove():
-    from awards.models import Programme
-    from judging.models import Assignment, Conflict
+    from judging.synthetic import remove_programme
 
-    programme = Programme.objects.filter(slug=PROGRAMME).first()
-    if programme is None:
-        return
-    stages = Stage.objects.filter(award__programme=programme)
-    Score.objects.filter(scorecard__entry__stage__in=stages).delete()
-    Scorecard.objects.filter(entry__stage__in=stages).delete()
-    Assignment.objects.filter(entry__stage__in=stages).delete()
-    Entry.objects.filter(stage__in=stages).delete()
-    PanelMember.objects.filter(stage__in=stages).delete()
-    stages.delete()
-    nominations = Nomination.objects.filter(award__programme=programme)
-    Conflict.objects.filter(nomination__in=nominations).delete()
-    Answer.objects.filter(nomination__in=nominations).delete()
-    nominations.delete()
-    for award in programme.awards.all():
-        award.criteria.all().delete()
-        award.questions.all().delete()
-        award.sections.all().delete()
-        award.delete()
-    programme.delete()
+    remove_programme(PROGRAMME)

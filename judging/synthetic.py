@@ -149,8 +149,16 @@ def _definition(now) -> dict:
 
 
 def remove_synthetic() -> None:
-    """Delete the synthetic programme and everything hanging from it, children first."""
-    programme = Programme.objects.filter(slug=PROGRAMME).first()
+    """Delete the synthetic programme (and its judges' accounts)."""
+    remove_programme(PROGRAMME)
+    get_user_model().objects.filter(username__startswith=JUDGE_PREFIX).delete()
+
+
+def remove_programme(slug: str) -> None:
+    """Delete a generated programme and everything hanging from it, children first (the
+    protected foreign keys that keep real data safe from a careless delete need this order).
+    For the synthetic and benchmark programmes only; real programmes are anonymised, not deleted."""
+    programme = Programme.objects.filter(slug=slug).first()
     if programme is None:
         return
     stages = Stage.objects.filter(award__programme=programme)
@@ -176,7 +184,6 @@ def remove_synthetic() -> None:
         award.sections.all().delete()
         award.delete()
     programme.delete()
-    get_user_model().objects.filter(username__startswith=JUDGE_PREFIX).delete()
 
 
 def _text(rng: random.Random, words: int) -> str:
