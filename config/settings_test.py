@@ -23,3 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # No WAL for the throwaway test database: Django deletes and recreates the file for each run,
     # and a WAL file left by an interrupted run would be replayed into the new one.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"  # noqa: F405
+
+# Rate limits would let one test's requests limit the next (they count in the cache); the
+# tests of the limits themselves switch them on.
+RATELIMIT_ENABLE = False

@@ -54,7 +54,8 @@ def test_unknown_addresses_get_the_same_answer_and_no_email(client, judge):
     assert mail.outbox == []
 
 
-def test_link_requests_are_rate_limited(client, judge):
+def test_link_requests_are_rate_limited(client, judge, settings):
+    settings.RATELIMIT_ENABLE = True
     for _ in range(5):
         ask_for_link(client, "jo@northfield.example")
     response = ask_for_link(client, "jo@northfield.example")

@@ -50,7 +50,11 @@ def test_not_found_and_server_error_pages_are_friendly(client, settings):
     assert "Sorry, there is a problem with the service" in html and "saved as you go" in html
 
 
-def test_starting_nominations_is_rate_limited_per_email(client, panel):
+def test_starting_nominations_is_rate_limited_per_email(client, panel, settings):
+    settings.RATELIMIT_ENABLE = True
+    from django.core.cache import cache
+
+    cache.clear()
     from django.urls import reverse
 
     award = panel.stage.award
