@@ -41,4 +41,4 @@ if ! $BIN/python scripts/smoke.py "http://127.0.0.1:${PORT}" "${WORK}/mail"; the
   echo "--- worker ---"; tail -50 "${WORK}/worker.log"
   exit 1
 fi
-echo "Smoke test passed: gunicorn + db_worker on PostgreSQL took a nomination and sent its receipt."
+echo "Smoke test passed: gunicorn + task_worker on PostgreSQL took a nomination and sent its receipt."
