@@ -1,5 +1,7 @@
 """Render admin-written Markdown safely: Markdown to HTML, then nh3 keeps only harmless tags."""
 
+import functools
+
 import markdown as md
 import nh3
 from django import template
@@ -13,7 +15,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 def render_markdown(text: str) -> str:
     """Markdown to HTML that is safe to put in a page: nh3 strips every tag and attribute not allowed."""
-    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    return mark_safe(_rendered(text or ""))
+
+
+# A pure function of the text, so remembered: the nomination form renders every question's
+# guidance on each request, and building a Markdown parser was a fifth of the page's time.
+# Bounded, so an admin's edits only ever displace old entries.
+@functools.lru_cache(maxsize=2048)
+def _rendered(text: str) -> str:
+    html = md.markdown(text, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -21,7 +31,7 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(f'<div class="plaudit-prose">{clean}</div>')
+    return f'<div class="plaudit-prose">{clean}</div>'
 
 
 @register.filter(name="markdown")
