@@ -149,29 +149,34 @@ def nomination_save_draft(
             uploads[question.key] = upload
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        # The award (dates only) is the one already read: no second read of it under the lock.
+        locked.award = nomination.award
         _ensure_editable(locked, now)
         page, counter = sequence
         if page and page == locked.draft_page and counter <= locked.draft_sequence:
+            nomination.last_saved_at = locked.last_saved_at
             return False
         locked.draft_page, locked.draft_sequence = page, counter
         locked.identity_draft = storable_text(identity_form.draft_values())
         locked.last_saved_at = now
         locked.has_unsubmitted_changes = locked.status == Nomination.Status.SUBMITTED
-        locked.save(
-            update_fields=[
-                "identity_draft",
-                "last_saved_at",
-                "has_unsubmitted_changes",
-                "draft_page",
-                "draft_sequence",
-                "updated_at",
-            ]
-        )
+        saved_fields = [
+            "identity_draft",
+            "last_saved_at",
+            "has_unsubmitted_changes",
+            "draft_page",
+            "draft_sequence",
+            "updated_at",
+        ]
+        locked.save(update_fields=saved_fields)
         by_key = {q.key: q for q in award_form.questions}
         existing = {a.question_id: a for a in locked.answers.all()}
         for key, raw in drafts.items():
             question = by_key[key]
             answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
+            # Autosave sends the whole form every few seconds; only what changed is written.
+            if answer.pk is not None and answer.draft == raw:
+                continue
             answer.draft = raw
             answer.save()
         for key, upload in uploads.items():
@@ -180,7 +185,8 @@ def nomination_save_draft(
             answer.draft_file_name = upload.name[:255]
             answer.draft_file.save(upload.name, upload, save=False)
             answer.save()
-    nomination.refresh_from_db()
+    for name in saved_fields:
+        setattr(nomination, name, getattr(locked, name))
     return True
 
 
@@ -196,25 +202,31 @@ def storable_text(value):
     return value
 
 
-def drafts_of(nomination: Nomination) -> dict:
-    """The working copy of every answer: the draft, or the submitted value where no draft exists."""
-    values = {}
+def working_copy(nomination: Nomination) -> tuple[dict, dict]:
+    """(answers, files) in one read: every answer's working copy (the draft, or the submitted value
+    where no draft exists), and each file question's current upload with the name it was uploaded
+    with (the draft's, else the submitted one), keyed by question key."""
+    values, files = {}, {}
     for answer in nomination.answers.select_related("question"):
+        key = answer.question.key
         raw = answer.draft if answer.draft is not None else answer.value
         if raw is not None:
-            values[answer.question.key] = raw
-    return values
+            values[key] = raw
+        if answer.draft_file:
+            files[key] = (answer.draft_file, answer.draft_file_name)
+        elif answer.file:
+            files[key] = (answer.file, answer.file_name)
+    return values, files
+
+
+def drafts_of(nomination: Nomination) -> dict:
+    """The working copy of every answer: the draft, or the submitted value where no draft exists."""
+    return working_copy(nomination)[0]
 
 
 def stored_files(nomination: Nomination) -> dict:
     """Each file question's current upload and the name it was uploaded with: the draft's, else the submitted one."""
-    files = {}
-    for answer in nomination.answers.select_related("question"):
-        if answer.draft_file:
-            files[answer.question.key] = (answer.draft_file, answer.draft_file_name)
-        elif answer.file:
-            files[answer.question.key] = (answer.file, answer.file_name)
-    return files
+    return working_copy(nomination)[1]
 
 
 def bound_forms_from_drafts(nomination: Nomination):
@@ -224,9 +236,9 @@ def bound_forms_from_drafts(nomination: Nomination):
     identity_form = IdentityForm(identity_data, award=award)
     groups = questions_by_section(award)
     questions = [q for _, qs in groups for q in qs]
-    files = stored_files(nomination)
+    drafts, files = working_copy(nomination)
     award_form = AwardForm(
-        data_from_drafts(questions, drafts_of(nomination)),
+        data_from_drafts(questions, drafts),
         {},
         award=award,
         questions_by_section=groups,
@@ -249,6 +261,8 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
     identity = identity_form.identity()
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        # The award (dates only) is the one already read: no second read of it under the lock.
+        locked.award = nomination.award
         _ensure_editable(locked, now)
         if locked.status == Nomination.Status.SUBMITTED and not locked.has_unsubmitted_changes:
             # A double click, or a second tab: already submitted with nothing new, so nothing to do

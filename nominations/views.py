@@ -76,7 +76,15 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("nominations:edit", nomination.reference)
 
 
-def _forms_from_saved(nomination: Nomination, award):
+def _nomination(request, reference: str) -> tuple[Nomination, object]:
+    """The nominator's nomination (404 for anyone else's) and its award with every question, read
+    once per request: the domain functions use this same award rather than reading it again."""
+    nomination = access.nomination_for_nominator(request, reference)
+    nomination.award = selectors.award_for_form(nomination.award_id)
+    return nomination, nomination.award
+
+
+def _forms_from_saved(nomination: Nomination, award, drafts: dict, files: dict):
     """Unbound forms showing the working copy: drafts first, then what was submitted."""
     identity_initial = {
         name: getattr(nomination, name) for name in IdentityForm.IDENTITY_FIELDS if getattr(nomination, name, "")
@@ -86,8 +94,6 @@ def _forms_from_saved(nomination: Nomination, award):
     )
     identity_initial.update(nomination.identity_draft)
     groups = domain.questions_by_section(award)
-    drafts = domain.drafts_of(nomination)
-    files = domain.stored_files(nomination)
     initial = {field_name(q): drafts.get(q.key) for _, qs in groups for q in qs}
     initial.update({field_name(q): files[q.key][0] for _, qs in groups for q in qs if q.key in files})
     return (
@@ -108,9 +114,10 @@ def _sequence(request) -> tuple[str, int]:
     return page, counter
 
 
-def _posted_forms(request, nomination, award):
+def _posted_forms(request, award, files: dict):
+    """The forms bound to what was posted; `files` (the uploads already saved) satisfy a required
+    file question that is not uploaded again."""
     groups = domain.questions_by_section(award)
-    files = domain.stored_files(nomination)
     initial = {field_name(q): files[q.key][0] for _, qs in groups for q in qs if q.key in files}
     return (
         IdentityForm(request.POST, award=award),
@@ -118,9 +125,9 @@ def _posted_forms(request, nomination, award):
     )
 
 
-def _edit_page(request, nomination, award, identity_form, award_form, status=200):
+def _edit_page(request, nomination, award, identity_form, award_form, status=200, files=None):
     now = timezone.now()
-    files = domain.stored_files(nomination)
+    files = domain.stored_files(nomination) if files is None else files
     for question in award_form.questions:
         if question.key in files:
             name = field_name(question)
@@ -142,15 +149,15 @@ def _edit_page(request, nomination, award, identity_form, award_form, status=200
 
 
 def edit(request: HttpRequest, reference: str) -> HttpResponse:
-    nomination = access.nomination_for_nominator(request, reference)
-    award = selectors.award_for_form(nomination.award_id)
+    nomination, award = _nomination(request, reference)
     now = timezone.now()
     if nomination.status in (Nomination.Status.WITHDRAWN, Nomination.Status.INELIGIBLE) or not nomination.is_open(now):
         return _read_only(request, nomination, award)
     if request.method != "POST":
-        return _edit_page(request, nomination, award, *_forms_from_saved(nomination, award))
+        drafts, files = domain.working_copy(nomination)
+        return _edit_page(request, nomination, award, *_forms_from_saved(nomination, award, drafts, files), files=files)
 
-    identity_form, award_form = _posted_forms(request, nomination, award)
+    identity_form, award_form = _posted_forms(request, award, domain.stored_files(nomination))
     try:
         domain.nomination_save_draft(
             nomination=nomination,
@@ -172,7 +179,8 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         for name in list(award_form.errors):
             if name not in refused:
                 del award_form.errors[name]
-        return _edit_page(request, nomination, award, _forms_from_saved(nomination, award)[0], award_form)
+        saved_identity = _forms_from_saved(nomination, award, *domain.working_copy(nomination))[0]
+        return _edit_page(request, nomination, award, saved_identity, award_form)
     messages.info(
         request,
         f"Your nomination was saved at {_local_time(now, award.programme)}. "
@@ -183,10 +191,10 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def autosave(request: HttpRequest, reference: str) -> JsonResponse:
-    nomination = access.nomination_for_nominator(request, reference)
-    award = selectors.award_for_form(nomination.award_id)
+    nomination, award = _nomination(request, reference)
     now = timezone.now()
-    identity_form, award_form = _posted_forms(request, nomination, award)
+    # A draft is saved without validating, so the saved uploads (which only validation reads) are not needed.
+    identity_form, award_form = _posted_forms(request, award, files={})
     try:
         applied = domain.nomination_save_draft(
             nomination=nomination,
@@ -197,7 +205,6 @@ def autosave(request: HttpRequest, reference: str) -> JsonResponse:
         )
     except (domain.NominationClosed, domain.NotEditable):
         return JsonResponse({"error": "This nomination can no longer be changed."}, status=409)
-    nomination.refresh_from_db(fields=["last_saved_at"])
     return JsonResponse({"saved_at": _local_time(nomination.last_saved_at, award.programme), "applied": applied})
 
 
@@ -229,8 +236,7 @@ def _draft_rows(nomination, award):
 
 
 def check(request: HttpRequest, reference: str) -> HttpResponse:
-    nomination = access.nomination_for_nominator(request, reference)
-    award = selectors.award_for_form(nomination.award_id)
+    nomination, award = _nomination(request, reference)
     if not nomination.is_open(timezone.now()) or nomination.status not in (
         Nomination.Status.DRAFT,
         Nomination.Status.SUBMITTED,
@@ -266,8 +272,7 @@ def _shown(question, value):
 @require_POST
 @ratelimit(key="ip", rate="300/h", method="POST", block=True)
 def submit(request: HttpRequest, reference: str) -> HttpResponse:
-    nomination = access.nomination_for_nominator(request, reference)
-    award = selectors.award_for_form(nomination.award_id)
+    nomination, award = _nomination(request, reference)
     try:
         domain.nomination_submit(nomination=nomination, now=timezone.now())
     except domain.SubmissionProblems as problems:

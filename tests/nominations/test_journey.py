@@ -345,7 +345,7 @@ def test_a_late_autosave_never_undoes_a_later_save_from_the_same_page(client, aw
 
     response = client.post(autosave, {**IDENTITY, "q-story": "Older words", "_page": "p1", "_seq": "4"})
 
-    assert response.json()["applied"] is False
+    assert response.json()["applied"] is False and response.json()["saved_at"]
     assert Answer.objects.get(question__key="story").draft == "Final words"
     # A save from another page (another tab, or a later visit) is applied.
     client.post(autosave, {**IDENTITY, "q-story": "From another tab", "_page": "p2", "_seq": "1"})
@@ -370,3 +370,27 @@ def test_the_edit_page_does_not_grow_in_queries_with_the_answers(client, award):
         question = QuestionFactory(section=section, key=f"extra-{n}", required=False, position=10 + n)
         Answer.objects.create(nomination=nomination, question=question, draft=f"answer {n}")
     assert queries() == few
+
+
+def test_autosave_writes_only_the_answers_that_changed(client, award):
+    """The page sends the whole form every few seconds; an unchanged answer is not written again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nomination = start(client, award)
+    autosave = reverse("nominations:autosave", args=[nomination.reference])
+    form = {**IDENTITY, "q-story": "Listened", "q-has-partners": "yes", "q-partners": "The chaplaincy"}
+    client.post(autosave, form)
+
+    def answer_writes(data):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(autosave, data).json()["applied"] is True
+        return [
+            q["sql"] for q in captured if q["sql"].startswith(("INSERT", "UPDATE")) and "nominations_answer" in q["sql"]
+        ]
+
+    assert answer_writes(form) == []
+    changed = answer_writes({**form, "q-partners": "The chaplaincy and the choir"})
+    assert len(changed) == 1
+    assert Answer.objects.get(question__key="partners").draft == "The chaplaincy and the choir"
+    assert Answer.objects.get(question__key="story").draft == "Listened"
