@@ -47,6 +47,30 @@ def test_a_draft_saves_and_its_version_rises(setup):
     }
 
 
+def test_saving_again_writes_only_the_scores_that_changed(setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.models import AuditEvent
+
+    entry, judge = setup
+    card = save(entry, judge)
+
+    def score_writes(**changes):
+        with CaptureQueriesContext(connection) as captured:
+            save(entry, judge, version=Scorecard.objects.get(pk=card.pk).version, **changes)
+        return [q["sql"] for q in captured if q["sql"].startswith("UPDATE") and 'judging_score"' in q["sql"]]
+
+    assert score_writes() == []
+    assert len(score_writes(reach="7")) == 1
+    assert {(s.criterion.key, s.value, s.not_applicable) for s in card.scores.all()} == {
+        ("impact", 3, False),
+        ("reach", 7, False),
+    }
+    # The audit trail records what changed, old to new.
+    assert AuditEvent.objects.order_by("-pk").first().data["changes"] == {"reach": {"from": "N/A", "to": 7}}
+
+
 def test_a_stale_version_is_refused_and_nothing_is_overwritten(setup):
     entry, judge = setup
     save(entry, judge, version=0, impact="3")
