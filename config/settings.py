@@ -149,6 +149,11 @@ STATICFILES_DIRS = [
     # The pinned nhsuk-frontend package: its JavaScript and images, served by us.
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
+STATICFILES_FINDERS = [
+    # Django's own, but of nhsuk-frontend only the files pages load (plaudit/staticfinders.py).
+    "plaudit.staticfinders.ServedFilesFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
