@@ -4,6 +4,7 @@ judging.access.chaired_stages and the entries through judging.results (404 other
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +30,9 @@ SORTS = {
 }
 
 
+RANKING_PAGE_SIZE = 100
+
+
 def _order(request) -> str:
     return "normalised" if request.GET.get("order") == "normalised" else "raw"
 
@@ -49,11 +53,15 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     sort = request.GET.get("sort", "rank")
     if sort in SORTS:
         rows.sort(key=lambda row: SORTS[sort](row, order))
+    # Every figure is over the whole stage; the table shows a page of it (a stage of thousands
+    # of entries took seconds to render as one table).
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     leniency, panel_mean, panel_sd = stage_results.leniency()
     context = {
         "stage": stage,
         "results": stage_results,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
         "order": order,
         "sort": sort,
         "form": form,

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -52,6 +53,9 @@ def declare(request: HttpRequest, stage_id: int) -> HttpResponse:
     return render(request, "judging/declare.html", {"stage": stage, "form": form, "rows": rows})
 
 
+QUEUE_PAGE_SIZE = 100
+
+
 @login_required
 def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The judge's entries in a stage, with what is scored and what is still to do."""
@@ -61,17 +65,26 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
         return redirect("judging:declare", stage.pk)
     if stage.mode == stage.Mode.VOTING:
         return redirect("judging:ballot", stage.pk)
-    entries = list(
-        access.entries_for_judge(request.user, stage)
-        .select_related("nomination", "dossier", "stage__award")
+    visible = access.entries_for_judge(request.user, stage)
+    # A page at a time, and only the columns the list shows: a judge of a large stage has hundreds.
+    entries = (
+        visible.select_related("nomination", "dossier")
+        .only("stage_id", "nomination__reference", "nomination__nominee_name", "dossier__title")
         .order_by("id")
     )
-    cards = {
-        card.entry_id: card for card in Scorecard.objects.filter(judge=request.user, entry__in=[e.pk for e in entries])
+    page = Paginator(entries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.stage = stage  # one stage for every row, not a join per row
+    cards = Scorecard.objects.filter(judge=request.user)
+    statuses = dict(cards.filter(entry__in=[e.pk for e in page.object_list]).values_list("entry_id", "status"))
+    context = {
+        "stage": stage,
+        "page": page,
+        "rows": [(entry, statuses.get(entry.pk)) for entry in page.object_list],
+        "scored": cards.filter(entry__in=visible, status=Scorecard.Status.SUBMITTED).count(),
+        "total": page.paginator.count,
+        "seat": seat,
     }
-    rows = [(entry, cards.get(entry.pk)) for entry in entries]
-    scored = sum(1 for _, card in rows if card and card.status == Scorecard.Status.SUBMITTED)
-    context = {"stage": stage, "rows": rows, "scored": scored, "total": len(rows), "seat": seat}
     return render(request, "judging/queue.html", context)
 
 
@@ -147,10 +160,11 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
                 messages.info(request, f"Your scorecard for {entry.reference} is submitted.")
             else:
                 messages.info(request, f"Your scores for {entry.reference} are saved as a draft.")
-            if submit or "next" in request.POST:
+            if "next" in request.POST:
                 following = access.entries_for_judge(request.user, stage).filter(pk__gt=entry.pk).order_by("pk").first()
-                if following and "next" in request.POST:
+                if following:
                     return redirect("judging:score", stage.pk, following.pk)
+            if submit or "next" in request.POST:
                 return redirect("judging:queue", stage.pk)
             return redirect("judging:score", stage.pk, entry.pk)
     _layout(form, criteria, statements)
