@@ -104,9 +104,16 @@ def _criteria(stage: Stage):
 def visible_entries(stage: Stage, viewer):
     return (
         access.entries_for_chair(viewer, stage)
-        .select_related("nomination", "dossier", "stage__award__programme", "decision")
+        # The stage is the one given (stage_results attaches it), not joined again for every entry.
+        .select_related("nomination", "dossier", "decision")
         # The ranking needs a nominee's name and reference, not their saved drafts.
-        .defer("nomination__identity_draft", "nomination__consent_token_hash", "nomination__ineligible_reason")
+        .defer(
+            "nomination__identity_draft",
+            "nomination__consent_token_hash",
+            "nomination__ineligible_reason",
+            "nomination__draft_page",
+            "nomination__draft_sequence",
+        )
         .order_by("id")
     )
 
@@ -118,6 +125,9 @@ def stage_results(
     blind = stage.blind if blind is None else blind
     order_by = "normalised" if order_by == "normalised" else "raw"
     entries = list(visible_entries(stage, viewer))
+    attach = Entry.stage.field.set_cached_value
+    for entry in entries:
+        attach(entry, stage)
     members = stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
     judges = {
         m.user_id: (m.user.get_full_name() or m.user.email or m.user.get_username(), m.group.name if m.group else "")

@@ -41,7 +41,9 @@ class Criterion:
     scale_max: int
 
 
-@dataclass(frozen=True)
+# Slots and not frozen: the largest ranking builds 100,000 of these, and a frozen dataclass
+# takes two and a half times as long to make. Nothing changes a Card after it is made.
+@dataclass(slots=True)
 class Card:
     """A submitted scorecard: its judge, entry, the judge's group, and a value per criterion key (None for N/A).
 
