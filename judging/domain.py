@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from audit import log as audit
 from nominations.dossiers import normalise_organisation
+from nominations.models import Nomination
 from nominations.selectors import judgeable
 
 from .assignment import Split, balanced_split
@@ -101,12 +102,22 @@ def conflicted_pairs(stage: Stage) -> set[tuple[int, int]]:
     by_nomination: dict[int, set[int]] = {}
     for judge_id, nomination_id in conflicts.values_list("judge_id", "nomination_id"):
         by_nomination.setdefault(nomination_id, set()).add(judge_id)
+    # Only the entries of conflicted nominations are read (directly, or through their dossier),
+    # not every entry of the stage.
+    conflicted = list(by_nomination)
+    in_dossier: dict[int, list[int]] = {}
+    for nomination_id, dossier_id in Nomination.objects.filter(pk__in=conflicted, dossier_id__isnull=False).values_list(
+        "pk", "dossier_id"
+    ):
+        in_dossier.setdefault(dossier_id, []).append(nomination_id)
     pairs = set()
-    for entry in stage.entries.prefetch_related("dossier__nominations"):
-        members = [entry.nomination_id] if entry.nomination_id else [n.pk for n in entry.dossier.nominations.all()]
-        for nomination_id in members:
-            for judge_id in by_nomination.get(nomination_id, ()):
-                pairs.add((judge_id, entry.pk))
+    for entry_id, nomination_id in stage.entries.filter(nomination_id__in=conflicted).values_list(
+        "pk", "nomination_id"
+    ):
+        pairs.update((judge_id, entry_id) for judge_id in by_nomination[nomination_id])
+    for entry_id, dossier_id in stage.entries.filter(dossier_id__in=list(in_dossier)).values_list("pk", "dossier_id"):
+        for nomination_id in in_dossier[dossier_id]:
+            pairs.update((judge_id, entry_id) for judge_id in by_nomination[nomination_id])
     return pairs
 
 
@@ -172,7 +183,6 @@ def judge_invite(*, stage: Stage, name: str, email: str, role: str, group=None) 
 def declaration_rows(*, stage: Stage, member: PanelMember):
     """What a judge declares against: each nominee (or, in a blind stage, each organisation),
     with any conflict the app suggests. Returns (key, label, nomination ids, suggestion or None)."""
-    from nominations.models import Nomination
 
     nominations = list(
         Nomination.objects.filter(Q(entries__stage=stage) | Q(dossier__entries__stage=stage))

@@ -83,13 +83,18 @@ def test_assignment_never_gives_a_judge_an_entry_they_are_conflicted_with(award)
     Conflict.objects.create(judge=judges[2], nomination=nominations[5])  # conflicted with the whole dossier
     Conflict.objects.create(judge=judges[3], nomination=nominations[1], status="rejected")
     domain.stage_sync_entries(stage=stage)
+    dossier_entry = Entry.objects.get(dossier=dossier)
+    # Confirmed conflicts only, directly or through any nomination of a dossier.
+    assert domain.conflicted_pairs(stage) == {
+        (judges[1].pk, Entry.objects.get(nomination=nominations[0]).pk),
+        (judges[2].pk, dossier_entry.pk),
+    }
 
     split = domain.stage_assign(stage=stage)
 
     assert split.shortfall == {}
     pairs = set(Assignment.objects.values_list("judge__username", "entry__nomination_id"))
     assert ("judge1", nominations[0].pk) not in pairs
-    dossier_entry = Entry.objects.get(dossier=dossier)
     assert not Assignment.objects.filter(entry=dossier_entry, judge=judges[2]).exists()
     assert not Assignment.objects.filter(judge__username="chair").exists()
     assert Assignment.objects.count() == 5 * 2
