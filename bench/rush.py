@@ -115,8 +115,20 @@ def run(env) -> dict:
         stdout=open(work / "gunicorn.log", "w"),
         stderr=subprocess.STDOUT,
     )
+    # The worker runs at a lower CPU priority than the web processes, as docs/deploy.md advises
+    # where they share a host: a receipt's PDF can wait a second; a nominator's page should not.
     worker = subprocess.Popen(
-        [str(BIN / "python"), "manage.py", "task_worker", "--interval", "0.5", "--no-startup-delay"],
+        [
+            "nice",
+            "-n",
+            "10",
+            str(BIN / "python"),
+            "manage.py",
+            "task_worker",
+            "--interval",
+            "0.5",
+            "--no-startup-delay",
+        ],
         cwd=ROOT,
         env=env,
         stdout=open(work / "worker.log", "w"),
