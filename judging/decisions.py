@@ -9,10 +9,11 @@ nominator and outcome (so nobody is told twice), and sent through the task queue
 import re
 
 from django.db import transaction
+from django.db.models import Prefetch, Q
 
 from audit import log as audit
 
-from .models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Scorecard, Stage
+from .models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Score, Scorecard, Stage
 
 PLACEHOLDERS = {
     "nominee": "the nominee's name",
@@ -175,25 +176,41 @@ def fill(text: str, values: dict) -> str:
 
 def approved_feedback(entry: Entry) -> list[str]:
     """The judges' comments the office approved for the nominator, without any judge's name."""
-    comments = []
-    cards = Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED).prefetch_related(
-        "scores__criterion"
+    return approved_feedback_for([entry])[entry.pk]
+
+
+def approved_feedback_for(entries) -> dict[int, list[str]]:
+    """approved_feedback for many entries at once, in two queries whatever their number."""
+    comments: dict[int, list[str]] = {entry.pk: [] for entry in entries}
+    cards = (
+        Scorecard.objects.filter(entry__in=list(comments), status=Scorecard.Status.SUBMITTED)
+        .filter(Q(feedback_approved=True) | Q(scores__feedback_approved=True))
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.filter(feedback_approved=True)
+                .select_related("criterion")
+                .order_by("criterion__position", "criterion_id"),
+            )
+        )
     )
-    for card in cards.order_by("pk"):
-        for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
-            if score.feedback_approved and score.comment.strip():
-                comments.append(f"{score.criterion.title}: {score.comment.strip()}")
+    for card in cards.order_by("entry_id", "pk"):
+        for score in card.scores.all():
+            if score.comment.strip():
+                comments[card.entry_id].append(f"{score.criterion.title}: {score.comment.strip()}")
         if card.feedback_approved and card.overall_comment.strip():
-            comments.append(card.overall_comment.strip())
+            comments[card.entry_id].append(card.overall_comment.strip())
     return comments
 
 
-def message_for(template: OutcomeTemplate, entry: Entry, nomination) -> tuple[str, str]:
-    """The subject and body one nominator receives."""
+def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=None) -> tuple[str, str]:
+    """The subject and body one nominator receives (`comments`: the entry's approved feedback,
+    when the caller has read it already)."""
     stage = template.stage
     feedback = ""
     if template.include_feedback:
-        comments = approved_feedback(entry)
+        comments = approved_feedback(entry) if comments is None else comments
         if comments:
             feedback = "What the judges said:\n" + "\n".join(f"- {c}" for c in comments) + "\n"
     values = {
@@ -210,6 +227,15 @@ def message_for(template: OutcomeTemplate, entry: Entry, nomination) -> tuple[st
     return subject[:300], fill(template.body, values)
 
 
+def _nominations_of(decisions) -> list:
+    """The nominations behind the decided entries: the entry's own, or every one of its dossier."""
+    nominations = []
+    for decision in decisions:
+        entry = decision.entry
+        nominations += [entry.nomination] if entry.nomination_id else list(entry.dossier.nominations.all())
+    return nominations
+
+
 def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:
     """Queue the outcome email to every nominator of an applied decision with this outcome, once each.
     Returns (queued, already sent or queued before)."""
@@ -217,35 +243,37 @@ def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tup
 
     template = outcome_template(stage, outcome)
     queued = skipped = 0
-    decided = (
+    decided = list(
         Decision.objects.filter(entry__in=entries, outcome=outcome, status=Decision.Status.APPLIED)
         .select_related("entry__nomination", "entry__dossier", "entry__stage__award__programme")
+        .prefetch_related("entry__dossier__nominations")
         .order_by("entry_id")
     )
+    feedback = approved_feedback_for([d.entry for d in decided]) if template.include_feedback else {}
     with transaction.atomic():
+        # One sender at a time per stage and outcome (two chairs pressing send at once queue each
+        # email once); what was sent or queued before is read once for the whole batch, which
+        # for "not progressed" can be hundreds of nominators.
+        OutcomeTemplate.objects.select_for_update().filter(pk=template.pk).first()
+        earlier = {
+            email.nomination_id: email
+            for email in OutcomeEmail.objects.filter(
+                stage=stage, outcome=outcome, nomination__in=_nominations_of(decided)
+            )
+        }
         for decision in decided:
             entry = decision.entry
-            nominations = [entry.nomination] if entry.nomination_id else list(entry.dossier.nominations.all())
-            for nomination in nominations:
-                earlier = OutcomeEmail.objects.filter(stage=stage, nomination=nomination, outcome=outcome).first()
-                if earlier and earlier.status != OutcomeEmail.Status.FAILED:
+            for nomination in _nominations_of([decision]):
+                email = earlier.get(nomination.pk)
+                if email and email.status != OutcomeEmail.Status.FAILED:
                     skipped += 1
                     continue
-                subject, body = message_for(template, entry, nomination)
-                email, _ = OutcomeEmail.objects.update_or_create(
-                    stage=stage,
-                    nomination=nomination,
-                    outcome=outcome,
-                    defaults={
-                        "to": nomination.nominator_email,
-                        "subject": subject,
-                        "body": body,
-                        "queued_by": by,
-                        "queued_at": now,
-                        "status": OutcomeEmail.Status.QUEUED,
-                        "error": "",
-                    },
-                )
+                email = email or OutcomeEmail(stage=stage, nomination=nomination, outcome=outcome)
+                email.subject, email.body = message_for(template, entry, nomination, feedback.get(entry.pk))
+                email.to = nomination.nominator_email
+                email.queued_by, email.queued_at = by, now
+                email.status, email.error = OutcomeEmail.Status.QUEUED, ""
+                email.save()
                 transaction.on_commit(lambda pk=email.pk: send_outcome_email.enqueue(pk))
                 queued += 1
     return queued, skipped

@@ -135,6 +135,39 @@ def test_outcome_emails_go_once_with_approved_feedback_and_no_judge_names(
     assert len(mail.outbox) == 1
 
 
+def test_queueing_outcome_emails_reads_the_same_whatever_the_batch(scored, django_capture_on_commit_callbacks):
+    """Reads are fixed for a batch of any size (writes are one per email): a "not progressed"
+    batch can be hundreds of nominators."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from judging.models import Score
+
+    stage, chair, now = scored.stage, scored.people["chidi"], timezone.now()
+    e = scored.entries
+    decisions.decisions_record(stage=stage, entries=e, outcome="not_progressed", reason="", by=chair, now=now)
+    decisions.decisions_apply(stage=stage, entries=e, by=chair, now=now)
+    Score.objects.filter(scorecard__entry__in=e, criterion__key="impact").update(
+        comment="Kind and clear", feedback_approved=True
+    )
+    Score.objects.filter(scorecard__entry=e[0]).update(feedback_approved=False)
+    template = decisions.outcome_template(stage, "not_progressed")
+    template.include_feedback = True
+    template.save()
+
+    def reads(entries):
+        with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=False):
+            decisions.outcome_emails_queue(stage=stage, outcome="not_progressed", entries=entries, by=chair, now=now)
+        return sum(1 for q in captured if q["sql"].startswith("SELECT"))
+
+    one = reads(e[1:2])
+    assert reads([e[0], e[2]]) == one  # another entry: no more reads
+    assert OutcomeEmail.objects.filter(outcome="not_progressed").count() == 3
+    bodies = dict(OutcomeEmail.objects.values_list("nomination_id", "body"))
+    assert "Impact: Kind and clear" in bodies[e[1].nomination_id]
+    assert "Kind and clear" not in bodies[e[0].nomination_id]
+
+
 def test_outcome_templates_refuse_unknown_placeholders(client, scored):
     client.force_login(scored.people["chidi"])
     url = reverse("judging:outcomes", args=[scored.stage.pk]) + "?outcome=winner"
