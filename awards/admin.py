@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from nominations.builder import AwardForm
 
 from . import access, format
+from .changes import criteria_batch
 from .forms import CriterionAdminForm, CriterionInlineFormSet, QuestionAdminForm, QuestionInlineFormSet
 from .models import Award, Criterion, Programme, Question, Section
 
@@ -187,6 +188,11 @@ class AwardAdmin(admin.ModelAdmin):
         ("Shown to nominators", {"fields": ("summary", "description", "nominee", "self_nomination")}),
         ("Own nomination window (optional)", {"fields": ("nominations_open", "nominations_close")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        # The criteria of the inline are announced once (stored totals recomputed once, not per criterion).
+        with criteria_batch():
+            super().save_related(request, form, formsets, change)
 
     def get_queryset(self, request):
         return (

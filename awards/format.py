@@ -16,6 +16,7 @@ import yaml
 from django.db import transaction
 
 from . import rules
+from .changes import criteria_batch
 from .models import Award, Criterion, Programme, Question, Section
 
 FORMAT_VERSION = 1
@@ -490,7 +491,8 @@ def import_definition(definition: dict, *, force: bool = False) -> ImportResult:
     Changes that would orphan answers already given are refused unless `force`;
     with `force`, the questions and awards concerned are retired (kept, inactive).
     """
-    with transaction.atomic():
+    # Criteria changes are announced once per award (stored totals recomputed once, not per criterion).
+    with transaction.atomic(), criteria_batch():
         data = definition["programme"]
         programme = Programme.objects.select_for_update().filter(slug=data["slug"]).first()
         orphans = _orphaned_answers(programme, definition) if programme else []

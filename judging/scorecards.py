@@ -152,8 +152,8 @@ def scorecard_reopen(*, scorecard: Scorecard, now, by=None) -> Scorecard:
 
 
 def totals_refresh(*, award) -> int:
-    """Recompute the stored total of every submitted scorecard of an award, in the database (after
-    its criteria's weights or scales change, or after scorecards were written in bulk)."""
+    """Recompute the stored total of every submitted scorecard of an award (an Award or its id), in
+    the database (after its criteria's weights or scales change, or after scorecards were written in bulk)."""
     from .results import card_sums
 
     cards = Scorecard.objects.filter(entry__stage__award=award, status=Scorecard.Status.SUBMITTED)

@@ -1,16 +1,13 @@
 """Stored scorecard totals follow the award's criteria: a changed weight or scale, or a criterion
-added or removed, recomputes them."""
+added or removed, recomputes them (once per award for a batch of changes: awards.changes)."""
 
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from awards.models import Criterion
+from awards.changes import criteria_changed
 
 
-@receiver(post_save, sender=Criterion)
-@receiver(post_delete, sender=Criterion)
-def criteria_changed(sender, instance, **kwargs):
+@receiver(criteria_changed)
+def recompute_totals(sender, award_id, **kwargs):
     from .scorecards import totals_refresh
 
-    if instance.award_id:
-        totals_refresh(award=instance.award)
+    totals_refresh(award=award_id)
