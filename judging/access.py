@@ -27,6 +27,14 @@ def chaired_stages(user) -> QuerySet[Stage]:
     return Stage.objects.filter(members__user=user, members__role=PanelMember.Role.CHAIR).distinct()
 
 
+def feedback_stages(user) -> QuerySet[Stage]:
+    """Stages whose judges' comments the user may approve to go to nominators: the awards office
+    (admins) only, since it speaks to nominators for the programme; a chair does not."""
+    if not (user.is_authenticated and user.is_superuser):
+        return Stage.objects.none()
+    return Stage.objects.all()
+
+
 def _conflicted(user):
     """Entries holding a nomination the user has a confirmed conflict with (directly or in a dossier)."""
     confirmed = Conflict.objects.filter(judge=user, status=Conflict.Status.CONFIRMED)

@@ -204,6 +204,47 @@ def approved_feedback_for(entries) -> dict[int, list[str]]:
     return comments
 
 
+def feedback_items(entry: Entry) -> list[tuple[str, str, str, bool]]:
+    """Every judge's comment on an entry, for the office to approve or not: (key, criterion or
+    "Overall", comment, approved), keyed "score-<id>" or "card-<id>", without judges' names."""
+    cards = (
+        Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED)
+        .prefetch_related("scores__criterion")
+        .order_by("pk")
+    )
+    items = []
+    for card in cards:
+        for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
+            if score.comment.strip():
+                items.append((f"score-{score.pk}", score.criterion.title, score.comment, score.feedback_approved))
+        if card.overall_comment.strip():
+            items.append((f"card-{card.pk}", "Overall", card.overall_comment, card.feedback_approved))
+    return items
+
+
+def feedback_approve(*, entry: Entry, chosen: set[str], by) -> int:
+    """Approve exactly the chosen comments of an entry (keys from feedback_items) to go to its
+    nominators, and no others. Keys of other entries are ignored. Returns how many are approved."""
+    with transaction.atomic():
+        items = feedback_items(entry)
+        keys = {key for key, *_ in items}
+        approved = chosen & keys
+        score_ids = {int(key[6:]) for key in keys if key.startswith("score-")}
+        card_ids = {int(key[5:]) for key in keys if key.startswith("card-")}
+        Score.objects.filter(pk__in=score_ids).update(feedback_approved=False)
+        Score.objects.filter(pk__in={i for i in score_ids if f"score-{i}" in approved}).update(feedback_approved=True)
+        Scorecard.objects.filter(entry=entry).update(feedback_approved=False)
+        Scorecard.objects.filter(pk__in={i for i in card_ids if f"card-{i}" in approved}).update(feedback_approved=True)
+        audit.record(
+            audit.Action.DECISION,
+            f"Feedback for {entry.reference}: {len(approved)} of {len(keys)} comments approved for the nominator",
+            actor=by,
+            subject=f"entry:{entry.pk}",
+            data={"approved": sorted(approved)},
+        )
+    return len(approved)
+
+
 def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=None) -> tuple[str, str]:
     """The subject and body one nominator receives (`comments`: the entry's approved feedback,
     when the caller has read it already)."""

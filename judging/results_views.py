@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from audit import log as audit
 
-from . import decisions, exports, results, scoring
+from . import access, decisions, exports, results, scoring
 from .chair_views import _chaired
 from .forms import DecisionForm, OutcomeTemplateForm
-from .models import Decision, OutcomeEmail, Score, Scorecard, ShortlistPack
+from .models import Decision, OutcomeEmail, ShortlistPack
 from .shortlist import packs_fail_stale
 from .tasks import build_shortlist_pack
 
@@ -124,7 +124,13 @@ def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     explanation = results.explain(stage_results, entry_id)
     if explanation is None:
         raise Http404("No such entry")
-    context = {"stage": stage, "results": stage_results, "x": explanation, "order": order}
+    context = {
+        "stage": stage,
+        "results": stage_results,
+        "x": explanation,
+        "order": order,
+        "may_approve_feedback": access.feedback_stages(request.user).filter(pk=stage.pk).exists(),
+    }
     return render(request, "judging/results/explain.html", context)
 
 
@@ -268,35 +274,15 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def feedback(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """The awards office chooses which judges' comments may go to the nominator (admins only)."""
-    stage = _chaired(request, stage_id)
-    if not request.user.is_superuser:
-        raise Http404("Admins only")
-    entry = results.visible_entries(stage, request.user).filter(pk=entry_id).first()
+    stage = access.feedback_stages(request.user).select_related("award__programme").filter(pk=stage_id).first()
+    entry = results.visible_entries(stage, request.user).filter(pk=entry_id).first() if stage else None
     if entry is None:
         raise Http404("No such entry")
-    cards = list(
-        Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED)
-        .prefetch_related("scores__criterion")
-        .order_by("pk")
-    )
-    items = []
-    for card in cards:
-        for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
-            if score.comment.strip():
-                items.append((f"score-{score.pk}", score.criterion.title, score.comment, score.feedback_approved))
-        if card.overall_comment.strip():
-            items.append((f"card-{card.pk}", "Overall", card.overall_comment, card.feedback_approved))
+    items = decisions.feedback_items(entry)
     if request.method == "POST":
-        chosen = set(request.POST.getlist("approve"))
-        score_ids = {int(key[6:]) for key, *_ in items if key.startswith("score-")}
-        card_ids = {card.pk for card in cards}
-        Score.objects.filter(pk__in=score_ids).update(feedback_approved=False)
-        Score.objects.filter(pk__in={i for i in score_ids if f"score-{i}" in chosen}).update(feedback_approved=True)
-        Scorecard.objects.filter(pk__in=card_ids).update(feedback_approved=False)
-        Scorecard.objects.filter(pk__in={i for i in card_ids if f"card-{i}" in chosen}).update(feedback_approved=True)
-        messages.info(
-            request, f"Feedback for {entry.reference} saved: {len(chosen & {k for k, *_ in items})} comments approved."
-        )
+        approved = decisions.feedback_approve(entry=entry, chosen=set(request.POST.getlist("approve")), by=request.user)
+        noun = "comment" if approved == 1 else "comments"
+        messages.info(request, f"Feedback for {entry.reference} saved: {approved} {noun} approved for the nominator.")
         return redirect("judging:feedback", stage.pk, entry.pk)
     context = {"stage": stage, "entry": entry, "items": items}
     return render(request, "judging/results/feedback.html", context)

@@ -445,3 +445,36 @@ def test_totals_are_stored_on_submitting_and_follow_the_criteria(panel):
     scorecards.scorecard_reopen(scorecard=card, now=now)
     card.refresh_from_db()
     assert card.total is None and reach.pk
+
+
+def test_the_office_approves_exactly_the_ticked_comments_and_the_audit_says_so(client, scored):
+    from audit.models import AuditEvent
+    from judging.models import Score, Scorecard
+
+    e, root = scored.entries, scored.people["root"]
+    client.force_login(root)
+    url = reverse("judging:feedback", args=[scored.stage.pk, e[1].pk])
+    page = client.get(url).content.decode()
+    assert "A humane entry, said judge Alice" in page and "Bob Judge" not in page and "Alice Judge" not in page
+    overall = Scorecard.objects.get(entry=e[1], judge=scored.people["alice"])
+    other_entry_score = Score.objects.filter(scorecard__entry=e[0]).exclude(comment="").first()
+
+    # A key of another entry's comment is ignored; only this entry's ticked comment is approved.
+    response = client.post(url, {"approve": [f"card-{overall.pk}", f"score-{other_entry_score.pk}"]})
+
+    assert response.status_code == 302
+    overall.refresh_from_db()
+    other_entry_score.refresh_from_db()
+    assert overall.feedback_approved and not other_entry_score.feedback_approved
+    assert "1 comment approved for the nominator" in client.get(url).content.decode()
+    event = AuditEvent.objects.filter(subject=f"entry:{e[1].pk}").latest("pk")
+    assert event.data == {"approved": [f"card-{overall.pk}"]} and event.actor_id == root.pk
+    # Unticking approves nothing.
+    client.post(url, {})
+    overall.refresh_from_db()
+    assert not overall.feedback_approved
+    # A chair of the stage may read the explanation but not approve feedback.
+    client.force_login(scored.people["chidi"])
+    assert client.get(url).status_code == 404
+    explain = client.get(reverse("judging:explain", args=[scored.stage.pk, e[1].pk])).content.decode()
+    assert "Choose which comments may go to the nominator" not in explain
