@@ -91,7 +91,7 @@ def setup():
     )
     manage("migrate", "--noinput")
     manage("createcachetable")
-    manage("collectstatic", "--noinput")
+    manage("collectstatic", "--noinput", "--clear")
     manage("load_demo")
     started = time.monotonic()
     manage("seed_synthetic", "--nominations", "5000", "--judges", "20", "--seed", "1")
