@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from plaudit.admin_labels import LabelledInputs
+
 from . import log
 from .models import AuditEvent
 
@@ -16,7 +18,7 @@ class SubjectAccessForm(forms.Form):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(LabelledInputs, admin.ModelAdmin):
     """Read and filter the audit log. Nothing can be added, changed or deleted here."""
 
     change_list_template = "admin/audit/auditevent/change_list.html"

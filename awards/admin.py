@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from nominations.builder import AwardForm
+from plaudit.admin_labels import LabelledInputs
 
 from . import access, format
 from .changes import criteria_batch
@@ -27,7 +28,7 @@ class ImportForm(forms.Form):
     )
 
 
-class AwardInline(admin.TabularInline):
+class AwardInline(LabelledInputs, admin.TabularInline):
     model = Award
     fields = ("position", "title", "slug", "nominee", "active", "edit_link")
     readonly_fields = ("edit_link",)
@@ -43,7 +44,7 @@ class AwardInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("name", "slug", "organiser", "nominations_open", "nominations_close", "award_count", "export_link")
     search_fields = ("name", "slug", "organiser")
     prepopulated_fields = {"slug": ("name",)}
@@ -106,7 +107,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         return render(request, "admin/awards/programme/import.html", context)
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(LabelledInputs, admin.TabularInline):
     model = Section
     fields = ("position", "title", "intro")
     extra = 0
@@ -117,7 +118,7 @@ class SectionInline(admin.TabularInline):
         return formset
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(LabelledInputs, admin.StackedInline):
     model = Question
     form = QuestionAdminForm
     formset = QuestionInlineFormSet
@@ -153,7 +154,7 @@ class QuestionInline(admin.StackedInline):
         return formset
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(LabelledInputs, admin.StackedInline):
     model = Criterion
     form = CriterionAdminForm
     formset = CriterionInlineFormSet
@@ -176,7 +177,7 @@ class CriterionInline(admin.StackedInline):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("title", "programme", "nominee", "active", "question_count", "criterion_count")
     list_filter = ("programme", "active")
     search_fields = ("title", "slug")

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (see CONTENT_SECURITY_POLICY below).
-    "csp.middleware.CSPMiddleware",
+    "plaudit.csp.PlauditCSPMiddleware",
     # Turns a rate-limited request into our "too many attempts" page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our "try again later" page.

@@ -4,16 +4,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from plaudit.admin_labels import LabelledInputs
+
 from . import domain
 from .models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 
 
-class JudgeGroupInline(admin.TabularInline):
+class JudgeGroupInline(LabelledInputs, admin.TabularInline):
     model = JudgeGroup
     extra = 0
 
 
-class PanelMemberInline(admin.TabularInline):
+class PanelMemberInline(LabelledInputs, admin.TabularInline):
     model = PanelMember
     extra = 0
     autocomplete_fields = ["user"]
@@ -39,7 +41,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(LabelledInputs, admin.ModelAdmin):
     change_form_template = "admin/judging/stage/change_form.html"
 
     def get_urls(self):
@@ -107,14 +109,14 @@ class StageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("__str__", "stage")
     list_filter = ("stage",)
     list_select_related = ("stage__award", "nomination", "dossier")
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(LabelledInputs, admin.ModelAdmin):
     """The awards office adds a conflict a judge did not declare, or removes one recorded in error.
 
     A confirmed conflict takes effect at once: the entry leaves the judge's queue, pages and packs.
@@ -139,7 +141,7 @@ class ConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("judge", "entry", "created_at")
     list_filter = ("entry__stage",)
     list_select_related = ("judge", "entry__nomination", "entry__dossier")

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit import log as audit
 from awards.models import Award
+from plaudit.admin_labels import LabelledInputs
 
 from . import domain, exports, selectors
 from .dossiers import likely_duplicates
@@ -39,7 +40,7 @@ class IneligibleForm(forms.Form):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = (
         "reference",
         "award",
@@ -260,7 +261,7 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("title", "award", "size")
     list_filter = ("award",)
     search_fields = ("title",)

@@ -72,3 +72,12 @@ def test_an_oversized_request_is_refused_not_an_error(client, panel):
     url = reverse("nominations:start", args=[award.programme.slug, award.slug])
     response = client.post(url, {"email": "a@example.org", "padding": "x" * (6 * 1024 * 1024)})
     assert response.status_code == 400
+
+
+def test_the_admin_alone_may_use_style_attributes(admin_client, client):
+    """Its autocomplete sizes itself with style attributes; nothing else is relaxed, anywhere else."""
+    admin = admin_client.get("/admin/judging/conflict/add/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in admin.split(";") if part.strip())
+    assert directives["style-src-attr"] == "'unsafe-inline'"
+    assert directives["style-src"] == "'self'" and directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
