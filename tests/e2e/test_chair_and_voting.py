@@ -123,3 +123,32 @@ def test_a_judge_ranks_entries_on_a_ballot(page, live_server):
     )
     assert_accessible(page)
     assert Ballot.objects.get(judge=people["alice"]).status == "submitted"
+
+
+def test_a_judge_approves_up_to_the_limit_on_a_ballot(page, live_server):
+    stage, entries, people = panel(mode="voting", voting="approval", approvals_allowed=2)
+    sign_in(page, live_server, "alice")
+    page.get_by_role("link", name="Shortlisting").click()
+    expect(page.get_by_role("heading", name="Shortlisting: your ballot")).to_be_visible()
+    expect(page.get_by_text("Choose up to 2 entries.")).to_be_visible()
+    assert_accessible(page)
+    for entry, name in zip(entries, ("Grace Hopper", "Alan Turing", "Ada Byron"), strict=True):
+        page.get_by_label(f"{entry.reference}: {name}").check()
+    page.get_by_role("button", name="Submit ballot").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("You may approve at most 2 entries; you chose 3.")
+    expect(page.get_by_label(f"{entries[2].reference}: Ada Byron")).to_be_checked()  # the choices are kept
+    assert_accessible(page)
+    page.get_by_label(f"{entries[0].reference}: Grace Hopper").uncheck()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_label(f"{entries[1].reference}: Alan Turing")).to_be_checked()
+    expect(page.get_by_label(f"{entries[0].reference}: Grace Hopper")).not_to_be_checked()
+    page.get_by_role("button", name="Submit ballot").click()
+    expect(page.get_by_text("Your ballot is submitted.")).to_be_visible()
+    votes = page.locator("ol.nhsuk-list--bullet li")
+    expect(votes).to_have_count(2)
+    expect(votes.filter(has_text=f"{entries[1].reference}: Alan Turing")).to_have_count(1)
+    expect(votes.filter(has_text=f"{entries[2].reference}: Ada Byron")).to_have_count(1)
+    assert_accessible(page)
+    ballot = Ballot.objects.get(judge=people["alice"])
+    assert ballot.status == "submitted"
+    assert sorted(ballot.votes.values_list("entry_id", flat=True)) == [entries[1].pk, entries[2].pk]

@@ -101,3 +101,31 @@ def test_a_submission_after_the_deadline_is_refused_and_the_draft_kept(page, liv
     expect(page.get_by_text("She stayed after her shift.")).to_be_visible()
     assert_accessible(page)
     assert Nomination.objects.get().status == "draft"
+
+
+@pytest.mark.parametrize("leave", ["goto", "reload"])
+def test_words_typed_just_before_leaving_the_page_are_kept(page, live_server, award, leave):
+    """The autosave waits three seconds after typing stops; leaving sooner than that (a link, a
+    reload, a closed tab) sends what is there with keepalive, which outlives the page."""
+    import time
+
+    page.goto(f"{live_server.url}{award.get_absolute_url()}")
+    page.get_by_role("button", name="Start a nomination").click()
+    page.get_by_label("Your email address").fill("ada@example.org")
+    page.get_by_role("button", name="Start your nomination").click()
+    edit = page.url
+    page.locator("#id_q-story").fill("She stayed after her shift")
+    assert not Nomination.objects.get().answers.exists()  # not saved yet: the three seconds have not passed
+    if leave == "goto":
+        page.goto(f"{live_server.url}/")
+    else:
+        page.reload()
+    story = None
+    for _ in range(50):  # the keepalive request completes after the page has gone
+        story = Nomination.objects.get().answers.filter(question__key="story").values_list("draft", flat=True).first()
+        if story:
+            break
+        time.sleep(0.1)
+    assert story == "She stayed after her shift"
+    page.goto(edit)
+    expect(page.locator("#id_q-story")).to_have_value("She stayed after her shift")

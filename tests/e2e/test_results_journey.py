@@ -130,3 +130,23 @@ def test_the_chair_ranks_explains_shortlists_downloads_and_tells_nominators(page
     assert_accessible(page)
     assert sorted(m.to[0] for m in mail.outbox) == [f"nominator{i}@example.org" for i in range(3)]
     assert all("Judge" not in m.body for m in mail.outbox)
+
+
+def test_the_office_chooses_which_comments_go_to_the_nominator(page, live_server, scored, sign_in):
+    entry = scored.entries[1]
+    sign_in(scored.people["root"])
+    page.goto(f"{live_server.url}/judging/stages/{scored.stage.pk}/ranking/")
+    page.get_by_role("link", name=re.compile(rf"^{entry.reference}\W+explain its score$")).click()
+    page.get_by_role("link", name="Choose which comments may go to the nominator").click()
+    expect(page.get_by_role("heading", name=f"Feedback for {entry.reference}")).to_be_visible()
+    assert_accessible(page)
+    comment = page.get_by_label("Overall: A humane entry, said judge Alice")
+    expect(comment).not_to_be_checked()
+    comment.check()
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_text(f"Feedback for {entry.reference} saved: 1 comment approved for the nominator.")
+    ).to_be_visible()
+    expect(page.get_by_label("Overall: A humane entry, said judge Alice")).to_be_checked()
+    assert_accessible(page)
+    assert entry.scorecards.get(judge=scored.people["alice"]).feedback_approved
