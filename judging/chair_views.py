@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from audit import log as audit
 from plaudit.ids import posted_id
+from plaudit.people import display_name
 
 from . import access, ballots, domain, presentation, scorecards, selectors
 from .forms import AddJudgeForm, AssignmentsUploadForm, MoveForm
@@ -35,7 +36,7 @@ def _judge_choices(stage: Stage) -> list[tuple[int, str]]:
     return [
         (
             member.user_id,
-            (member.user.get_full_name() or member.user.email) + (f" ({member.group.name})" if member.group else ""),
+            display_name(member.user) + (f" ({member.group.name})" if member.group else ""),
         )
         for member in members
     ]

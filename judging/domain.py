@@ -9,6 +9,7 @@ from audit import log as audit
 from nominations.dossiers import normalise_organisation
 from nominations.models import Nomination
 from nominations.selectors import judgeable
+from plaudit.people import display_name
 
 from .assignment import Split, balanced_split
 from .models import Assignment, Conflict, Entry, PanelMember, Stage
@@ -307,7 +308,7 @@ def assignment_remove(*, entry: Entry, judge_id: int, by=None) -> None:
 
 
 def _name(member: PanelMember) -> str:
-    return member.user.get_full_name() or member.user.email or member.user.get_username()
+    return display_name(member.user)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 
 from nominations.models import Answer
 from nominations.selectors import display_value
+from plaudit.people import display_name
 
 from . import access, scoring
 from .models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
@@ -129,10 +130,7 @@ def stage_results(
     for entry in entries:
         attach(entry, stage)
     members = stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
-    judges = {
-        m.user_id: (m.user.get_full_name() or m.user.email or m.user.get_username(), m.group.name if m.group else "")
-        for m in members
-    }
+    judges = {m.user_id: (display_name(m.user), m.group.name if m.group else "") for m in members}
     groups = {m.user_id: (m.group.name if m.group else None) for m in members}
     shares = {g.name: float(g.share) for g in stage.groups.all() if g.share is not None}
     models_criteria, criteria = _criteria(stage)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from plaudit.people import display_name
+
 from .domain import conflicted_pairs
 from .models import Assignment, Ballot, PanelMember, Scorecard, Stage
 
@@ -30,7 +32,7 @@ class JudgeProgress:
     @property
     def name(self) -> str:
         user = self.member.user
-        return user.get_full_name() or user.email or user.get_username()
+        return display_name(user)
 
 
 def judge_progress(stage: Stage) -> dict[int, JudgeProgress]:
@@ -76,10 +78,7 @@ class EntryRow:
 def entry_rows(stage: Stage, entries) -> list[EntryRow]:
     """Each entry with its judges and the state of each judge's scorecard, for the chair's assignments page."""
     rows = {entry.pk: EntryRow(entry) for entry in entries}
-    names = {
-        member.user_id: (member.user.get_full_name() or member.user.email or member.user.get_username())
-        for member in stage.members.select_related("user")
-    }
+    names = {member.user_id: display_name(member.user) for member in stage.members.select_related("user")}
     statuses = {
         (entry_id, judge_id): status
         for entry_id, judge_id, status in Scorecard.objects.filter(entry_id__in=rows).values_list(
@@ -89,7 +88,7 @@ def entry_rows(stage: Stage, entries) -> list[EntryRow]:
     assignments = Assignment.objects.filter(entry_id__in=rows).select_related("judge").order_by("judge_id")
     for assignment in assignments:
         judge = assignment.judge
-        name = names.get(judge.pk) or judge.get_full_name() or judge.get_username()
+        name = names.get(judge.pk) or display_name(judge)
         status = statuses.get((assignment.entry_id, judge.pk), "not started")
         rows[assignment.entry_id].judges.append((judge.pk, name, status))
     return list(rows.values())

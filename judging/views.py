@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from audit import log as audit
+from plaudit.people import display_name
 
 from . import access, ballots, domain, presentation, scorecards
 from .forms import BallotForm, DeclarationForm, ScorecardForm
@@ -294,7 +295,7 @@ def reading_pack(request: HttpRequest, stage_id: int) -> HttpResponse:
         "stage": stage,
         "items": items,
         "criteria": list(stage.award.criteria.order_by("position", "id")),
-        "judge_name": request.user.get_full_name() or request.user.get_username(),
+        "judge_name": display_name(request.user),
         "now": timezone.now().astimezone(zone),
         "closes_at": stage.closes_at.astimezone(zone) if stage.closes_at else None,
     }
