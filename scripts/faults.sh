@@ -10,18 +10,11 @@ PORT="${FAULTS_PORT:-8767}"
 DB="${FAULTS_DB:-plaudit_faults}"
 CLUSTER="$(ls /etc/postgresql)"
 WORK="$(mktemp -d)"
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB}"
-export DEBUG=0 SECRET_KEY="faults-test-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
-export ALLOWED_HOSTS=127.0.0.1 SITE_URL="http://127.0.0.1:${PORT}"
-export SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+source scripts/stack.sh
+stack_env faults-test "$PORT" "$DB"
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export PLAUDIT_PACK_STALE_SECONDS=5
-
-psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ${DB}" -c "CREATE DATABASE ${DB}"
-$BIN/python manage.py migrate --noinput -v0
-$BIN/python manage.py createcachetable
-$BIN/python manage.py collectstatic --noinput -v0
-$BIN/python manage.py load_demo > /dev/null
+stack_database "$DB"
 $BIN/python manage.py seed_synthetic --nominations 300 --judges 8 > /dev/null
 
 $BIN/gunicorn config.wsgi --workers 4 --bind "127.0.0.1:${PORT}" > "${WORK}/gunicorn.log" 2>&1 &
@@ -34,7 +27,7 @@ cleanup() {
   pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$CLUSTER" main start
 }
 trap cleanup EXIT
-for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:${PORT}/" && break; sleep 0.2; done
+stack_wait "$PORT"
 
 echo "== drill: PostgreSQL restarted during a burst of submissions =="
 $BIN/python scripts/faults.py "http://127.0.0.1:${PORT}" restart-postgres

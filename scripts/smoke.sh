@@ -8,17 +8,10 @@ BIN=.venv/bin
 PORT="${SMOKE_PORT:-8765}"
 DB="${SMOKE_DB:-plaudit_smoke}"
 WORK="$(mktemp -d)"
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB}"
-export DEBUG=0 SECRET_KEY="smoke-test-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
-export ALLOWED_HOSTS=127.0.0.1 SITE_URL="http://127.0.0.1:${PORT}"
-export SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+source scripts/stack.sh
+stack_env smoke-test "$PORT" "$DB"
 export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH="${WORK}/mail"
-
-psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ${DB}" -c "CREATE DATABASE ${DB}"
-$BIN/python manage.py migrate --noinput -v0
-$BIN/python manage.py createcachetable
-$BIN/python manage.py collectstatic --noinput -v0
-$BIN/python manage.py load_demo > /dev/null
+stack_database "$DB"
 
 $BIN/gunicorn config.wsgi --workers 2 --bind "127.0.0.1:${PORT}" --access-logfile "${WORK}/access.log" \
   > "${WORK}/gunicorn.log" 2>&1 &
@@ -31,10 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 1 50); do
-  curl -fs -o /dev/null "http://127.0.0.1:${PORT}/" && break
-  sleep 0.2
-done
+stack_wait "$PORT"
 
 if ! $BIN/python scripts/smoke.py "http://127.0.0.1:${PORT}" "${WORK}/mail"; then
   echo "--- gunicorn ---"; tail -50 "${WORK}/gunicorn.log"
