@@ -112,7 +112,8 @@ def _decide(request, stage, stage_results, form):
     except decisions.DecisionRefused as error:
         form.add_error(None, str(error))
         return None
-    return redirect(f"{reverse('judging:ranking', args=[stage.pk])}?order={_order(request)}")
+    # Back to the same view of the ranking: its order, sort and page.
+    return redirect(request.get_full_path())
 
 
 @login_required

@@ -67,3 +67,13 @@ def test_a_ranking_that_fits_one_page_has_no_page_links(client, scored):
     client.force_login(scored.people["chidi"])
     page = client.get(reverse("judging:ranking", args=[scored.stage.pk])).content.decode()
     assert "3 entries" in page and "nhsuk-pagination" not in page
+
+
+def test_deciding_from_a_later_page_comes_back_to_it(client, scored, monkeypatch):
+    monkeypatch.setattr(results_views, "RANKING_PAGE_SIZE", 2)
+    client.force_login(scored.people["chidi"])
+    url = reverse("judging:ranking", args=[scored.stage.pk]) + "?order=normalised&sort=reference&page=2"
+    last = scored.entries[2]
+    response = client.post(url, {"entries": [last.pk], "action": "record", "outcome": "shortlisted", "reason": ""})
+    assert response.status_code == 302 and response.url == url
+    assert last.decision.outcome == "shortlisted"
