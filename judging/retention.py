@@ -114,7 +114,9 @@ def subject_access(email: str) -> dict:
 
     nominations = Nomination.objects.filter(Q(nominator_email__iexact=email) | Q(nominee_email__iexact=email))
     held = {"email": email, "prepared_at": timezone.now().isoformat(), "nominations": [], "judging": {}, "audit": []}
-    for nomination in nominations.select_related("award__programme").prefetch_related("answers__question"):
+    for nomination in nominations.select_related("award__programme").prefetch_related(
+        "answers__question", "outcome_emails"
+    ):
         held["nominations"].append(
             {
                 "reference": nomination.reference,
@@ -138,9 +140,10 @@ def subject_access(email: str) -> dict:
                 },
                 "consent": nomination.consent_status,
                 "answers": {a.question.prompt: a.value for a in nomination.answers.all()},
-                "outcome_emails": list(
-                    OutcomeEmail.objects.filter(nomination=nomination).values("outcome", "subject", "status", "sent_at")
-                ),
+                "outcome_emails": [
+                    {"outcome": e.outcome, "subject": e.subject, "status": e.status, "sent_at": e.sent_at}
+                    for e in nomination.outcome_emails.all()
+                ],
             }
         )
     users = get_user_model().objects.filter(email__iexact=email)

@@ -60,9 +60,28 @@ def test_a_programme_inside_its_retention_period_is_left_alone(scored):
 
 
 def test_subject_access_gathers_a_nominators_and_a_judges_data(scored, tmp_path):
+    from django.utils import timezone
+
+    from judging.models import OutcomeEmail
+
     nomination = scored.entries[1].nomination
+    OutcomeEmail.objects.create(
+        stage=scored.stage,
+        nomination=nomination,
+        outcome="shortlisted",
+        to=nomination.nominator_email,
+        subject="Good news",
+        body="Shortlisted.",
+        status="sent",
+        queued_by=scored.people["root"],
+        queued_at=timezone.now(),
+    )
     held = retention.subject_access(nomination.nominator_email.upper())
     assert [n["reference"] for n in held["nominations"]] and held["nominations"][0]["answers"]
+    mine = next(n for n in held["nominations"] if n["reference"] == nomination.reference)
+    assert [(e["outcome"], e["subject"], e["status"]) for e in mine["outcome_emails"]] == [
+        ("shortlisted", "Good news", "sent")
+    ]
     judge = retention.subject_access(scored.people["alice"].email)
     account = judge["judging"]["alice"]
     assert account["scorecards"] and account["conflicts"][0]["nomination__reference"] == scored.entries[0].reference
