@@ -301,7 +301,7 @@ def assignment_remove(*, entry: Entry, judge_id: int, by=None) -> None:
         assignment.delete()
         audit.record(
             audit.Action.ASSIGNMENT,
-            f"Judge {judge_id} taken off {entry.reference}",
+            f"{display_name(assignment.judge)} taken off {entry.reference}",
             actor=by,
             subject=f"entry:{entry.pk}",
         )

@@ -61,10 +61,19 @@ def test_a_judge_of_another_panel_cannot_be_reminded_from_here(client, panel):
 
 
 def test_adding_and_removing_a_judge_by_hand(panel):
+    from audit.models import AuditEvent
+
     entry, alice, bob = panel.entries[1], panel.people["alice"], panel.people["bob"]
-    domain.assignment_remove(entry=entry, judge_id=alice.pk)
+    domain.assignment_remove(entry=entry, judge_id=alice.pk, by=panel.people["chidi"])
     assert not Assignment.objects.filter(entry=entry, judge=alice).exists()
-    domain.assignment_add(entry=entry, judge_id=alice.pk)
+    domain.assignment_add(entry=entry, judge_id=alice.pk, by=panel.people["chidi"])
+    # The audit log names the judge both ways, and who did it.
+    events = AuditEvent.objects.filter(action="assignment", subject=f"entry:{entry.pk}").order_by("pk")
+    assert [e.summary for e in events] == [
+        f"Alice Judge taken off {entry.reference}",
+        f"Alice Judge added to {entry.reference}",
+    ]
+    assert {e.actor_id for e in events} == {panel.people["chidi"].pk}
     with pytest.raises(domain.AssignmentRefused, match="already assigned"):
         domain.assignment_add(entry=entry, judge_id=alice.pk)
     with pytest.raises(domain.AssignmentRefused, match="conflict of interest"):
