@@ -112,7 +112,7 @@ def scorecard_save(
             score = existing.get(criterion.pk) or Score(scorecard=scorecard, criterion=criterion)
             old = "N/A" if score.not_applicable else score.value
             new = "N/A" if not_applicable else value
-            if score.pk is not None and old == new and score.comment == comment and score.value == value:
+            if score.pk is not None and old == new and score.comment == comment:
                 continue  # autosave sends every score each time; only what changed is written
             changes[criterion.key] = {"from": old if score.pk else None, "to": new}
             score.value, score.not_applicable, score.comment = value, not_applicable, comment
