@@ -16,12 +16,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 from awards.models import Award  # noqa: E402
 from nominations.models import Nomination  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.nominating import fill_identity, fill_questions  # noqa: E402
+from tests.e2e.nominating import nominate  # noqa: E402
 
 SLUG = "excellence-in-patient-experience"
 
@@ -32,15 +32,7 @@ def main(base: str, mail_dir: str) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page()
         page.set_default_timeout(15_000)
-        page.goto(f"{base}/programmes/{award.programme.slug}/{SLUG}/")
-        page.get_by_role("button", name="Start a nomination").click()
-        page.get_by_label("Your email address").fill("smoke@example.org")
-        page.get_by_role("button", name="Start your nomination").click()
-        fill_identity(page)
-        fill_questions(page, award)
-        page.get_by_role("button", name="Continue to check your answers").click()
-        page.get_by_role("button", name="Submit nomination").click()
-        expect(page.get_by_role("heading", name="Nomination submitted")).to_be_visible()
+        nominate(page, f"{base}/programmes/{award.programme.slug}/{SLUG}/", award, "smoke@example.org")
         browser.close()
     nomination = Nomination.objects.get(nominator_email="smoke@example.org")
     assert nomination.status == "submitted", nomination.status

@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from awards.models import Award
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -56,3 +58,21 @@ def fill_questions(page, award: Award, *, skip=()):
                 page.locator(f"#id_q-{question.key}_0").check()
             elif question.type == "file" and question.required:
                 field.set_input_files({"name": "evidence.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES})
+
+
+def start_nomination(page, award_url: str, email: str = "ada@example.org"):
+    """From the award's page to the nomination form: start, give an email address."""
+    page.goto(award_url)
+    page.get_by_role("button", name="Start a nomination").click()
+    page.get_by_label("Your email address").fill(email)
+    page.get_by_role("button", name="Start your nomination").click()
+
+
+def nominate(page, award_url: str, award: Award, email: str = "ada@example.org"):
+    """A whole nomination, answered as a person would, checked and submitted."""
+    start_nomination(page, award_url, email)
+    fill_identity(page)
+    fill_questions(page, award)
+    page.get_by_role("button", name="Continue to check your answers").click()
+    page.get_by_role("button", name="Submit nomination").click()
+    expect(page.get_by_role("heading", name="Nomination submitted")).to_be_visible()

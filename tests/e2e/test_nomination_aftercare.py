@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from awards.models import Award
 from nominations.models import Nomination
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.nominating import fill_identity, fill_questions
+from tests.e2e.nominating import nominate
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,15 +22,7 @@ def submitted(page, live_server, transactional_db):
     """A nomination for Excellence in Patient Experience, submitted in the browser."""
     call_command("load_demo", stdout=io.StringIO())
     award = Award.objects.get(slug="excellence-in-patient-experience")
-    page.goto(f"{live_server.url}{award.get_absolute_url()}")
-    page.get_by_role("button", name="Start a nomination").click()
-    page.get_by_label("Your email address").fill("ada@example.org")
-    page.get_by_role("button", name="Start your nomination").click()
-    fill_identity(page)
-    fill_questions(page, award)
-    page.get_by_role("button", name="Continue to check your answers").click()
-    page.get_by_role("button", name="Submit nomination").click()
-    expect(page.get_by_role("heading", name="Nomination submitted")).to_be_visible()
+    nominate(page, f"{live_server.url}{award.get_absolute_url()}", award)
     return Nomination.objects.get(nominator_email="ada@example.org")
 
 

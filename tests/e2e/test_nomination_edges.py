@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from nominations.models import Nomination
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.nominating import fill_identity
+from tests.e2e.nominating import fill_identity, start_nomination
 from tests.factories import AwardFactory, ProgrammeFactory, QuestionFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,10 +81,7 @@ def test_a_nomination_can_be_made_with_the_keyboard_alone(page, live_server, awa
 
 
 def test_a_submission_after_the_deadline_is_refused_and_the_draft_kept(page, live_server, award):
-    page.goto(f"{live_server.url}{award.get_absolute_url()}")
-    page.get_by_role("button", name="Start a nomination").click()
-    page.get_by_label("Your email address").fill("ada@example.org")
-    page.get_by_role("button", name="Start your nomination").click()
+    start_nomination(page, f"{live_server.url}{award.get_absolute_url()}")
     fill_identity(page)
     page.locator("#id_q-story").fill("She stayed after her shift.")
     page.locator("#id_q-on-nights_1").check()
@@ -109,10 +106,7 @@ def test_words_typed_just_before_leaving_the_page_are_kept(page, live_server, aw
     reload, a closed tab) sends what is there with keepalive, which outlives the page."""
     import time
 
-    page.goto(f"{live_server.url}{award.get_absolute_url()}")
-    page.get_by_role("button", name="Start a nomination").click()
-    page.get_by_label("Your email address").fill("ada@example.org")
-    page.get_by_role("button", name="Start your nomination").click()
+    start_nomination(page, f"{live_server.url}{award.get_absolute_url()}")
     edit = page.url
     page.locator("#id_q-story").fill("She stayed after her shift")
     assert not Nomination.objects.get().answers.exists()  # not saved yet: the three seconds have not passed
