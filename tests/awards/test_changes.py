@@ -58,3 +58,21 @@ def test_an_import_announces_each_award_once(announced):
     ]
     award = import_doc(doc).programme.awards.get()
     assert announced == [award.pk]
+
+
+def test_an_admin_save_of_several_criteria_announces_the_award_once(admin_client, announced):
+    from tests.awards.test_admin import post_award
+
+    award = AwardFactory()
+    response = post_award(
+        admin_client,
+        award,
+        questions=[],
+        criteria=[
+            {"key": key, "title": key.title(), "levels": "0: None\n5: Outstanding", "question_keys": []}
+            for key in ("impact", "reach", "voice")
+        ],
+    )
+    assert response.status_code == 302
+    assert award.criteria.count() == 3
+    assert announced == [award.pk]
