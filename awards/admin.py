@@ -88,7 +88,9 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = format.import_text(form.cleaned_data["file"].read(), force=form.cleaned_data["force"])
+                result = format.import_text(
+                    form.cleaned_data["file"].read(), force=form.cleaned_data["force"], by=request.user
+                )
             except format.AwardFormatError as error:
                 problems = error.problems
             else:

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 import yaml
 from django.db import transaction
 
+from audit import log as audit
+
 from . import rules
 from .changes import criteria_batch
 from .models import Award, Criterion, Programme, Question, Section
@@ -480,16 +482,17 @@ class ImportResult:
     retired: list[str] = field(default_factory=list)
 
 
-def import_text(text: str | bytes, *, force: bool = False) -> ImportResult:
+def import_text(text: str | bytes, *, force: bool = False, by=None) -> ImportResult:
     """Read, check and import a definition; raise AwardFormatError and write nothing on any problem."""
-    return import_definition(parse(load(text)), force=force)
+    return import_definition(parse(load(text)), force=force, by=by)
 
 
-def import_definition(definition: dict, *, force: bool = False) -> ImportResult:
+def import_definition(definition: dict, *, force: bool = False, by=None) -> ImportResult:
     """Create or update a programme (by slug) from a parsed definition, in one transaction.
 
     Changes that would orphan answers already given are refused unless `force`;
-    with `force`, the questions and awards concerned are retired (kept, inactive).
+    with `force`, the questions and awards concerned are retired (kept, inactive). `by` is who
+    imported it, for the audit log (none for the command line).
     """
     # Criteria changes are announced once per award (stored totals recomputed once, not per criterion).
     with transaction.atomic(), criteria_batch():
@@ -518,12 +521,11 @@ def import_definition(definition: dict, *, force: bool = False) -> ImportResult:
                 result.retired.append(f"award '{award.slug}'")
             else:
                 award.delete()
-        from audit import log as audit
-
         audit.record(
             audit.Action.CONFIGURATION,
             f"Programme {programme.slug} {'created' if created else 'updated'} from an award definition"
             + (f"; retired {', '.join(result.retired)}" if result.retired else ""),
+            actor=by,
             subject=f"programme:{programme.pk}",
         )
         return result

@@ -288,6 +288,12 @@ def test_admin_download_and_upload_round_trip(admin_client, award):
     programme = Programme.objects.get()
     again = admin_client.get(reverse("admin:awards_programme_export", args=[programme.pk]))
     assert again.content == text
+    # The audit log says who imported it.
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(subject=f"programme:{programme.pk}", action="configuration").latest("pk")
+    assert "from an award definition" in event.summary
+    assert event.actor_id == int(admin_client.session["_auth_user_id"])
 
 
 def test_admin_upload_lists_every_problem_and_writes_nothing(admin_client):
