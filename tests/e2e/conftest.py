@@ -117,6 +117,17 @@ def assert_accessible(page, *, javascript=True):
     assert violations == [], f"axe violations on {page.url}:\n{json.dumps(violations, indent=2)}"
 
 
+def sign_in_to_panels(page, live_url: str, username: str, password: str = "correct horse battery staple"):
+    """A judge or chair signs in with their password on the site's own sign-in page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_url}/sign-in/")
+    page.get_by_label("Email address or username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in with password").click()
+    expect(page.get_by_role("heading", name="Your panels")).to_be_visible()
+
+
 @pytest.fixture
 def sign_in(page, live_server):
     def sign_in_as(user, password="correct horse battery staple"):

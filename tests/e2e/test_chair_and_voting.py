@@ -12,18 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from judging.models import Assignment, Ballot, ConflictDeclaration, Entry, PanelMember, Stage
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in_to_panels
 from tests.factories import AwardFactory, NominationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address or username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in with password").click()
-    expect(page.get_by_role("heading", name="Your panels")).to_be_visible()
 
 
 def panel(**stage_options):
@@ -48,7 +40,7 @@ def panel(**stage_options):
 
 def test_the_chair_follows_progress_reminds_and_reassigns(page, live_server, tmp_path):
     stage, entries, people = panel()
-    sign_in(page, live_server, "chidi")
+    sign_in_to_panels(page, live_server.url, "chidi")
     page.get_by_role("link", name="Shortlisting").click()
     expect(page.get_by_role("heading", name="Shortlisting: progress")).to_be_visible()
     expect(page.get_by_role("button", name="Remind all 2 judges with work left")).to_be_visible()
@@ -106,7 +98,7 @@ def test_the_chair_follows_progress_reminds_and_reassigns(page, live_server, tmp
 
 def test_a_judge_ranks_entries_on_a_ballot(page, live_server):
     stage, entries, people = panel(mode="voting", voting="ranked")
-    sign_in(page, live_server, "alice")
+    sign_in_to_panels(page, live_server.url, "alice")
     page.get_by_role("link", name="Shortlisting").click()
     expect(page.get_by_role("heading", name="Shortlisting: your ballot")).to_be_visible()
     assert_accessible(page)
@@ -127,7 +119,7 @@ def test_a_judge_ranks_entries_on_a_ballot(page, live_server):
 
 def test_a_judge_approves_up_to_the_limit_on_a_ballot(page, live_server):
     stage, entries, people = panel(mode="voting", voting="approval", approvals_allowed=2)
-    sign_in(page, live_server, "alice")
+    sign_in_to_panels(page, live_server.url, "alice")
     page.get_by_role("link", name="Shortlisting").click()
     expect(page.get_by_role("heading", name="Shortlisting: your ballot")).to_be_visible()
     expect(page.get_by_text("Choose up to 2 entries.")).to_be_visible()

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from judging.models import Assignment, ConflictDeclaration, Entry, PanelMember, Scorecard, Stage
 from nominations.models import Answer
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in_to_panels
 from tests.factories import (
     AwardFactory,
     CriterionFactory,
@@ -157,10 +157,7 @@ def test_a_blind_stage_shows_nothing_identifying_in_pages_or_pdf(page, live_serv
     ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
     for entry in entries:
         Assignment.objects.create(entry=entry, judge=judge)
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address or username").fill("jo")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in with password").click()
+    sign_in_to_panels(page, live_server.url, "jo")
     page.get_by_role("link", name="Shortlisting").click()
     identifying = [text for name, org in PEOPLE for text in (name, org, f"The {name.split()[1]} Ward")]
     pages = [page.content()]

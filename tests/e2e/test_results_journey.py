@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from judging.models import Decision, Entry, PanelMember, Stage
 from nominations.models import Answer
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in_to_panels
 from tests.factories import (
     AwardFactory,
     CriterionFactory,
@@ -65,10 +65,7 @@ def test_the_chair_ranks_explains_shortlists_downloads_and_tells_nominators(page
         for offset, judge in enumerate(judges):
             submit(entry, judge, {"impact": max(0, 5 - index - (offset == 2))}, comment=f"Note from {judge.first_name}")
 
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address or username").fill("chidi")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in with password").click()
+    sign_in_to_panels(page, live_server.url, "chidi")
     page.get_by_role("link", name="Shortlisting").click()
     page.get_by_role("link", name="Ranking and decisions").click()
     expect(page.locator("#ordered-by")).to_contain_text("raw score")
@@ -150,3 +147,31 @@ def test_the_office_chooses_which_comments_go_to_the_nominator(page, live_server
     expect(page.get_by_label("Overall: A humane entry, said judge Alice")).to_be_checked()
     assert_accessible(page)
     assert entry.scorecards.get(judge=scored.people["alice"]).feedback_approved
+
+
+def test_long_lists_are_read_a_page_at_a_time(page, live_server, scored, monkeypatch):
+    """The chair pages through a sorted ranking, and a judge through their entries (two a page here)."""
+    from judging import results_views, views
+
+    monkeypatch.setattr(results_views, "RANKING_PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    e = scored.entries
+    sign_in_to_panels(page, live_server.url, "chidi")
+    page.goto(f"{live_server.url}/judging/stages/{scored.stage.pk}/ranking/?order=normalised")
+    page.get_by_role("link", name="Entry").click()  # sort by reference
+    expect(page.get_by_text("Entries 1 to 2 of 3")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Pages of the ranking").get_by_role("link", name=re.compile("Next")).click()
+    expect(page.get_by_text("Entries 3 to 3 of 3")).to_be_visible()
+    assert "order=normalised" in page.url and "sort=reference" in page.url
+    expect(page.get_by_role("link", name=re.compile(rf"^{e[2].reference}\W+explain"))).to_be_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in_to_panels(page, live_server.url, "bob")
+    page.goto(f"{live_server.url}/judging/stages/{scored.stage.pk}/")
+    expect(page.get_by_text("Entries assigned to you: 1 to 2 of 3")).to_be_visible()
+    expect(page.get_by_text("3 of 3 scored")).to_be_visible()
+    page.get_by_role("navigation", name="Pages of your entries").get_by_role("link", name=re.compile("Next")).click()
+    expect(page.get_by_role("link", name=e[2].reference)).to_be_visible()
+    assert_accessible(page)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Scorecard, Stage
 from nominations.models import Answer
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in_to_panels
 from tests.factories import (
     AwardFactory,
     CriterionFactory,
@@ -43,10 +43,7 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
         entries.append(entry)
     Conflict.objects.create(judge=judge, nomination=entries[2].nomination)
 
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address or username").fill("jo")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in with password").click()
+    sign_in_to_panels(page, live_server.url, "jo")
     page.get_by_role("link", name="Shortlisting").click()
     expect(page.locator("#progress")).to_contain_text("0 of 2 scored")
     expect(page.get_by_text("Ada Byron")).to_have_count(0)
@@ -127,10 +124,7 @@ def test_submitting_while_an_autosave_is_on_its_way_still_submits(browser, live_
     Assignment.objects.create(entry=entry, judge=judge)
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address or username").fill("jo")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in with password").click()
+    sign_in_to_panels(page, live_server.url, "jo")
     page.goto(f"{live_server.url}/judging/stages/{stage.pk}/entries/{entry.pk}/")
 
     # A slow network: the autosave takes a second and a half to come back.
