@@ -55,7 +55,8 @@ class AuditEventAdmin(LabelledInputs, admin.ModelAdmin):
         """A subject access request: everything held about one person, as a JSON file."""
         from judging.retention import subject_access
 
-        if not request.user.is_superuser:
+        # The same rule as reading the log itself (has_view_permission): the awards office only.
+        if not self.has_view_permission(request):
             raise PermissionDenied
         form = SubjectAccessForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -108,3 +108,12 @@ def test_the_office_writes_its_own_privacy_notice(client):
     )
     page = client.get("/privacy/").content.decode()
     assert "How Northfield uses your data" in page and "<h2>Contact</h2>" in page and "<script>x" not in page
+
+
+@pytest.mark.django_db
+def test_staff_who_are_not_the_office_cannot_ask_for_a_subject_access_file(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="sam", is_staff=True))
+    assert client.get("/admin/audit/auditevent/subject-access/").status_code == 403
+    assert client.post("/admin/audit/auditevent/subject-access/", {"email": "sam@example.org"}).status_code == 403
