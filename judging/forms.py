@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
+
+from plaudit.layout import Fieldset
 
 from .models import Decision, OutcomeTemplate
 

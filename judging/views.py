@@ -1,12 +1,15 @@
+from crispy_forms.layout import Layout
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from audit import log as audit
+from plaudit.layout import Fieldset, Rendered
 from plaudit.people import display_name
 
 from . import access, ballots, domain, presentation, scorecards
@@ -90,9 +93,6 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
 
 
 def _layout(form, criteria, statements):
-    from crispy_forms.layout import HTML, Fieldset, Layout
-    from django.template.loader import render_to_string
-
     parts = []
     for criterion in criteria:
         linked = [
@@ -103,7 +103,8 @@ def _layout(form, criteria, statements):
             "judging/_criterion_context.html",
             {"criterion": criterion, "linked": linked, "many": len(statements) > 1},
         )
-        parts.append(Fieldset(criterion.title, HTML(context), f"score-{criterion.key}", f"comment-{criterion.key}"))
+        # Rendered, not crispy's HTML(): the answers in it are data and must never be compiled as a template.
+        parts.append(Fieldset(criterion.title, Rendered(context), f"score-{criterion.key}", f"comment-{criterion.key}"))
     parts.append("overall_comment")
     parts.append("version")
     form.helper.layout = Layout(*parts)

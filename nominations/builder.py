@@ -13,12 +13,13 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
 from awards.models import Award, Question
+from plaudit.layout import Fieldset, Rendered
 from plaudit.templatetags.markdown import render_markdown
 
 from .words import count_characters, count_words
@@ -325,7 +326,7 @@ class AwardForm(forms.Form):
     def _section_layout(self, section, questions):
         parts = []
         if section.intro:
-            parts.append(HTML(render_markdown(section.intro)))
+            parts.append(Rendered(render_markdown(section.intro)))
         for question in questions:
             name = field_name(question)
             if question.show_if_key and question.show_if_key in self.questions_by_key:

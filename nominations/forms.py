@@ -1,10 +1,11 @@
 """Forms of the nomination journey: starting, the identity block every award asks, withdrawing."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
 
 from awards.models import Award
+from plaudit.layout import Fieldset
 
 from .builder import CharacterLimitValidator
 
