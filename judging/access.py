@@ -1,20 +1,28 @@
 """What each person may see of judging, as querysets. Every judging view, export and PDF asks here.
 
-A judge sees only the stages whose panel they sit on, and in them only the entries
-assigned to them that hold no nomination they have a confirmed conflict with. A chair
-sees their panels' stages whole; an admin (superuser) sees everything. Anything else is
-a 404 in the views, never a 403, so that existence does not leak.
+A judge sees only the stages whose panel they sit on, and in them only the judged entries
+(judging.entries) assigned to them that their declarations cover and that they are not
+conflicted with (judging.conflicts). A chair sees their panels' judged entries, less any
+they are conflicted with, blind where the stage is blind; an admin (superuser) sees every
+stage. Anything else is a 404 in the views, never a 403, so that existence does not leak.
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Stage
+from .conflicts import conflicted_q, declared_q
+from .entries import judgeable
+from .models import Assignment, Entry, PanelMember, ShortlistPack, Stage
+
+
+def is_office(user) -> bool:
+    """The awards office: today the site's superusers."""
+    return bool(user.is_authenticated and user.is_superuser)
 
 
 def stages_for(user) -> QuerySet[Stage]:
     if not user.is_authenticated:
         return Stage.objects.none()
-    if user.is_superuser:
+    if is_office(user):
         return Stage.objects.all()
     return Stage.objects.filter(members__user=user).distinct()
 
@@ -22,7 +30,7 @@ def stages_for(user) -> QuerySet[Stage]:
 def chaired_stages(user) -> QuerySet[Stage]:
     if not user.is_authenticated:
         return Stage.objects.none()
-    if user.is_superuser:
+    if is_office(user):
         return Stage.objects.all()
     return Stage.objects.filter(members__user=user, members__role=PanelMember.Role.CHAIR).distinct()
 
@@ -30,47 +38,69 @@ def chaired_stages(user) -> QuerySet[Stage]:
 def feedback_stages(user) -> QuerySet[Stage]:
     """Stages whose judges' comments the user may approve to go to nominators: the awards office
     (admins) only, since it speaks to nominators for the programme; a chair does not."""
-    if not (user.is_authenticated and user.is_superuser):
+    if not is_office(user):
         return Stage.objects.none()
     return Stage.objects.all()
 
 
-def _conflicted(user):
-    """Entries holding a nomination the user has a confirmed conflict with (directly or in a dossier)."""
-    confirmed = Conflict.objects.filter(judge=user, status=Conflict.Status.CONFIRMED)
-    return Exists(confirmed.filter(nomination=OuterRef("nomination"))) | Exists(
-        confirmed.filter(nomination__dossier=OuterRef("dossier"), nomination__dossier__isnull=False)
-    )
-
-
-def has_declared(user, stage: Stage) -> bool:
-    return user.is_authenticated and ConflictDeclaration.objects.filter(stage=stage, judge=user).exists()
+def sees_identities(user, stage: Stage) -> bool:
+    """Whether the person may see who is nominated, and by whom, in this stage's chair pages,
+    exports and packs: always where the stage is not blind; in a blind stage only the awards
+    office, or its chairs once the office has unblinded the stage after its decisions."""
+    return not stage.blind or stage.unblinded_at is not None or is_office(user)
 
 
 def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:
-    """The entries a judge may open in a stage: on its panel, conflicts declared, assigned, and
-    free of the judge's conflicts."""
+    """The entries a judge may open in a stage: judged, on its panel, assigned, covered by their
+    declarations, and free of their conflicts."""
     if not user.is_authenticated:
         return Entry.objects.none()
     on_panel = PanelMember.objects.filter(stage=stage, user=user, role=PanelMember.Role.JUDGE)
-    declared = ConflictDeclaration.objects.filter(stage=stage, judge=user)
     assigned = Assignment.objects.filter(entry=OuterRef("pk"), judge=user)
     return (
-        Entry.objects.filter(stage=stage)
+        judgeable(Entry.objects.filter(stage=stage))
         .filter(Exists(on_panel))
-        .filter(Exists(declared))
         .filter(Exists(assigned))
-        .exclude(_conflicted(user))
+        .filter(declared_q(user))
+        .exclude(conflicted_q(user))
     )
 
 
-def entries_for_chair(user, stage: Stage) -> QuerySet[Entry]:
-    """A chair sees the stage's entries, except those they are conflicted with themselves."""
+def _chair_scope(user, stage: Stage) -> QuerySet[Entry]:
     if not chaired_stages(user).filter(pk=stage.pk).exists():
         return Entry.objects.none()
-    if user.is_superuser:
-        return Entry.objects.filter(stage=stage)
-    return Entry.objects.filter(stage=stage).exclude(_conflicted(user))
+    return Entry.objects.filter(stage=stage).exclude(conflicted_q(user))
+
+
+def entries_for_chair(user, stage: Stage) -> QuerySet[Entry]:
+    """A chair (or the office) sees the stage's judged entries, except those they are conflicted with."""
+    return judgeable(_chair_scope(user, stage))
+
+
+def left_judging_for_chair(user, stage: Stage) -> QuerySet[Entry]:
+    """The stage's entries that are no longer judged (withdrawn, declined, ruled out, merged), for the
+    chair's separate list, except those they are conflicted with. judging.entries.excluded says why."""
+    scope = _chair_scope(user, stage)
+    return scope.exclude(pk__in=judgeable(scope).values("pk"))
+
+
+def pack_for(user, stage: Stage, pack_id: int, *, done: bool = False) -> ShortlistPack | None:
+    """A shortlist pack, checked against the person asking for it now, not whoever built it: every
+    entry it shows must be one they may see today, and a pack naming nominees goes only to someone
+    who may see names. None otherwise (the views answer 404)."""
+    packs = ShortlistPack.objects.defer("pdf").filter(stage=stage, pk=pack_id)
+    if done:
+        packs = packs.filter(status=ShortlistPack.Status.DONE)
+    pack = packs.first()
+    if pack is None or not chaired_stages(user).filter(pk=stage.pk).exists():
+        return None
+    if not (pack.blind or sees_identities(user, stage)):
+        return None
+    if pack.entry_ids is None:
+        # Not built yet (its progress shows nothing of any entry), or built before packs said what they hold.
+        return None if pack.status == ShortlistPack.Status.DONE else pack
+    visible = set(entries_for_chair(user, stage).filter(pk__in=pack.entry_ids).values_list("pk", flat=True))
+    return pack if set(pack.entry_ids) <= visible else None
 
 
 def seats_for(user) -> QuerySet[PanelMember]:

@@ -3,10 +3,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 
 from plaudit.admin_labels import LabelledInputs
 
-from . import domain
+from . import conflicts, decisions, domain, entries
 from .models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 
 
@@ -72,10 +73,24 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("name", "award", "mode", "blind", "assigning", "opens_at", "closes_at")
     list_filter = ("award", "mode", "blind")
     inlines = [JudgeGroupInline, PanelMemberInline]
-    actions = ["bring_in_entries", "assign_judges"]
+    actions = ["bring_in_entries", "assign_judges", "unblind_for_chairs"]
+    readonly_fields = ("unblinded_at", "unblinded_by")
     fieldsets = (
         (None, {"fields": ("award", "name", "position", "opens_at", "closes_at")}),
-        ("How judges judge", {"fields": ("mode", "voting", "approvals_allowed", "blind", "others_scores")}),
+        (
+            "How judges judge",
+            {
+                "fields": (
+                    "mode",
+                    "voting",
+                    "approvals_allowed",
+                    "blind",
+                    "others_scores",
+                    "unblinded_at",
+                    "unblinded_by",
+                )
+            },
+        ),
         (
             "Entries and assignment",
             {"fields": ("entries_from", "assigning", "judges_per_entry", "cap_per_judge", "assignment_seed")},
@@ -86,7 +101,7 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
     def bring_in_entries(self, request, queryset):
         for stage in queryset:
             try:
-                added = domain.stage_sync_entries(stage=stage)
+                added = entries.stage_sync_entries(stage=stage)
             except ValueError as error:
                 self.message_user(request, f"{stage}: {error}", messages.WARNING)
             else:
@@ -106,6 +121,24 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
                 )
             else:
                 self.message_user(request, f"{stage}: every entry has its judges.", messages.SUCCESS)
+            awaiting = len(conflicts.awaiting_declaration(stage))
+            if awaiting:
+                self.message_user(
+                    request,
+                    f"{stage}: {awaiting} assignments are to judges who have not declared for the entry yet; "
+                    "they are asked about conflicts of interest before they can see it.",
+                    messages.WARNING,
+                )
+
+    @admin.action(description="Unblind for the chairs (after every decision is applied)")
+    def unblind_for_chairs(self, request, queryset):
+        for stage in queryset:
+            try:
+                decisions.stage_unblind(stage=stage, by=request.user, now=timezone.now())
+            except decisions.DecisionRefused as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(request, f"{stage}: its chairs now see who is nominated.", messages.SUCCESS)
 
 
 @admin.register(Entry)
@@ -115,11 +148,46 @@ class EntryAdmin(LabelledInputs, admin.ModelAdmin):
     list_select_related = ("stage__award", "nomination", "dossier")
 
 
+class ConflictAddForm(forms.ModelForm):
+    """The office records a conflict: confirmed at once, with a reason. A pair with an earlier
+    rejected suggestion is confirmed in place (judging.conflicts.conflict_record)."""
+
+    class Meta:
+        model = Conflict
+        fields = ("judge", "nomination", "reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = "Say why there is a conflict of interest"
+
+    def validate_unique(self):
+        # An existing rejected conflict for the pair is confirmed, not refused as a duplicate.
+        confirmed = Conflict.objects.filter(
+            judge=self.cleaned_data.get("judge"),
+            nomination=self.cleaned_data.get("nomination"),
+            status=Conflict.Status.CONFIRMED,
+        )
+        if confirmed.exists():
+            self.add_error("nomination", "This judge already has a confirmed conflict with this nomination.")
+
+
+class ConflictRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the conflict removed?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the audit log with who removed it. The judge then sees the entry, if assigned, once they have declared for it.",
+        error_messages={"required": "Say why the conflict is removed"},
+    )
+
+
 @admin.register(Conflict)
 class ConflictAdmin(LabelledInputs, admin.ModelAdmin):
-    """The awards office adds a conflict a judge did not declare, or removes one recorded in error.
+    """The awards office adds a conflict a judge did not declare, or removes a confirmed one with a reason.
 
     A confirmed conflict takes effect at once: the entry leaves the judge's queue, pages and packs.
+    Conflicts are sticky: nobody edits or deletes one here; removal is its own audited step.
     """
 
     list_display = ("judge", "nomination", "status", "source", "detected_because", "created_at")
@@ -128,16 +196,62 @@ class ConflictAdmin(LabelledInputs, admin.ModelAdmin):
     autocomplete_fields = ["judge"]
     raw_id_fields = ["nomination"]
     list_select_related = ("judge", "nomination")
-    fields = ("judge", "nomination", "status", "reason", "source", "detected_because", "decided_at")
-    readonly_fields = ("source", "detected_because", "decided_at")
+    change_form_template = "admin/judging/conflict/change_form.html"
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ConflictAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("judge", "nomination", "reason")
+        return ("judge", "nomination", "status", "reason", "source", "detected_because", "decided_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        from django.utils import timezone
+        if change:
+            return  # nothing is editable on a recorded conflict
+        saved = conflicts.conflict_record(
+            judge=obj.judge, nomination=obj.nomination, reason=obj.reason, by=request.user, now=timezone.now()
+        )
+        obj.pk, obj.status, obj.source = saved.pk, saved.status, saved.source
 
-        if not change:
-            obj.source = Conflict.Source.ADMIN
-        obj.decided_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    def get_urls(self):
+        return [
+            path("<int:pk>/remove/", self.admin_site.admin_view(self.remove_view), name="judging_conflict_remove"),
+            *super().get_urls(),
+        ]
+
+    def remove_view(self, request, pk):
+        """Remove a confirmed conflict, saying why: the one way a conflict is taken back."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        conflict = get_object_or_404(Conflict.objects.select_related("judge", "nomination"), pk=pk)
+        form = ConflictRemoveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                conflicts.conflict_remove(
+                    conflict=conflict, reason=form.cleaned_data["reason"], by=request.user, now=timezone.now()
+                )
+            except conflicts.ConflictRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, f"The conflict of {conflict.judge} with {conflict.nomination} is removed.")
+            return redirect("admin:judging_conflict_change", conflict.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": conflict,
+            "title": f"Remove the conflict of {conflict.judge} with {conflict.nomination}",
+            "form": form,
+        }
+        return render(request, "admin/judging/conflict/remove.html", context)
 
 
 @admin.register(Assignment)

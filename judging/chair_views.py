@@ -18,6 +18,8 @@ from plaudit.ids import posted_id
 from plaudit.people import display_name
 
 from . import access, ballots, domain, presentation, scorecards, selectors
+from .conflicts import awaiting_declaration, conflict_pairs
+from .entries import excluded
 from .forms import AddJudgeForm, AssignmentsUploadForm, MoveForm
 from .models import Ballot, PanelMember, Scorecard, Stage
 
@@ -54,8 +56,18 @@ def progress(request: HttpRequest, stage_id: int) -> HttpResponse:
         "overdue": selectors.stage_is_overdue(stage),
         "entries": access.entries_for_chair(request.user, stage).count(),
         "voting": stage.mode == Stage.Mode.VOTING,
+        **left_judging(request.user, stage),
     }
     return render(request, "judging/chair/progress.html", context)
+
+
+def left_judging(user, stage: Stage) -> dict:
+    """The chair's list of entries withdrawn or excluded since they were brought in, with why:
+    for the progress and ranking pages (judging.entries says which and why)."""
+    left = excluded(stage, access.left_judging_for_chair(user, stage))
+    for item in left:
+        item.title = presentation.entry_title(item.entry, stage, blind=not access.sees_identities(user, stage))
+    return {"left": left, "left_details": access.sees_identities(user, stage)}
 
 
 @login_required
@@ -93,7 +105,7 @@ def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     judges = _judge_choices(stage)
     rows = selectors.entry_rows(stage, page.object_list)
-    conflicts = domain.conflicted_pairs(stage)
+    conflicts = conflict_pairs(stage)
     for row in rows:
         row.title = presentation.entry_title(row.entry, stage)
         on = {judge_id for judge_id, *_ in row.judges} | {j for j, e in conflicts if e == row.entry.pk}
@@ -167,8 +179,16 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
             form = AddJudgeForm(request.POST, judges=_judge_choices(stage), reference=entry.reference)
             if not form.is_valid():
                 raise domain.AssignmentRefused(f"{entry.reference}: choose a judge to add.")
-            domain.assignment_add(entry=entry, judge_id=form.cleaned_data["judge"], by=request.user)
-            messages.info(request, f"Judge added to {entry.reference}.")
+            judge_id = form.cleaned_data["judge"]
+            domain.assignment_add(entry=entry, judge_id=judge_id, by=request.user)
+            if awaiting_declaration(stage, [entry], pairs=[(judge_id, entry.pk)]):
+                messages.warning(
+                    request,
+                    f"Judge added to {entry.reference}. They have not declared for it yet: they will be asked "
+                    "about conflicts of interest before they can see it.",
+                )
+            else:
+                messages.info(request, f"Judge added to {entry.reference}.")
     except ValueError:
         messages.error(request, "Choose a judge.")
     except domain.AssignmentRefused as error:
@@ -239,7 +259,7 @@ def assignments_upload(request: HttpRequest, stage_id: int) -> HttpResponse:
         "form": form,
         "plan": plan,
         "signed": signed,
-        "adds": [plan.describe(pair) for pair in plan.add] if plan else [],
+        "adds": [(*plan.describe(pair), pair in plan.awaiting) for pair in plan.add] if plan else [],
         "removes": [plan.describe(pair) for pair in plan.remove] if plan else [],
     }
     return render(request, "judging/chair/upload.html", context)

@@ -13,7 +13,9 @@ from django.db.models import Prefetch, Q
 
 from audit import log as audit
 
+from .entries import nominations_of
 from .models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Score, Scorecard, Stage
+from .scorecards import counted
 
 PLACEHOLDERS = {
     "nominee": "the nominee's name",
@@ -156,6 +158,34 @@ def decisions_apply(*, stage: Stage, entries, by, now) -> tuple[int, int]:
     return applied, promoted
 
 
+def stage_unblind(*, stage: Stage, by, now) -> Stage:
+    """The awards office lets a blind stage's chairs see who is nominated, once its decisions are
+    made: every judged entry has an applied decision and none is pending. Recorded and audited.
+    Judges' pages stay blind."""
+    from .entries import judgeable
+
+    if not stage.blind:
+        raise DecisionRefused(f"{stage} is not blind.")
+    if stage.unblinded_at:
+        raise DecisionRefused(f"{stage} was unblinded on {stage.unblinded_at:%d %B %Y}.")
+    entries = judgeable(stage.entries.all())
+    undecided = entries.exclude(decision__status=Decision.Status.APPLIED).count()
+    if undecided or not entries.exists():
+        raise DecisionRefused(
+            f"{stage}: apply a decision on every entry first ({undecided} without an applied decision)."
+        )
+    with transaction.atomic():
+        Stage.objects.filter(pk=stage.pk).update(unblinded_at=now, unblinded_by=by)
+        audit.record(
+            audit.Action.DECISION,
+            f"{stage}: unblinded for its chairs after its decisions",
+            actor=by,
+            subject=f"stage:{stage.pk}",
+        )
+    stage.refresh_from_db()
+    return stage
+
+
 def outcome_template(stage: Stage, outcome: str) -> OutcomeTemplate:
     """The stage's template for an outcome, created from the default wording the first time."""
     subject, body = DEFAULT_TEMPLATES[outcome]
@@ -183,7 +213,7 @@ def approved_feedback_for(entries) -> dict[int, list[str]]:
     """approved_feedback for many entries at once, in two queries whatever their number."""
     comments: dict[int, list[str]] = {entry.pk: [] for entry in entries}
     cards = (
-        Scorecard.objects.filter(entry__in=list(comments), status=Scorecard.Status.SUBMITTED)
+        counted(Scorecard.objects.filter(entry__in=list(comments)))
         .filter(Q(feedback_approved=True) | Q(scores__feedback_approved=True))
         .distinct()
         .prefetch_related(
@@ -207,11 +237,7 @@ def approved_feedback_for(entries) -> dict[int, list[str]]:
 def feedback_items(entry: Entry) -> list[tuple[str, str, str, bool]]:
     """Every judge's comment on an entry, for the office to approve or not: (key, criterion or
     "Overall", comment, approved), keyed "score-<id>" or "card-<id>", without judges' names."""
-    cards = (
-        Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED)
-        .prefetch_related("scores__criterion")
-        .order_by("pk")
-    )
+    cards = counted(Scorecard.objects.filter(entry=entry)).prefetch_related("scores__criterion").order_by("pk")
     items = []
     for card in cards:
         for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
@@ -245,9 +271,10 @@ def feedback_approve(*, entry: Entry, chosen: set[str], by) -> int:
     return len(approved)
 
 
-def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=None) -> tuple[str, str]:
+def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=None, *, names=True) -> tuple[str, str]:
     """The subject and body one nominator receives (`comments`: the entry's approved feedback,
-    when the caller has read it already)."""
+    when the caller has read it already). With `names=False` (a preview for someone who may not
+    see who is nominated, in a blind stage) the people's names stay as named placeholders."""
     stage = template.stage
     feedback = ""
     if template.include_feedback:
@@ -255,8 +282,8 @@ def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=No
         if comments:
             feedback = "What the judges said:\n" + "\n".join(f"- {c}" for c in comments) + "\n"
     values = {
-        "nominee": nomination.nominee_name or "your nominee",
-        "nominator": nomination.nominator_name or "nominator",
+        "nominee": (nomination.nominee_name or "your nominee") if names else "[the nominee's name]",
+        "nominator": (nomination.nominator_name or "nominator") if names else "[the nominator's name]",
         "reference": nomination.reference,
         "award": stage.award.title,
         "programme": stage.award.programme.name,
@@ -266,15 +293,6 @@ def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=No
     }
     subject = " ".join(fill(template.subject, values).split())  # no line breaks in a subject
     return subject[:300], fill(template.body, values)
-
-
-def _nominations_of(decisions) -> list:
-    """The nominations behind the decided entries: the entry's own, or every one of its dossier."""
-    nominations = []
-    for decision in decisions:
-        entry = decision.entry
-        nominations += [entry.nomination] if entry.nomination_id else list(entry.dossier.nominations.all())
-    return nominations
 
 
 def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:
@@ -287,7 +305,6 @@ def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tup
     decided = list(
         Decision.objects.filter(entry__in=entries, outcome=outcome, status=Decision.Status.APPLIED)
         .select_related("entry__nomination", "entry__dossier", "entry__stage__award__programme")
-        .prefetch_related("entry__dossier__nominations")
         .order_by("entry_id")
     )
     feedback = approved_feedback_for([d.entry for d in decided]) if template.include_feedback else {}
@@ -296,15 +313,16 @@ def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tup
         # email once); what was sent or queued before is read once for the whole batch, which
         # for "not progressed" can be hundreds of nominators.
         OutcomeTemplate.objects.select_for_update().filter(pk=template.pk).first()
+        shown = nominations_of([d.entry for d in decided])
         earlier = {
             email.nomination_id: email
             for email in OutcomeEmail.objects.filter(
-                stage=stage, outcome=outcome, nomination__in=_nominations_of(decided)
+                stage=stage, outcome=outcome, nomination__in=[n for group in shown.values() for n in group]
             )
         }
         for decision in decided:
             entry = decision.entry
-            for nomination in _nominations_of([decision]):
+            for nomination in shown[entry.pk]:
                 email = earlier.get(nomination.pk)
                 if email and email.status != OutcomeEmail.Status.FAILED:
                     skipped += 1

@@ -149,12 +149,17 @@ def load_judging_demo(programme: Programme, users: dict, now) -> list[str]:
                     group=patients if username == "judge3" else None,
                     organisation="Northfield Hospital NHS Trust" if username == "judge2" else "",
                 )
-            from .domain import stage_assign, stage_sync_entries
+            from .conflicts import undeclared_nominations
+            from .domain import stage_assign
+            from .entries import stage_sync_entries
 
             stage_sync_entries(stage=stage)
-            # judge1 and judge2 have declared; judge3 has not, so the demo shows the declaration step.
-            ConflictDeclaration.objects.create(stage=stage, judge=users["judge1"], declared_at=now)
-            ConflictDeclaration.objects.create(stage=stage, judge=users["judge2"], declared_at=now)
+            # judge1 and judge2 have declared for every entry; judge3 has not, so the demo shows the declaration step.
+            for username in ("judge1", "judge2"):
+                ConflictDeclaration.objects.bulk_create(
+                    ConflictDeclaration(stage=stage, judge=users[username], nomination=nomination, declared_at=now)
+                    for nomination in undeclared_nominations(stage, users[username])
+                )
             Conflict.objects.create(
                 judge=users["judge2"],
                 nomination=nominations[0],

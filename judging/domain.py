@@ -1,133 +1,27 @@
-"""Service functions of judging set-up: entries into a stage, suggested conflicts, assignments."""
+"""Service functions of judging set-up: assignments by rule, by hand and by CSV, invitations and reminders.
 
-from dataclasses import dataclass
+Entries come into a stage through judging.entries; conflicts and declarations are judging.conflicts.
+"""
+
+from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 
 from audit import log as audit
-from nominations.dossiers import normalise_organisation
-from nominations.models import Nomination
-from nominations.selectors import judgeable
 from plaudit.people import display_name
 
 from .assignment import Split, balanced_split
-from .models import Assignment, Conflict, Entry, PanelMember, Stage
-
-# Addresses shared by whole sectors or the public: the same domain says nothing about a conflict.
-SHARED_DOMAINS = {
-    "nhs.net",
-    "nhs.uk",
-    "gmail.com",
-    "googlemail.com",
-    "outlook.com",
-    "hotmail.com",
-    "hotmail.co.uk",
-    "live.com",
-    "live.co.uk",
-    "yahoo.com",
-    "yahoo.co.uk",
-    "icloud.com",
-    "me.com",
-    "btinternet.com",
-    "aol.com",
-    "protonmail.com",
-    "proton.me",
-}
-
-
-def stage_sync_entries(*, stage: Stage) -> int:
-    """Bring every eligible submitted nomination into the stage, a dossier as one entry. Returns how many were added.
-
-    Only for stages that take all eligible entries; later stages receive the entries the chair promotes.
-    """
-    if stage.entries_from != Stage.EntriesFrom.ALL_ELIGIBLE:
-        raise ValueError("This stage takes the entries promoted from the previous stage, not all eligible ones.")
-    nominations = judgeable(stage.award.nominations.all())
-    with transaction.atomic():
-        have_nominations = set(stage.entries.exclude(nomination=None).values_list("nomination_id", flat=True))
-        have_dossiers = set(stage.entries.exclude(dossier=None).values_list("dossier_id", flat=True))
-        new = []
-        for nomination in nominations.only("pk", "dossier_id"):
-            if nomination.dossier_id:
-                if nomination.dossier_id not in have_dossiers:
-                    have_dossiers.add(nomination.dossier_id)
-                    new.append(Entry(stage=stage, dossier_id=nomination.dossier_id))
-            elif nomination.pk not in have_nominations:
-                new.append(Entry(stage=stage, nomination_id=nomination.pk))
-        Entry.objects.bulk_create(new)
-    return len(new)
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    nomination_id: int
-    because: str
-
-
-def _domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].strip().lower() if "@" in (email or "") else ""
-
-
-def suggested_conflicts(*, member: PanelMember, nominations) -> list[Suggestion]:
-    """Conflicts the app can see for a judge: they are the nominee or the nominator, or share an
-    organisation or (a non-shared) email domain with either."""
-    judge_email = (member.user.email or "").strip().lower()
-    judge_domain = _domain(judge_email)
-    judge_org = normalise_organisation(member.organisation)
-    found = []
-    for nomination in nominations:
-        because = None
-        if judge_email and judge_email == nomination.nominee_email.strip().lower():
-            because = "you are the nominee"
-        elif judge_email and judge_email == nomination.nominator_email.strip().lower():
-            because = "you nominated them"
-        elif judge_org and judge_org == normalise_organisation(nomination.nominee_organisation):
-            because = "you work at the nominee's organisation"
-        elif judge_org and judge_org == normalise_organisation(nomination.nominator_organisation):
-            because = "you work at the nominator's organisation"
-        elif judge_domain and judge_domain not in SHARED_DOMAINS:
-            if judge_domain == _domain(nomination.nominee_email):
-                because = "your email domain is the nominee's"
-            elif judge_domain == _domain(nomination.nominator_email):
-                because = "your email domain is the nominator's"
-        if because:
-            found.append(Suggestion(nomination.pk, because))
-    return found
-
-
-def conflicted_pairs(stage: Stage) -> set[tuple[int, int]]:
-    """(judge id, entry id) for every confirmed conflict, an entry being conflicted through any of its nominations."""
-    judges = stage.members.filter(role=PanelMember.Role.JUDGE).values_list("user_id", flat=True)
-    conflicts = Conflict.objects.filter(judge_id__in=judges, status=Conflict.Status.CONFIRMED)
-    by_nomination: dict[int, set[int]] = {}
-    for judge_id, nomination_id in conflicts.values_list("judge_id", "nomination_id"):
-        by_nomination.setdefault(nomination_id, set()).add(judge_id)
-    # Only the entries of conflicted nominations are read (directly, or through their dossier),
-    # not every entry of the stage.
-    conflicted = list(by_nomination)
-    in_dossier: dict[int, list[int]] = {}
-    for nomination_id, dossier_id in Nomination.objects.filter(pk__in=conflicted, dossier_id__isnull=False).values_list(
-        "pk", "dossier_id"
-    ):
-        in_dossier.setdefault(dossier_id, []).append(nomination_id)
-    pairs = set()
-    for entry_id, nomination_id in stage.entries.filter(nomination_id__in=conflicted).values_list(
-        "pk", "nomination_id"
-    ):
-        pairs.update((judge_id, entry_id) for judge_id in by_nomination[nomination_id])
-    for entry_id, dossier_id in stage.entries.filter(dossier_id__in=list(in_dossier)).values_list("pk", "dossier_id"):
-        for nomination_id in in_dossier[dossier_id]:
-            pairs.update((judge_id, entry_id) for judge_id in by_nomination[nomination_id])
-    return pairs
+from .conflicts import awaiting_declaration, conflict_pairs, is_conflicted
+from .entries import judgeable
+from .models import Assignment, Entry, PanelMember, Stage
 
 
 def stage_assign(*, stage: Stage, by=None) -> Split:
     """Replace the stage's assignments: everyone on everything, or the balanced split; never a conflict."""
     members = list(stage.members.filter(role=PanelMember.Role.JUDGE).select_related("group"))
     judges = {member.user_id: (member.group.name if member.group else None) for member in members}
-    entries = list(stage.entries.values_list("pk", flat=True))
-    conflicts = conflicted_pairs(stage)
+    entries = list(judgeable(stage.entries.all()).values_list("pk", flat=True))
+    conflicts = conflict_pairs(stage)
     if stage.assigning == Stage.Assigning.EVERYONE:
         split = Split(
             assignments={entry: [judge for judge in judges if (judge, entry) not in conflicts] for entry in entries}
@@ -181,71 +75,6 @@ def judge_invite(*, stage: Stage, name: str, email: str, role: str, group=None) 
     return seat
 
 
-def declaration_rows(*, stage: Stage, member: PanelMember):
-    """What a judge declares against: each nominee (or, in a blind stage, each organisation),
-    with any conflict the app suggests. Returns (key, label, nomination ids, suggestion or None)."""
-
-    nominations = list(
-        Nomination.objects.filter(Q(entries__stage=stage) | Q(dossier__entries__stage=stage))
-        .distinct()
-        .order_by("nominee_name", "reference")
-    )
-    suggestions = {s.nomination_id: s.because for s in suggested_conflicts(member=member, nominations=nominations)}
-    rows = []
-    if stage.blind:
-        by_org: dict[str, list] = {}
-        for nomination in nominations:
-            by_org.setdefault(nomination.nominee_organisation.strip() or "Organisation not given", []).append(
-                nomination
-            )
-        for index, (organisation, members) in enumerate(sorted(by_org.items())):
-            because = next((suggestions[n.pk] for n in members if n.pk in suggestions), None)
-            rows.append((f"org-{index}", organisation, [n.pk for n in members], because))
-    else:
-        for nomination in nominations:
-            label = nomination.nominee_name or "(name removed)"
-            if nomination.nominee_organisation:
-                label += f", {nomination.nominee_organisation}"
-            rows.append((f"n-{nomination.pk}", label, [nomination.pk], suggestions.get(nomination.pk)))
-    return rows
-
-
-def conflict_declare(*, stage: Stage, judge, decisions: dict[str, tuple[bool, str]], rows, now) -> None:
-    """Record a judge's declaration in one transaction: each row conflicted or not, with a reason.
-
-    A suggestion the judge rejects is kept as rejected, with their reason, for the record.
-    """
-    from .models import ConflictDeclaration
-
-    with transaction.atomic():
-        for key, _label, nomination_ids, because in rows:
-            conflicted, reason = decisions.get(key, (False, ""))
-            if not conflicted and not because:
-                continue  # nothing to record: no conflict, and none was suggested
-            status = Conflict.Status.CONFIRMED if conflicted else Conflict.Status.REJECTED
-            source = Conflict.Source.DETECTED if because else Conflict.Source.JUDGE
-            for nomination_id in nomination_ids:
-                Conflict.objects.update_or_create(
-                    judge=judge,
-                    nomination_id=nomination_id,
-                    defaults={
-                        "status": status,
-                        "source": source,
-                        "detected_because": because or "",
-                        "reason": reason,
-                        "decided_at": now,
-                    },
-                )
-        ConflictDeclaration.objects.update_or_create(stage=stage, judge=judge, defaults={"declared_at": now})
-        confirmed = sum(1 for key, *_ in rows if decisions.get(key, (False, ""))[0])
-        audit.record(
-            audit.Action.CONFLICT,
-            f"Conflicts declared for {stage}: {confirmed} confirmed",
-            actor=judge,
-            subject=f"stage:{stage.pk}",
-        )
-
-
 class AssignmentRefused(Exception):
     """A change to the assignments that the rules forbid; nothing was changed."""
 
@@ -254,21 +83,12 @@ def _eligible_judges(stage: Stage) -> dict[int, PanelMember]:
     return {m.user_id: m for m in stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user")}
 
 
-def _entry_conflicted(entry: Entry, judge_id: int) -> bool:
-    nominations = (
-        [entry.nomination_id] if entry.nomination_id else list(entry.dossier.nominations.values_list("pk", flat=True))
-    )
-    return Conflict.objects.filter(
-        judge_id=judge_id, nomination_id__in=nominations, status=Conflict.Status.CONFIRMED
-    ).exists()
-
-
 def assignment_add(*, entry: Entry, judge_id: int, by=None) -> Assignment:
     """Give an entry one more judge by hand: a judge of the panel, not conflicted, not already on it."""
     judges = _eligible_judges(entry.stage)
     if judge_id not in judges:
         raise AssignmentRefused("Choose a judge on this stage's panel.")
-    if _entry_conflicted(entry, judge_id):
+    if is_conflicted(judge_id, entry):
         raise AssignmentRefused(f"{_name(judges[judge_id])} has a conflict of interest with {entry.reference}.")
     with transaction.atomic():
         assignment, created = Assignment.objects.get_or_create(entry=entry, judge_id=judge_id)
@@ -327,7 +147,7 @@ def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | Non
         raise AssignmentRefused("Choose a judge on this stage's panel to move work from.")
     if to_judge_id is not None and (to_judge_id not in judges or to_judge_id == from_judge_id):
         raise AssignmentRefused("Choose another judge on this stage's panel to move the work to.")
-    conflicts = conflicted_pairs(stage)
+    conflicts = conflict_pairs(stage)
     moved, kept = [], []
     with transaction.atomic():
         assignments = list(
@@ -389,6 +209,9 @@ class AssignmentPlan:
     remove: list[tuple[int, int]]
     problems: list[str]
     labels: dict = None  # entry id -> reference, judge id -> name, for the preview
+    # Added pairs whose judge has not declared for the entry yet: allowed, and flagged to the chair
+    # (the judge is asked to declare before the entry is shown to them).
+    awaiting: list[tuple[int, int]] = field(default_factory=list)
 
     def describe(self, pair):
         entry_id, judge_id = pair
@@ -409,7 +232,7 @@ def assignments_csv(*, stage: Stage, entries) -> str:
     writer = csv.writer(out)
     writer.writerow(ASSIGNMENT_COLUMNS)
     # An assignment made before a conflict was declared is void: it is not listed, so not carried back.
-    conflicts = conflicted_pairs(stage)
+    conflicts = conflict_pairs(stage)
     rows = (
         Assignment.objects.filter(entry__in=entries)
         .select_related("judge", "entry__nomination", "entry__dossier", "entry__stage__award")
@@ -439,7 +262,7 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
     by_reference = {entry.reference.upper(): entry for entry in entries}
     judges = _eligible_judges(stage)
     by_email = {m.user.email.strip().lower(): m for m in judges.values() if m.user.email}
-    conflicts = conflicted_pairs(stage)
+    conflicts = conflict_pairs(stage)
     problems, wanted = [], set()
     reader = csv.reader(text.splitlines())
     header = [cell.strip().lower() for cell in next(reader, [])]
@@ -488,7 +311,10 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
                 f"{labels['entries'][entry_id]}: {labels['judges'].get(judge_id, 'a former judge')} has submitted "
                 "a scorecard, so cannot be taken off it."
             )
-    return AssignmentPlan(add=sorted(wanted - current), remove=remove, problems=problems, labels=labels)
+    add = sorted(wanted - current)
+    undeclared = awaiting_declaration(stage, entries=entries, pairs=[(j, e) for e, j in add])
+    awaiting = [(e, j) for e, j in add if (j, e) in undeclared]
+    return AssignmentPlan(add=add, remove=remove, problems=problems, labels=labels, awaiting=awaiting)
 
 
 def assignments_apply(*, stage: Stage, entries, text: str, by=None) -> AssignmentPlan:
@@ -499,10 +325,14 @@ def assignments_apply(*, stage: Stage, entries, text: str, by=None) -> Assignmen
         plan = assignments_plan(stage=stage, entries=entries, text=text)
         if plan.problems:
             raise AssignmentRefused("The file has problems; nothing was changed.")
-        void = conflicted_pairs(stage)
-        for entry_id, judge_id in plan.remove + [(e, j) for j, e in void if e in plan.labels["entries"]]:
+        for entry_id, judge_id in plan.remove:  # none has a submitted scorecard (the plan refuses those)
             Scorecard.objects.filter(entry_id=entry_id, judge_id=judge_id).delete()
             Assignment.objects.filter(entry_id=entry_id, judge_id=judge_id).delete()
+        # Assignments void by a conflict go; the conflicted judge's scorecards stay, kept and not counted.
+        void = conflict_pairs(stage)
+        for judge_id, entry_id in void:
+            if entry_id in plan.labels["entries"]:
+                Assignment.objects.filter(entry_id=entry_id, judge_id=judge_id).delete()
         Assignment.objects.bulk_create(Assignment(entry_id=e, judge_id=j) for e, j in plan.add)
         audit.record(
             audit.Action.ASSIGNMENT,

@@ -9,6 +9,7 @@ from nominations.exports import neutralise, to_csv, to_xlsx
 
 from .models import Scorecard
 from .results import StageResults
+from .scorecards import counted
 
 RANKING_COLUMNS = [
     "rank",
@@ -82,7 +83,7 @@ def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
     shares = results.shares
     rest = max(0.0, 1.0 - sum(shares.values())) if shares else None
     cards = (
-        Scorecard.objects.filter(entry_id__in=list(entries), status=Scorecard.Status.SUBMITTED)
+        counted(Scorecard.objects.filter(entry_id__in=list(entries)))
         .prefetch_related("scores")
         .order_by("entry_id", "judge_id")
     )

@@ -14,7 +14,8 @@ class DeclarationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         parts = []
-        for key, label, _ids, because in rows:
+        for row in rows:
+            key, label, because = row.key, row.label, row.because
             self.fields[f"{key}-conflict"] = forms.ChoiceField(
                 label=label,
                 choices=[("yes", "I have a conflict of interest"), ("no", "No conflict")],
@@ -36,16 +37,38 @@ class DeclarationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for key, label, _ids, because in self.rows:
-            if because and cleaned.get(f"{key}-conflict") == "no" and not cleaned.get(f"{key}-reason", "").strip():
-                self.add_error(f"{key}-reason", f"Say why you have no conflict with {label}")
+        for row in self.rows:
+            key = row.key
+            if row.because and cleaned.get(f"{key}-conflict") == "no" and not cleaned.get(f"{key}-reason", "").strip():
+                self.add_error(f"{key}-reason", f"Say why you have no conflict with {row.label}")
         return cleaned
 
     def decisions(self) -> dict[str, tuple[bool, str]]:
         return {
-            key: (self.cleaned_data[f"{key}-conflict"] == "yes", self.cleaned_data.get(f"{key}-reason", "").strip())
-            for key, *_ in self.rows
+            row.key: (
+                self.cleaned_data[f"{row.key}-conflict"] == "yes",
+                self.cleaned_data.get(f"{row.key}-reason", "").strip(),
+            )
+            for row in self.rows
         }
+
+
+class ConflictForm(forms.Form):
+    """A judge declares a conflict with an entry they can see, at any time."""
+
+    reason = forms.CharField(
+        label="Your reason",
+        max_length=500,
+        widget=forms.TextInput,
+        help_text="For example: I manage the nominee, or I know the nominator well. Kept for the awards office.",
+        error_messages={"required": "Say what your conflict of interest is"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
 
 def level_label(level: int, levels: dict[int, str]) -> str:

@@ -59,6 +59,12 @@ class Stage(models.Model):
         null=True, blank=True, help_text="Most entries per judge; blank for no cap."
     )
     assignment_seed = models.PositiveIntegerField(default=0, help_text="The same seed always gives the same split.")
+    # A blind stage is blind for its chairs too, until the awards office deliberately unblinds
+    # it once its decisions are applied (judging.access.sees_identities; recorded and audited).
+    unblinded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    unblinded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
 
     class Meta:
         ordering = ["award", "position", "id"]
@@ -271,17 +277,25 @@ class Score(models.Model):
 
 
 class ConflictDeclaration(models.Model):
-    """A judge has declared their conflicts for a stage; until then they see no entry of it."""
+    """A judge has declared, in a stage, whether they have a conflict with one nomination.
+
+    An entry is shown to a judge only when their declarations cover every nomination in it
+    (judging.conflicts): an entry brought in, promoted or grown by a dossier merge after the
+    judge declared is declared for first. Whether they declared a conflict is in Conflict.
+    """
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="declarations")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="declarations")
     declared_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["stage", "judge"], name="one_declaration_per_stage")]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "judge", "nomination"], name="one_declaration_per_nomination")
+        ]
 
     def __str__(self):
-        return f"{self.judge} declared for {self.stage}"
+        return f"{self.judge} declared for {self.nomination.reference} in {self.stage}"
 
 
 class Ballot(models.Model):
@@ -436,6 +450,10 @@ class ShortlistPack(models.Model):
     progress = models.PositiveIntegerField(default=0, help_text="Percent done.")
     entries = models.PositiveIntegerField(default=0)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
+    # The entries the pack shows (in full or in its ranking table): a pack is handed only to a
+    # downloader who may see every one of them, now (judging.access.pack_for).
+    # Empty until built; a pack that does not say which entries it shows is never handed out.
+    entry_ids = models.JSONField(null=True, blank=True, editable=False)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moved on by the builder at every step: a pack not moved on for a while has lost its worker.

@@ -8,9 +8,12 @@ judges all take their text from here.
 
 from dataclasses import dataclass, field
 
+from nominations.models import Answer
 from nominations.selectors import display_value, identity_rows
 
-from .models import Entry, Stage
+from .entries import nominations_of
+from .models import Entry, Scorecard, Stage
+from .scorecards import counted
 
 
 @dataclass
@@ -39,17 +42,10 @@ def statements_for_judge(entry: Entry, stage: Stage, *, blind: bool | None = Non
 
 def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) -> dict[int, list[Statement]]:
     """Statements for many entries at once, in a fixed number of queries (for packs of hundreds of entries)."""
-    from nominations.models import Answer, Nomination
-
     blind = stage.blind if blind is None else blind
     entries = list(entries)
-    single = {entry.nomination_id for entry in entries if entry.nomination_id}
-    dossiers = {entry.dossier_id for entry in entries if entry.dossier_id}
-    nominations = {n.pk: n for n in Nomination.objects.filter(pk__in=single)}
-    members: dict[int, list] = {}
-    for nomination in Nomination.objects.filter(dossier_id__in=dossiers, status="submitted").order_by("reference"):
-        members.setdefault(nomination.dossier_id, []).append(nomination)
-        nominations[nomination.pk] = nomination
+    held = nominations_of(entries)  # a dossier shows only its nominations that are judged
+    nominations = {n.pk: n for group in held.values() for n in group}
     answers: dict[int, list] = {}
     for answer in (
         Answer.objects.filter(nomination_id__in=nominations)
@@ -59,7 +55,7 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
         answers.setdefault(answer.nomination_id, []).append(answer)
     result = {}
     for entry in entries:
-        group = [nominations[entry.nomination_id]] if entry.nomination_id else members.get(entry.dossier_id, [])
+        group = held[entry.pk]
         statements = []
         for index, nomination in enumerate(group, start=1):
             heading = f"Nomination {index} of {len(group)}" if len(group) > 1 else "The nomination"
@@ -89,14 +85,12 @@ class OtherCard:
 def others_scores(entry: Entry, stage: Stage, judge) -> list[OtherCard] | None:
     """Other judges' submitted scorecards for an entry, for a judge who has submitted their own, when
     the stage allows it; None when it does not. Judges are not named, so nobody is scored against a name."""
-    from .models import Scorecard
-
     if stage.others_scores != Stage.OthersScores.AFTER_OWN:
         return None
     if not Scorecard.objects.filter(entry=entry, judge=judge, status=Scorecard.Status.SUBMITTED).exists():
         return None
     cards = (
-        Scorecard.objects.filter(entry=entry, status=Scorecard.Status.SUBMITTED)
+        counted(Scorecard.objects.filter(entry=entry))
         .exclude(judge=judge)
         .prefetch_related("scores__criterion")
         .order_by("submitted_at", "pk")

@@ -9,7 +9,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, FloatField, Sum, When
+from django.db.models import Count, FloatField, OuterRef, Sum
 from django.db.models.functions import Cast
 
 from nominations.models import Answer
@@ -17,8 +17,11 @@ from nominations.selectors import display_value
 from plaudit.people import display_name
 
 from . import access, scoring
+from .conflicts import conflicted_q
 from .models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
 from .presentation import entry_title
+from .scorecards import counted
+from .scoring_sql import card_sums
 
 SELECTED = {
     Decision.Outcome.PROMOTED,
@@ -171,41 +174,10 @@ def stage_results(
     )
 
 
-def card_sums(scorecards):
-    """(scorecard id, Σ w·(s − lo)/(hi − lo), Σ w) for the given scorecards, added up by the database
-    over the weighted criteria that have a value. The total is 100 × the first / the second."""
-    weighted_value = Case(
-        When(
-            scores__value__isnull=False,
-            scores__criterion__weight__gt=0,
-            then=Cast(F("scores__criterion__weight"), FloatField())
-            * Cast(F("scores__value") - F("scores__criterion__scale_min"), FloatField())
-            / Cast(F("scores__criterion__scale_max") - F("scores__criterion__scale_min"), FloatField()),
-        ),
-        default=None,
-        output_field=FloatField(),
-    )
-    used_weight = Case(
-        When(
-            scores__value__isnull=False,
-            scores__criterion__weight__gt=0,
-            then=Cast(F("scores__criterion__weight"), FloatField()),
-        ),
-        default=None,
-        output_field=FloatField(),
-    )
-    rows = (
-        scorecards.order_by()
-        .annotate(weighted=Sum(weighted_value), weights=Sum(used_weight))
-        .values_list("pk", "weighted", "weights")
-    )
-    return [(pk, weighted or 0.0, weights or 0.0) for pk, weighted, weights in rows]
-
-
 def _card_totals(stage, *, entries_query, groups):
     """Each submitted scorecard as a scoring.Card with its total: the stored total where there is
     one (100,000 numbers for the largest stage), added up in SQL for any without."""
-    submitted = Scorecard.objects.filter(entry__in=entries_query.values("pk"), status=Scorecard.Status.SUBMITTED)
+    submitted = counted(Scorecard.objects.filter(entry__in=entries_query.values("pk")))
     cards, missing = [], {}
     for card_id, entry_id, judge_id, total in submitted.order_by().values_list("pk", "entry_id", "judge_id", "total"):
         if total is None:
@@ -244,9 +216,12 @@ def _nominee(entry: Entry) -> str:
 
 def _votes(stage: Stage, ids) -> dict[int, int]:
     ballots: dict[int, list] = defaultdict(list)
-    votes = Vote.objects.filter(
-        ballot__stage=stage, ballot__status=Ballot.Status.SUBMITTED, entry_id__in=ids
-    ).values_list("ballot_id", "entry_id", "rank")
+    # A vote of a judge who has since declared a conflict with the entry is kept, not counted.
+    votes = (
+        Vote.objects.filter(ballot__stage=stage, ballot__status=Ballot.Status.SUBMITTED, entry_id__in=ids)
+        .exclude(conflicted_q(OuterRef("ballot__judge_id"), entry="entry__"))
+        .values_list("ballot_id", "entry_id", "rank")
+    )
     for ballot_id, entry_id, rank in votes.order_by("ballot_id", "rank"):
         ballots[ballot_id].append((rank, entry_id))
     if stage.voting == Stage.Voting.APPROVAL:
@@ -284,11 +259,7 @@ def explain(results: StageResults, entry_id: int) -> Explanation | None:
         return None
     criteria = results.criteria
     cards = []
-    scorecards = (
-        Scorecard.objects.filter(entry=row.entry, status=Scorecard.Status.SUBMITTED)
-        .prefetch_related("scores")
-        .order_by("judge_id")
-    )
+    scorecards = counted(Scorecard.objects.filter(entry=row.entry)).prefetch_related("scores").order_by("judge_id")
     for card in scorecards:
         by_criterion = {score.criterion_id: score for score in card.scores.all()}
         lines = []

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from audit import log as audit
 
 from . import access, decisions, exports, results, scoring
-from .chair_views import _chaired
+from .chair_views import _chaired, left_judging
+from .entries import nominations_of
 from .forms import DecisionForm, OutcomeTemplateForm
 from .models import Decision, OutcomeEmail, ShortlistPack
 from .shortlist import packs_fail_stale
@@ -43,7 +44,9 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = _chaired(request, stage_id)
     order = _order(request)
     by_criterion = request.GET.get("agreement") == "criteria"
-    stage_results = results.stage_results(stage, request.user, order_by=order, criterion_agreement=by_criterion)
+    stage_results = results.stage_results(
+        stage, request.user, order_by=order, blind=_blind_for(request.user, stage), criterion_agreement=by_criterion
+    )
     form = DecisionForm(request.POST or None, entries=[row.entry for row in stage_results.rows])
     if request.method == "POST":
         response = _decide(request, stage, stage_results, form)
@@ -79,8 +82,15 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
             for a in [stage_results.computed.alpha_by_criterion.get(c.key) if stage_results.computed else None]
         ],
         "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19},
+        "sees_identities": access.sees_identities(request.user, stage),
+        **left_judging(request.user, stage),
     }
     return render(request, "judging/results/ranking.html", context)
+
+
+def _blind_for(user, stage, asked: bool = False) -> bool:
+    """Blind when asked, and always for someone who may not see names in this stage."""
+    return asked or not access.sees_identities(user, stage)
 
 
 def _decide(request, stage, stage_results, form):
@@ -121,7 +131,7 @@ def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """How one entry's figures were reached, down to each judge's score per criterion."""
     stage = _chaired(request, stage_id)
     order = _order(request)
-    stage_results = results.stage_results(stage, request.user, order_by=order)
+    stage_results = results.stage_results(stage, request.user, order_by=order, blind=_blind_for(request.user, stage))
     explanation = results.explain(stage_results, entry_id)
     if explanation is None:
         raise Http404("No such entry")
@@ -141,7 +151,7 @@ def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResp
     stage = _chaired(request, stage_id)
     if what not in ("ranking", "scores") or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
-    blind = True if request.GET.get("blind") == "1" else None
+    blind = _blind_for(request.user, stage, asked=request.GET.get("blind") == "1")
     stage_results = results.stage_results(stage, request.user, order_by=_order(request), blind=blind)
     content, content_type, extension = exports.export(stage_results, what, fmt)
     audit.record(
@@ -165,17 +175,17 @@ def shortlist_request(request: HttpRequest, stage_id: int) -> HttpResponse:
     pack = ShortlistPack.objects.create(
         stage=stage,
         requested_by=request.user,
-        blind=request.POST.get("blind") == "1",
+        blind=_blind_for(request.user, stage, asked=request.POST.get("blind") == "1"),
         normalised=request.POST.get("order") == "normalised",
     )
     build_shortlist_pack.enqueue(pack.pk)
     return redirect("judging:shortlist", stage.pk, pack.pk)
 
 
-def _pack(request, stage, pack_id) -> ShortlistPack:
-    # Only the person who asked, or another chair or admin of the stage, reaches a pack: the stage
-    # was found through chaired_stages, and the pack must belong to it.
-    pack = ShortlistPack.objects.defer("pdf").filter(stage=stage, pk=pack_id).first()
+def _pack(request, stage, pack_id, *, done: bool = False) -> ShortlistPack:
+    # Checked against the person asking now, not whoever asked for the pack: it must belong to a
+    # stage they chair, show only entries they may see today, and names only if they may see names.
+    pack = access.pack_for(request.user, stage, pack_id, done=done)
     if pack is None:
         raise Http404("No such pack")
     return pack
@@ -204,16 +214,15 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
 @login_required
 def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
     stage = _chaired(request, stage_id)
-    pack = ShortlistPack.objects.filter(stage=stage, pk=pack_id, status=ShortlistPack.Status.DONE).first()
-    if pack is None:
-        raise Http404("No such pack")
+    pack = _pack(request, stage, pack_id, done=True)
     audit.record(
         audit.Action.EXPORT,
         f"{stage}: shortlist pack {pack.pk} downloaded",
         actor=request.user,
         subject=f"stage:{stage.pk}",
     )
-    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+    pdf = ShortlistPack.objects.values_list("pdf", flat=True).get(pk=pack.pk)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
     suffix = "-blind" if pack.blind or stage.blind else ""
     response["Content-Disposition"] = f'attachment; filename="shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf"'
     return response
@@ -254,10 +263,14 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
     )
     preview = None
     if sample is not None:
-        nomination = sample.nomination or sample.dossier.nominations.first()
+        shown_nominations = nominations_of([sample])[sample.pk]
+        nomination = shown_nominations[0] if shown_nominations else None
         if nomination is not None:
             shown = form.instance if form.is_bound and form.is_valid() else template
-            preview = decisions.message_for(shown, sample, nomination)
+            # In a blind stage a chair previews the message with its placeholders named, not filled.
+            preview = decisions.message_for(
+                shown, sample, nomination, names=access.sees_identities(request.user, stage)
+            )
     log = OutcomeEmail.objects.filter(stage=stage, nomination__entries__in=visible).distinct()[:200]
     context = {
         "stage": stage,
@@ -268,6 +281,7 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
         "preview": preview,
         "placeholders": decisions.PLACEHOLDERS,
         "log": log,
+        "sees_identities": access.sees_identities(request.user, stage),
     }
     return render(request, "judging/results/outcomes.html", context)
 

@@ -66,7 +66,8 @@ def anonymise_programme(programme: Programme, *, now=None, by=None) -> dict:
             identity_draft={},
             ineligible_reason="",
             consent_token_hash="",
-            nominee_data_removed_at=now,
+            # Not nominee_data_removed_at: that is the nominee's own request, which takes a nomination
+            # out of judging; a programme anonymised at the end of retention keeps its results.
         )
         Dossier.objects.filter(award__programme=programme).update(title=REMOVED)
         counts["comments"] = (

@@ -8,13 +8,17 @@ so a tampered id or a stage closing mid-request saves nothing.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import OuterRef
 
 from audit import log as audit
 from awards.models import Criterion
 
-from .models import Assignment, Conflict, Entry, Score, Scorecard, Stage
+from .access import entries_for_judge
+from .conflicts import conflicted_q
+from .models import Entry, Score, Scorecard, Stage
 from .scoring import Criterion as ScoringCriterion
 from .scoring import card_total
+from .scoring_sql import card_sums
 
 NA = "na"
 
@@ -43,13 +47,22 @@ def _check_may_score(*, entry: Entry, judge, now):
         raise ScoringRefused("This stage has closed: scores can no longer be changed.")
     if stage.opens_at and now < stage.opens_at:
         raise ScoringRefused("This stage has not opened yet.")
-    if not Assignment.objects.filter(entry=entry, judge=judge).exists():
-        raise ScoringRefused("This entry is not assigned to you.")
-    nominations = (
-        [entry.nomination_id] if entry.nomination_id else list(entry.dossier.nominations.values_list("pk", flat=True))
+    # The same rule as the pages (assigned, declared for, not conflicted, still judged), asked
+    # again inside the transaction that writes.
+    if not entries_for_judge(judge, stage).filter(pk=entry.pk).exists():
+        raise ScoringRefused(
+            "You can no longer score this entry: it is not assigned to you, you have a conflict of interest "
+            "with it, or it has left judging."
+        )
+
+
+def counted(scorecards=None):
+    """The scorecards that count in results: submitted, and not by a judge who has since declared
+    (or been found to have) a conflict with the entry. Those are kept for the record, not counted."""
+    scorecards = Scorecard.objects.all() if scorecards is None else scorecards
+    return scorecards.filter(status=Scorecard.Status.SUBMITTED).exclude(
+        conflicted_q(OuterRef("judge_id"), entry="entry__")
     )
-    if Conflict.objects.filter(judge=judge, nomination_id__in=nominations, status=Conflict.Status.CONFIRMED).exists():
-        raise ScoringRefused("You have declared a conflict of interest with this entry.")
 
 
 def _parse(criteria: list[Criterion], scores: dict[str, ScoreInput], *, complete: bool) -> tuple[dict, dict[str, str]]:
@@ -154,8 +167,6 @@ def scorecard_reopen(*, scorecard: Scorecard, now, by=None) -> Scorecard:
 def totals_refresh(*, award) -> int:
     """Recompute the stored total of every submitted scorecard of an award (an Award or its id), in
     the database (after its criteria's weights or scales change, or after scorecards were written in bulk)."""
-    from .results import card_sums
-
     cards = Scorecard.objects.filter(entry__stage__award=award, status=Scorecard.Status.SUBMITTED)
     updated = []
     for card_id, weighted, weights in card_sums(cards):

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from plaudit.people import display_name
 
-from .domain import conflicted_pairs
+from .conflicts import awaiting_declaration, conflict_pairs
+from .entries import judgeable
 from .models import Assignment, Ballot, PanelMember, Scorecard, Stage
 
 
@@ -20,6 +21,7 @@ class JudgeProgress:
     submitted: int = 0
     drafts: int = 0
     ballot: str | None = None  # voting stages: the state of the judge's one ballot
+    awaiting: int = 0  # assigned entries the judge has still to declare for
 
     @property
     def remaining(self) -> int:
@@ -36,13 +38,18 @@ class JudgeProgress:
 
 
 def judge_progress(stage: Stage) -> dict[int, JudgeProgress]:
-    """Per judge (by user id): entries assigned (less any they have since declared a conflict with),
-    scorecards submitted and drafts started."""
+    """Per judge (by user id): judged entries assigned (less any they have since declared a conflict
+    with), scorecards submitted, drafts started, and entries still to declare for."""
     members = stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
     progress = {member.user_id: JudgeProgress(member) for member in members}
-    conflicts = conflicted_pairs(stage)
+    conflicts = conflict_pairs(stage)
+    judged = list(judgeable(stage.entries.all()))
+    judged_ids = {entry.pk for entry in judged}
+    for judge_id, _entry_id in awaiting_declaration(stage, judged):
+        if judge_id in progress and (judge_id, _entry_id) not in conflicts:
+            progress[judge_id].awaiting += 1
     for entry_id, judge_id in Assignment.objects.filter(entry__stage=stage).values_list("entry_id", "judge_id"):
-        if judge_id in progress and (judge_id, entry_id) not in conflicts:
+        if judge_id in progress and entry_id in judged_ids and (judge_id, entry_id) not in conflicts:
             progress[judge_id].assigned += 1
     if stage.mode == Stage.Mode.VOTING:
         # One ballot covers all of a judge's entries: submitted, every entry is done.
@@ -56,7 +63,7 @@ def judge_progress(stage: Stage) -> dict[int, JudgeProgress]:
     cards = Scorecard.objects.filter(entry__stage=stage).values_list("entry_id", "judge_id", "status")
     for entry_id, judge_id, status in cards:
         row = progress.get(judge_id)
-        if row is None or (judge_id, entry_id) in conflicts:
+        if row is None or entry_id not in judged_ids or (judge_id, entry_id) in conflicts:
             continue
         if status == Scorecard.Status.SUBMITTED:
             row.submitted += 1
@@ -72,12 +79,18 @@ def stage_is_overdue(stage: Stage, now=None) -> bool:
 @dataclass
 class EntryRow:
     entry: object
-    judges: list[tuple[int, str, str]] = field(default_factory=list)  # (judge id, name, scorecard status)
+    # (judge id, name, scorecard status, whether the judge has still to declare for the entry)
+    judges: list[tuple[int, str, str, bool]] = field(default_factory=list)
 
 
 def entry_rows(stage: Stage, entries) -> list[EntryRow]:
-    """Each entry with its judges and the state of each judge's scorecard, for the chair's assignments page."""
+    """Each entry with its judges, the state of each judge's scorecard, and whether each judge has
+    still to declare for it, for the chair's assignments page. A judge conflicted with an entry
+    since being assigned is not listed on it."""
+    entries = list(entries)
     rows = {entry.pk: EntryRow(entry) for entry in entries}
+    conflicts = conflict_pairs(stage)
+    awaiting = awaiting_declaration(stage, entries)
     names = {member.user_id: display_name(member.user) for member in stage.members.select_related("user")}
     statuses = {
         (entry_id, judge_id): status
@@ -88,7 +101,9 @@ def entry_rows(stage: Stage, entries) -> list[EntryRow]:
     assignments = Assignment.objects.filter(entry_id__in=rows).select_related("judge").order_by("judge_id")
     for assignment in assignments:
         judge = assignment.judge
+        if (judge.pk, assignment.entry_id) in conflicts:
+            continue
         name = names.get(judge.pk) or display_name(judge)
         status = statuses.get((assignment.entry_id, judge.pk), "not started")
-        rows[assignment.entry_id].judges.append((judge.pk, name, status))
+        rows[assignment.entry_id].judges.append((judge.pk, name, status, (judge.pk, assignment.entry_id) in awaiting))
     return list(rows.values())

@@ -21,6 +21,7 @@ from plaudit.pdf import html_to_pdf
 from .models import Scorecard, ShortlistPack
 from .presentation import statements_for_entries
 from .results import SELECTED, StageResults, stage_results
+from .scorecards import counted
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +37,7 @@ def shortlist_html(results: StageResults, now=None) -> str:
     rows, is_selection = chosen_rows(results)
     entries = [row.entry for row in rows]
     statements = statements_for_entries(entries, stage, blind=results.blind)
-    cards = (
-        Scorecard.objects.filter(entry__in=entries, status=Scorecard.Status.SUBMITTED)
-        .prefetch_related("scores")
-        .order_by("judge_id")
-    )
+    cards = counted(Scorecard.objects.filter(entry__in=entries)).prefetch_related("scores").order_by("judge_id")
     by_entry: dict[int, list] = {}
     for card in cards:
         by_entry.setdefault(card.entry_id, []).append(card)
@@ -99,11 +96,15 @@ def pack_build(pack_id: int) -> None:
     )
     try:
         results = stage_results(
-            pack.stage, pack.requested_by, order_by="normalised" if pack.normalised else "raw", blind=pack.blind or None
+            pack.stage, pack.requested_by, order_by="normalised" if pack.normalised else "raw", blind=pack.blind
         )
         html = shortlist_html(results)
+        # What the pack shows, so that it is handed only to someone who may see all of it (access.pack_for).
         ShortlistPack.objects.filter(pk=pack.pk).update(
-            progress=40, entries=len(chosen_rows(results)[0]), heartbeat_at=timezone.now()
+            progress=40,
+            entries=len(chosen_rows(results)[0]),
+            entry_ids=[row.entry.pk for row in results.rows],
+            heartbeat_at=timezone.now(),
         )
         pdf = html_to_pdf(html)
     except Exception as error:

@@ -281,8 +281,14 @@ def build(*, nominations: int, judges: int, seed: int = 0, out=None) -> Built:
             PanelMember(stage=stage, user=user, group=group_of[user.pk], organisation=rng.choice(ORGANISATIONS))
             for user in users
         )
+        # Every judge has declared for every nomination of the stage (their conflicts follow).
         ConflictDeclaration.objects.bulk_create(
-            ConflictDeclaration(stage=stage, judge=user, declared_at=stage.opens_at) for user in users
+            (
+                ConflictDeclaration(stage=stage, judge=user, nomination_id=nomination_id, declared_at=stage.opens_at)
+                for user in users
+                for _entry_id, nomination_id in entries
+            ),
+            batch_size=5000,
         )
         admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.org"})
         if not admin.is_superuser:

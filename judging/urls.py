@@ -15,6 +15,7 @@ urlpatterns = [
     path("judging/stages/<id:stage_id>/", views.queue, name="queue"),
     path("judging/stages/<id:stage_id>/entries/<id:entry_id>/", views.score, name="score"),
     path("judging/stages/<id:stage_id>/entries/<id:entry_id>/autosave/", views.autosave, name="autosave"),
+    path("judging/stages/<id:stage_id>/entries/<id:entry_id>/conflict/", views.conflict, name="conflict"),
     path("judging/stages/<id:stage_id>/ballot/", views.ballot, name="ballot"),
     path("judging/stages/<id:stage_id>/reading-pack.pdf", views.reading_pack, name="reading_pack"),
     path("judging/stages/<id:stage_id>/progress/", chair_views.progress, name="progress"),

@@ -12,8 +12,8 @@ from audit import log as audit
 from plaudit.layout import Fieldset, Rendered
 from plaudit.people import display_name
 
-from . import access, ballots, domain, presentation, scorecards
-from .forms import BallotForm, DeclarationForm, ScorecardForm
+from . import access, ballots, conflicts, presentation, scorecards
+from .forms import BallotForm, ConflictForm, DeclarationForm, ScorecardForm
 from .models import Ballot, PanelMember, Scorecard
 
 
@@ -24,13 +24,14 @@ def home(request: HttpRequest) -> HttpResponse:
     panels = []
     for seat in seats:
         stage = seat.stage
+        judging = seat.role == PanelMember.Role.JUDGE
         count = (
             access.entries_for_judge(request.user, stage).count()
-            if seat.role == PanelMember.Role.JUDGE
+            if judging
             else access.entries_for_chair(request.user, stage).count()
         )
-        declared = seat.role != PanelMember.Role.JUDGE or access.has_declared(request.user, stage)
-        panels.append({"seat": seat, "stage": stage, "entries": count, "declared": declared})
+        pending = conflicts.undeclared_nominations(stage, request.user).count() if judging else 0
+        panels.append({"seat": seat, "stage": stage, "entries": count, "pending": pending})
     return render(request, "judging/home.html", {"panels": panels})
 
 
@@ -46,15 +47,51 @@ def declare(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Before any entry is shown: the judge declares conflicts against the nominees (organisations when blind)."""
     seat = _judge_seat(request, stage_id)
     stage = seat.stage
-    rows = domain.declaration_rows(stage=stage, member=seat)
+    # Only what the judge has not declared for yet: a confirmed conflict is never shown again to take back.
+    rows = conflicts.declaration_rows(stage=stage, member=seat)
     form = DeclarationForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
-        domain.conflict_declare(
-            stage=stage, judge=request.user, decisions=form.decisions(), rows=rows, now=timezone.now()
+        try:
+            conflicts.conflict_declare(
+                stage=stage, judge=request.user, decisions=form.decisions(), rows=rows, now=timezone.now()
+            )
+        except conflicts.ConflictRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.info(
+                request, "Thank you. Your declaration is recorded; you can now see the entries assigned to you."
+            )
+            return redirect("judging:queue", stage.pk)
+    context = {"stage": stage, "form": form, "rows": rows, "again": conflicts.has_declared_any(request.user, stage)}
+    return render(request, "judging/declare.html", context)
+
+
+@login_required
+def conflict(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
+    """A judge declares a conflict with one of their entries, at any time: it leaves their queue at once.
+    Only the awards office can take a confirmed conflict back."""
+    seat = _judge_seat(request, stage_id)
+    stage = seat.stage
+    entry = (
+        access.entries_for_judge(request.user, stage)
+        .select_related("nomination", "dossier")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such entry")
+    entry.stage = stage
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        conflicts.conflict_add(entry=entry, judge=request.user, reason=form.cleaned_data["reason"], now=timezone.now())
+        messages.info(
+            request,
+            f"Your conflict of interest with {entry.reference} is recorded. You will not see, score or learn "
+            "the ranking of it; only the awards office can remove the conflict.",
         )
-        messages.info(request, "Thank you. Your declaration is recorded; you can now see the entries assigned to you.")
-        return redirect("judging:home")
-    return render(request, "judging/declare.html", {"stage": stage, "form": form, "rows": rows})
+        return redirect("judging:queue", stage.pk)
+    context = {"stage": stage, "entry": entry, "title": presentation.entry_title(entry, stage), "form": form}
+    return render(request, "judging/conflict.html", context)
 
 
 QUEUE_PAGE_SIZE = 100
@@ -65,7 +102,8 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The judge's entries in a stage, with what is scored and what is still to do."""
     seat = _judge_seat(request, stage_id)
     stage = seat.stage
-    if not access.has_declared(request.user, stage):
+    pending = conflicts.undeclared_nominations(stage, request.user).count()
+    if pending and not conflicts.has_declared_any(request.user, stage):
         return redirect("judging:declare", stage.pk)
     if stage.mode == stage.Mode.VOTING:
         return redirect("judging:ballot", stage.pk)
@@ -88,6 +126,7 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
         "scored": cards.filter(entry__in=visible, status=Scorecard.Status.SUBMITTED).count(),
         "total": page.paginator.count,
         "seat": seat,
+        "pending": pending,
     }
     return render(request, "judging/queue.html", context)
 
@@ -220,7 +259,8 @@ def ballot(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = seat.stage
     if stage.mode != stage.Mode.VOTING:
         raise Http404("Not a voting stage")
-    if not access.has_declared(request.user, stage):
+    pending = conflicts.undeclared_nominations(stage, request.user).count()
+    if pending and not conflicts.has_declared_any(request.user, stage):
         return redirect("judging:declare", stage.pk)
     entries = list(
         access.entries_for_judge(request.user, stage)
@@ -262,6 +302,7 @@ def ballot(request: HttpRequest, stage_id: int) -> HttpResponse:
         "entries": [(entry, titles[entry.pk]) for entry in entries],
         "saved": saved,
         "locked": locked,
+        "pending": pending,
         "votes": [
             titles[vote.entry_id]
             for vote in sorted(saved.votes.all(), key=lambda v: (v.rank or 0, v.entry_id))
@@ -281,7 +322,7 @@ def reading_pack(request: HttpRequest, stage_id: int) -> HttpResponse:
 
     seat = _judge_seat(request, stage_id)
     stage = seat.stage
-    if not access.has_declared(request.user, stage):
+    if not conflicts.has_declared_any(request.user, stage):
         return redirect("judging:declare", stage.pk)
     entries = (
         access.entries_for_judge(request.user, stage)

@@ -191,7 +191,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
         if request.method == "POST":
             chosen = list(Nomination.objects.filter(pk__in=request.POST.getlist("nomination")))
             try:
-                dossier = domain.dossier_merge(nominations=chosen)
+                dossier = domain.dossier_merge(nominations=chosen, by=request.user)
             except ValueError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
@@ -247,7 +247,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
     @admin.action(description="Merge the selected nominations into one dossier")
     def merge_into_dossier(self, request, queryset):
         try:
-            dossier = domain.dossier_merge(nominations=list(queryset))
+            dossier = domain.dossier_merge(nominations=list(queryset), by=request.user)
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
@@ -256,7 +256,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
     @admin.action(description="Take the selected nominations out of their dossier")
     def remove_from_dossier(self, request, queryset):
         for nomination in queryset:
-            domain.dossier_split(nomination=nomination)
+            domain.dossier_split(nomination=nomination, by=request.user)
         self.message_user(request, "Taken out of their dossiers.", messages.SUCCESS)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -381,11 +381,19 @@ def consent_respond(*, nomination: Nomination, agree: bool, remove_data: bool, n
             locked.identity_draft = draft
             locked.nominee_data_removed_at = now
         locked.save()
+        # Judging follows at once: a declined nomination, or one whose details are removed, leaves
+        # judges' queues and rankings (its scores are kept).
+        audit.record(
+            audit.Action.SUBMISSION,
+            f"{locked.reference}: the nominee {'agreed to be considered' if agree else 'declined'}"
+            + (" and asked for their details to be removed" if remove_data and not agree else ""),
+            subject=f"nomination:{locked.pk}",
+        )
     nomination.refresh_from_db()
     return nomination
 
 
-def dossier_merge(*, nominations: list[Nomination]) -> "Dossier":
+def dossier_merge(*, nominations: list[Nomination], by=None) -> "Dossier":
     """Put nominations of one nominee in one award into one dossier, judged once."""
 
     awards = {n.award_id for n in nominations}
@@ -401,12 +409,30 @@ def dossier_merge(*, nominations: list[Nomination]) -> "Dossier":
         Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(dossier=dossier)
         # Dossiers merged into this one take their members along.
         Nomination.objects.filter(dossier_id__in=others).update(dossier=dossier)
-        Dossier.objects.filter(pk__in=others).delete()
+        for other in Dossier.objects.filter(pk__in=others):
+            _delete_unless_judged(other)
+        audit.record(
+            audit.Action.CONFIGURATION,
+            f"Dossier “{dossier.title}” now holds {', '.join(sorted(n.reference for n in nominations))}",
+            actor=by,
+            subject=f"dossier:{dossier.pk}",
+        )
     return dossier
 
 
-def dossier_split(*, nomination: Nomination) -> None:
-    """Take a nomination out of its dossier; a dossier left with one nomination is dissolved."""
+def _delete_unless_judged(dossier: Dossier) -> None:
+    """Delete an emptied dossier, unless a judging stage holds it as an entry: that entry and its
+    scores are kept (it leaves judging, with the reason, while it holds no nomination)."""
+    try:
+        with transaction.atomic():
+            dossier.delete()
+    except ProtectedError:
+        pass
+
+
+def dossier_split(*, nomination: Nomination, by=None) -> None:
+    """Take a nomination out of its dossier; a dossier left with one nomination is dissolved
+    (kept, empty, if a judging stage holds it as an entry)."""
 
     with transaction.atomic():
         dossier_id = nomination.dossier_id
@@ -416,5 +442,12 @@ def dossier_split(*, nomination: Nomination) -> None:
         remaining = Nomination.objects.filter(dossier_id=dossier_id)
         if remaining.count() < 2:
             remaining.update(dossier=None)
-            Dossier.objects.filter(pk=dossier_id).delete()
+            for dossier in Dossier.objects.filter(pk=dossier_id):
+                _delete_unless_judged(dossier)
+        audit.record(
+            audit.Action.CONFIGURATION,
+            f"{nomination.reference} taken out of its dossier",
+            actor=by,
+            subject=f"dossier:{dossier_id}",
+        )
     nomination.refresh_from_db()

@@ -131,12 +131,42 @@ class Nomination(models.Model):
         """The nominee's name as submitted, or as drafted before the first submission."""
         return self.nominee_name or self.identity_draft.get("nominee_name", "") or "(not named yet)"
 
-    # What judging may see: submitted, and the nominee agreed or was not asked.
+    # What judging may see: submitted (so neither withdrawn nor ruled not eligible), the nominee
+    # agreed or was not asked, and the nominee's details are still there. The one rule, as a
+    # filter (judgeable_q, used by nominations.selectors.judgeable and judging's entries) and
+    # for one nomination in hand (goes_to_judging, and why_not_judged for the reason).
     JUDGEABLE_CONSENT = (Consent.NOT_NEEDED, Consent.CONFIRMED)
+
+    @classmethod
+    def judgeable_q(cls, prefix: str = "") -> models.Q:
+        return models.Q(
+            **{
+                f"{prefix}status": cls.Status.SUBMITTED,
+                f"{prefix}consent_status__in": cls.JUDGEABLE_CONSENT,
+                f"{prefix}nominee_data_removed_at__isnull": True,
+            }
+        )
 
     @property
     def goes_to_judging(self) -> bool:
-        return self.status == self.Status.SUBMITTED and self.consent_status in self.JUDGEABLE_CONSENT
+        return self.why_not_judged is None
+
+    @property
+    def why_not_judged(self) -> str | None:
+        """Why the nomination is not judged, in words for a chair, or None if it is."""
+        if self.status == self.Status.WITHDRAWN:
+            return "withdrawn by the nominator"
+        if self.status == self.Status.INELIGIBLE:
+            return "marked not eligible"
+        if self.status != self.Status.SUBMITTED:
+            return "not submitted"
+        if self.nominee_data_removed_at:
+            return "the nominee asked for their details to be removed"
+        if self.consent_status == self.Consent.DECLINED:
+            return "the nominee declined to be considered"
+        if self.consent_status not in self.JUDGEABLE_CONSENT:
+            return "waiting for the nominee's consent"
+        return None
 
 
 class Answer(models.Model):

@@ -7,9 +7,10 @@ from .models import Nomination
 
 
 def judgeable(queryset=None):
-    """Nominations that go to judging: submitted, not withdrawn or ineligible, consent given or not needed."""
+    """Nominations that go to judging: submitted (not withdrawn, not ruled ineligible), consent
+    given or not needed, and the nominee's details not removed. Judging asks nothing else."""
     queryset = Nomination.objects.all() if queryset is None else queryset
-    return queryset.filter(status=Nomination.Status.SUBMITTED, consent_status__in=Nomination.JUDGEABLE_CONSENT)
+    return queryset.filter(Nomination.judgeable_q())
 
 
 def award_for_form(award_id: int) -> Award:

@@ -85,6 +85,20 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     value = "They listened, and changed the clinic."
 
 
+def declare_all(stage, judge, now=None):
+    """The judge has declared (no conflict) for every nomination of the stage not yet declared for:
+    what a judge who answered "No conflict" on every row of the declaration page leaves behind."""
+    from django.utils import timezone
+
+    from judging.conflicts import undeclared_nominations
+    from judging.models import ConflictDeclaration
+
+    return ConflictDeclaration.objects.bulk_create(
+        ConflictDeclaration(stage=stage, judge=judge, nomination=nomination, declared_at=now or timezone.now())
+        for nomination in undeclared_nominations(stage, judge)
+    )
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

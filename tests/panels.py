@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, JudgeGroup, PanelMember, Stage
+from judging.models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 from nominations.models import Answer
 from tests.factories import (
     AwardFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     QuestionFactory,
     SectionFactory,
     UserFactory,
+    declare_all,
 )
 
 LEVELS = {"0": "None", "1": "Little", "2": "Some", "3": "Clear", "4": "Strong", "5": "Outstanding"}
@@ -58,9 +59,6 @@ def panel(db):
     PanelMember.objects.create(stage=stage, user=people["chidi"], role="chair")
     PanelMember.objects.create(stage=other_stage, user=people["charlie"])
     PanelMember.objects.create(stage=other_stage, user=people["dana"], role="chair")
-    for name in ("alice", "bob"):
-        ConflictDeclaration.objects.create(stage=stage, judge=people[name], declared_at=timezone.now())
-    ConflictDeclaration.objects.create(stage=other_stage, judge=people["charlie"], declared_at=timezone.now())
     entries = []
     for name in NOMINEES:
         nomination = NominationFactory(
@@ -77,12 +75,15 @@ def panel(db):
         stage=other_stage, nomination=NominationFactory(award=other_stage.award, status="submitted")
     )
     Assignment.objects.create(entry=other_entry, judge=people["charlie"])
+    # alice and bob have declared for every entry (alice's conflict stands); charlie for his stage's.
+    for name in ("alice", "bob"):
+        declare_all(stage, people[name])
+    declare_all(other_stage, people["charlie"])
     return Panel(stage, other_stage, entries, other_entry, people, criteria)
 
 
 def submit(entry, judge, values: dict, *, comment="", overall=""):
     """A submitted scorecard with the given value per criterion key (None for N/A)."""
-    from django.utils import timezone
 
     from judging.models import Score, Scorecard
 

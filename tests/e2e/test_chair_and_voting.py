@@ -8,12 +8,11 @@ repeated rank, fixes it and submits.
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from judging.models import Assignment, Ballot, ConflictDeclaration, Entry, PanelMember, Stage
+from judging.models import Assignment, Ballot, Entry, PanelMember, Stage
 from tests.e2e.conftest import assert_accessible, sign_in_to_panels
-from tests.factories import AwardFactory, NominationFactory, UserFactory
+from tests.factories import AwardFactory, NominationFactory, UserFactory, declare_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +24,6 @@ def panel(**stage_options):
     for username, first in (("alice", "Alice"), ("bob", "Bob"), ("erin", "Erin")):
         people[username] = UserFactory(username=username, first_name=first, last_name="Judge")
         PanelMember.objects.create(stage=stage, user=people[username])
-        ConflictDeclaration.objects.create(stage=stage, judge=people[username], declared_at=timezone.now())
     people["chidi"] = UserFactory(username="chidi", first_name="Chidi", last_name="Chair")
     PanelMember.objects.create(stage=stage, user=people["chidi"], role="chair")
     entries = []
@@ -35,6 +33,8 @@ def panel(**stage_options):
         for judge in ("alice", "bob"):
             Assignment.objects.create(entry=entry, judge=people[judge])
         entries.append(entry)
+    for username in ("alice", "bob", "erin"):
+        declare_all(stage, people[username])
     return stage, entries, people
 
 

@@ -51,8 +51,10 @@ def test_a_judge_signs_in_by_emailed_link_and_sees_their_panels(page, live_serve
     page.get_by_role("group", name="Southfield Trust").get_by_label("I have a conflict of interest").check()
     page.get_by_role("group", name="Northfield NHS Trust").get_by_label("No conflict").check()
     page.get_by_role("button", name="Confirm my declaration").click()
-    expect(page.get_by_role("cell", name="1", exact=True)).to_be_visible()
+    expect(page.locator("#progress")).to_contain_text("0 of 1 scored")
     assert_accessible(page)
+    page.get_by_role("link", name="Your panels").click()
+    expect(page.get_by_role("cell", name="1", exact=True)).to_be_visible()
     page.get_by_role("link", name="Shortlisting").click()
     expect(page.locator("#progress")).to_contain_text("0 of 1 scored")
     expect(page.get_by_text("Hopper")).to_have_count(0)  # blind: references only

@@ -173,5 +173,5 @@ def test_long_lists_are_read_a_page_at_a_time(page, live_server, scored, monkeyp
     expect(page.get_by_text("Entries assigned to you: 1 to 2 of 3")).to_be_visible()
     expect(page.get_by_text("3 of 3 scored")).to_be_visible()
     page.get_by_role("navigation", name="Pages of your entries").get_by_role("link", name=re.compile("Next")).click()
-    expect(page.get_by_role("link", name=e[2].reference)).to_be_visible()
+    expect(page.get_by_role("link", name=e[2].reference, exact=True)).to_be_visible()
     assert_accessible(page)

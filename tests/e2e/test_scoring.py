@@ -4,10 +4,9 @@ import re
 import time
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Scorecard, Stage
+from judging.models import Assignment, Conflict, Entry, PanelMember, Scorecard, Stage
 from nominations.models import Answer
 from tests.e2e.conftest import assert_accessible, sign_in_to_panels
 from tests.factories import (
@@ -17,6 +16,7 @@ from tests.factories import (
     QuestionFactory,
     SectionFactory,
     UserFactory,
+    declare_all,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,7 +33,6 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
     stage = Stage.objects.create(award=award, name="Shortlisting")
     judge = UserFactory(username="jo", email="jo@example.org")
     PanelMember.objects.create(stage=stage, user=judge)
-    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
     entries = []
     for name in ("Grace Hopper", "Alan Turing", "Ada Byron"):
         nomination = NominationFactory(award=award, status="submitted", nominee_name=name)
@@ -41,6 +40,7 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
         entry = Entry.objects.create(stage=stage, nomination=nomination)
         Assignment.objects.create(entry=entry, judge=judge)
         entries.append(entry)
+    declare_all(stage, judge)
     Conflict.objects.create(judge=judge, nomination=entries[2].nomination)
 
     sign_in_to_panels(page, live_server.url, "jo")
@@ -49,7 +49,7 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
     expect(page.get_by_text("Ada Byron")).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("link", name=entries[0].reference).click()
+    page.get_by_role("link", name=entries[0].reference, exact=True).click()
     expect(page.get_by_text("Grace Hopper sat with a frightened patient.").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("4: Strong").check()
@@ -64,7 +64,7 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("1 of 2 scored")
 
-    page.get_by_role("link", name=entries[0].reference).click()
+    page.get_by_role("link", name=entries[0].reference, exact=True).click()
     expect(page.get_by_label("4: Strong")).to_be_checked()
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("2 of 2 scored")
@@ -82,11 +82,11 @@ def test_a_judge_scores_on_a_tablet_with_the_keyboard(browser, live_server):
     stage = Stage.objects.create(award=award, name="Shortlisting")
     judge = UserFactory(username="jo")
     PanelMember.objects.create(stage=stage, user=judge)
-    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
     nomination = NominationFactory(award=award, status="submitted", nominee_name="Grace Hopper")
     Answer.objects.create(nomination=nomination, question=story, value="Grace sat with a frightened patient.")
     entry = Entry.objects.create(stage=stage, nomination=nomination)
     Assignment.objects.create(entry=entry, judge=judge)
+    declare_all(stage, judge)
 
     context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True, locale="en-GB")
     page = context.new_page()
@@ -95,7 +95,7 @@ def test_a_judge_scores_on_a_tablet_with_the_keyboard(browser, live_server):
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in with password").press("Enter")
     page.get_by_role("link", name="Shortlisting").tap()
-    page.get_by_role("link", name=entry.reference).tap()
+    page.get_by_role("link", name=entry.reference, exact=True).tap()
     # Keyboard only: into the radios, arrow to a level, on to the comment, then submit with Enter.
     page.get_by_label("0: Not answered").focus()
     for _ in range(4):
@@ -119,9 +119,9 @@ def test_submitting_while_an_autosave_is_on_its_way_still_submits(browser, live_
     stage = Stage.objects.create(award=award, name="Shortlisting")
     judge = UserFactory(username="jo")
     PanelMember.objects.create(stage=stage, user=judge)
-    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
     entry = Entry.objects.create(stage=stage, nomination=NominationFactory(award=award, status="submitted"))
     Assignment.objects.create(entry=entry, judge=judge)
+    declare_all(stage, judge)
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     sign_in_to_panels(page, live_server.url, "jo")

@@ -2,12 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
-from judging import access
+from judging import access, conflicts
 from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Stage
 from nominations.domain import dossier_merge
-from tests.factories import AwardFactory, NominationFactory, UserFactory
+from tests.factories import AwardFactory, NominationFactory, UserFactory, declare_all
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +28,14 @@ def world():
     people["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)
     for name in ("alice", "bob"):
         PanelMember.objects.create(stage=stage, user=people[name])
-        ConflictDeclaration.objects.create(stage=stage, judge=people[name], declared_at=timezone.now())
     PanelMember.objects.create(stage=other_stage, user=people["charlie"])
     PanelMember.objects.create(stage=stage, user=people["chidi"], role="chair")
     for entry in entries.values():
         for name in ("alice", "bob"):
             Assignment.objects.create(entry=entry, judge=people[name])
     Entry.objects.create(stage=other_stage, nomination=NominationFactory(status="submitted"))
+    for name in ("alice", "bob"):
+        declare_all(stage, people[name])
     # alice declared a conflict with the first entry, and with one nomination of the dossier.
     Conflict.objects.create(judge=people["alice"], nomination=nominations[0])
     Conflict.objects.create(judge=people["alice"], nomination=nominations[3])
@@ -89,4 +89,4 @@ def test_a_judge_sees_no_entry_before_declaring_conflicts(world):
     stage, entries, people = world
     ConflictDeclaration.objects.filter(judge=people["bob"]).delete()
     assert list(access.entries_for_judge(people["bob"], stage)) == []
-    assert not access.has_declared(people["bob"], stage)
+    assert not conflicts.has_declared_any(people["bob"], stage)

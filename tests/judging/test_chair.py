@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from judging import domain, selectors
 from judging.models import Assignment, Conflict, PanelMember, Scorecard
 from tests.factories import UserFactory
@@ -257,8 +258,17 @@ def test_the_office_adds_and_removes_a_conflict_in_the_admin(admin_client, panel
     conflict = Conflict.objects.get(judge=bob, nomination=entry.nomination)
     assert conflict.source == "admin" and conflict.decided_at is not None
     assert entry not in access.entries_for_judge(bob, panel.stage)
-    admin_client.post(f"/admin/judging/conflict/{conflict.pk}/delete/", {"post": "yes"})
+    # Conflicts are sticky: not deleted, not edited; removed only with a reason, audited.
+    assert admin_client.post(f"/admin/judging/conflict/{conflict.pk}/delete/", {"post": "yes"}).status_code == 403
+    admin_client.post(f"/admin/judging/conflict/{conflict.pk}/change/", {"status": "rejected"})
+    assert entry not in access.entries_for_judge(bob, panel.stage)
+    refused = admin_client.post(f"/admin/judging/conflict/{conflict.pk}/remove/", {"reason": "  "})
+    assert "Say why the conflict is removed" in refused.content.decode()
+    assert entry not in access.entries_for_judge(bob, panel.stage)
+    admin_client.post(f"/admin/judging/conflict/{conflict.pk}/remove/", {"reason": "Recorded against the wrong judge"})
     assert entry in access.entries_for_judge(bob, panel.stage)
+    event = AuditEvent.objects.filter(action="conflict", summary__contains="removed by the awards office").get()
+    assert event.data["reason"] == "Recorded against the wrong judge" and event.actor_label
     assert admin_client.get("/admin/judging/conflict/?q=bob").status_code == 200
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from judging import access, domain
+from judging import access, conflicts
 from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Stage
 from tests.factories import AwardFactory, NominationFactory, UserFactory
 
@@ -73,12 +73,12 @@ def test_a_blind_stage_declares_against_organisations_only(panel):
     stage, seat, colleague, stranger = panel
     stage.blind = True
     stage.save()
-    rows = domain.declaration_rows(stage=stage, member=seat)
-    assert [(label, ids) for _key, label, ids, _because in rows] == [
-        ("Northfield NHS Trust", [colleague.pk]),
-        ("Southfield Trust", [stranger.pk]),
+    rows = conflicts.declaration_rows(stage=stage, member=seat)
+    assert [(row.label, row.nomination_ids) for row in rows] == [
+        ("Northfield NHS Trust", (colleague.pk,)),
+        ("Southfield Trust", (stranger.pk,)),
     ]
-    assert all("Hopper" not in label and "Turing" not in label for _k, label, _i, _b in rows)
+    assert all("Hopper" not in row.label and "Turing" not in row.label for row in rows)
 
 
 def test_someone_not_on_the_panel_gets_404(client, panel):

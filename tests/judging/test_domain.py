@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from judging import domain
+from judging import conflicts, domain, entries
 from judging.models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 from nominations.domain import dossier_merge
 from tests.factories import AwardFactory, NominationFactory, UserFactory
@@ -28,8 +28,8 @@ def test_entries_come_in_once_each_with_a_dossier_as_one(award):
     dossier = dossier_merge(nominations=[b, c])
     stage = Stage.objects.create(award=award, name="Shortlisting")
 
-    assert domain.stage_sync_entries(stage=stage) == 2
-    assert domain.stage_sync_entries(stage=stage) == 0
+    assert entries.stage_sync_entries(stage=stage) == 2
+    assert entries.stage_sync_entries(stage=stage) == 0
     assert {(e.nomination_id, e.dossier_id) for e in Entry.objects.all()} == {(a.pk, None), (None, dossier.pk)}
     assert sorted(e.reference for e in Entry.objects.all()) == sorted([a.reference, f"KIN-D{dossier.pk:03d}"])
 
@@ -37,7 +37,7 @@ def test_entries_come_in_once_each_with_a_dossier_as_one(award):
 def test_a_promoted_stage_takes_no_entries_directly(award):
     stage = Stage.objects.create(award=award, name="Final", entries_from=Stage.EntriesFrom.PROMOTED)
     with pytest.raises(ValueError, match="promoted from the previous stage"):
-        domain.stage_sync_entries(stage=stage)
+        entries.stage_sync_entries(stage=stage)
 
 
 def test_conflicts_are_suggested_for_people_and_organisations_not_shared_domains(award):
@@ -52,7 +52,7 @@ def test_conflicts_are_suggested_for_people_and_organisations_not_shared_domains
 
     found = {
         s.nomination_id: s.because
-        for s in domain.suggested_conflicts(member=member, nominations=award.nominations.all())
+        for s in conflicts.suggested_conflicts(member=member, nominations=award.nominations.all())
     }
 
     assert found == {
@@ -67,7 +67,7 @@ def test_a_shared_email_domain_is_no_conflict(award):
     judge = UserFactory(username="kim", email="kim@nhs.net")
     member = PanelMember.objects.create(stage=Stage.objects.create(award=award, name="S"), user=judge)
     eligible(award, nominee_email="someone@nhs.net", nominee_organisation="Elsewhere")
-    assert domain.suggested_conflicts(member=member, nominations=award.nominations.all()) == []
+    assert conflicts.suggested_conflicts(member=member, nominations=award.nominations.all()) == []
 
 
 def test_assignment_never_gives_a_judge_an_entry_they_are_conflicted_with(award):
@@ -82,10 +82,10 @@ def test_assignment_never_gives_a_judge_an_entry_they_are_conflicted_with(award)
     Conflict.objects.create(judge=judges[1], nomination=nominations[0])
     Conflict.objects.create(judge=judges[2], nomination=nominations[5])  # conflicted with the whole dossier
     Conflict.objects.create(judge=judges[3], nomination=nominations[1], status="rejected")
-    domain.stage_sync_entries(stage=stage)
+    entries.stage_sync_entries(stage=stage)
     dossier_entry = Entry.objects.get(dossier=dossier)
     # Confirmed conflicts only, directly or through any nomination of a dossier.
-    assert domain.conflicted_pairs(stage) == {
+    assert conflicts.conflict_pairs(stage) == {
         (judges[1].pk, Entry.objects.get(nomination=nominations[0]).pk),
         (judges[2].pk, dossier_entry.pk),
     }
@@ -107,7 +107,7 @@ def test_everyone_scores_everything_except_their_conflicts(award):
     for judge in judges:
         PanelMember.objects.create(stage=stage, user=judge)
     Conflict.objects.create(judge=judges[0], nomination=nominations[0])
-    domain.stage_sync_entries(stage=stage)
+    entries.stage_sync_entries(stage=stage)
     domain.stage_assign(stage=stage)
     assert Assignment.objects.count() == 3 * 3 - 1
 

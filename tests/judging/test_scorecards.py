@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from judging.models import Assignment, Conflict, Entry, Score, Scorecard, Stage
+from judging.models import Assignment, Conflict, Entry, PanelMember, Score, Scorecard, Stage
 from judging.scorecards import ScoreInput, ScoringRefused, StaleScorecard, scorecard_reopen, scorecard_save
-from tests.factories import AwardFactory, CriterionFactory, NominationFactory, UserFactory
+from tests.factories import AwardFactory, CriterionFactory, NominationFactory, UserFactory, declare_all
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,9 @@ def setup():
     nomination = NominationFactory(award=award, status="submitted")
     entry = Entry.objects.create(stage=stage, nomination=nomination)
     judge = UserFactory(username="jo")
+    PanelMember.objects.create(stage=stage, user=judge)
     Assignment.objects.create(entry=entry, judge=judge)
+    declare_all(stage, judge)
     return entry, judge
 
 

@@ -2,9 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from judging.models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Score, Scorecard, Stage
+from judging.models import Assignment, Conflict, Entry, PanelMember, Score, Scorecard, Stage
 from nominations.models import Answer
 from tests.factories import (
     AwardFactory,
@@ -13,6 +12,7 @@ from tests.factories import (
     QuestionFactory,
     SectionFactory,
     UserFactory,
+    declare_all,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,6 @@ def scoring():
     stage = Stage.objects.create(award=award, name="Shortlisting")
     judge = UserFactory(username="jo")
     PanelMember.objects.create(stage=stage, user=judge)
-    ConflictDeclaration.objects.create(stage=stage, judge=judge, declared_at=timezone.now())
     entries = []
     for name in ("Grace Hopper", "Alan Turing"):
         nomination = NominationFactory(
@@ -43,6 +42,7 @@ def scoring():
         entry = Entry.objects.create(stage=stage, nomination=nomination)
         Assignment.objects.create(entry=entry, judge=judge)
         entries.append(entry)
+    declare_all(stage, judge)
     return stage, judge, entries
 
 

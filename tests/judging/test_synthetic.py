@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from judging import access, domain
+from judging import access, conflicts
 from judging.models import Assignment, Conflict, Scorecard, Stage
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_the_synthetic_programme_has_the_promised_shape():
     assert stage.members.filter(role="judge").count() == 10 and stage.members.filter(role="chair").count() == 1
     per_entry = stage.entries.annotate(n=Count("assignments")).values_list("n", flat=True)
     assert set(per_entry) == {3}
-    assert not {(j, e) for e, j in Assignment.objects.values_list("entry_id", "judge_id")} & domain.conflicted_pairs(
+    assert not {(j, e) for e, j in Assignment.objects.values_list("entry_id", "judge_id")} & conflicts.conflict_pairs(
         stage
     )
     assert abs(Conflict.objects.count() - round(60 * 10 * 0.05)) <= 1

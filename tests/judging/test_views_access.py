@@ -25,6 +25,7 @@ MATRIX = {
     "queue": ("get", JUDGE_ONLY),
     "score": ("get", JUDGE_ENTRY),
     "autosave": ("post", JUDGE_ENTRY),
+    "conflict": ("get", JUDGE_ENTRY),
     "ballot": ("get", {role: 404 for role in ROLES[1:]}),  # a scoring stage has no ballot
     "reading_pack": ("get", JUDGE_ONLY),
     "progress": ("get", CHAIR_ONLY),
@@ -52,12 +53,18 @@ def test_every_judging_page_has_a_row():
 
 def _url(name, panel):
     stage, entry = panel.stage, panel.entries[0]
-    if name in {"score", "autosave", "assignment_change", "reopen", "explain", "feedback"}:
+    if name in {"score", "autosave", "conflict", "assignment_change", "reopen", "explain", "feedback"}:
         return reverse(f"judging:{name}", args=[stage.pk, entry.pk])
     if name == "export":
         return reverse("judging:export", args=[stage.pk, "ranking", "csv"])
     if name in {"shortlist", "shortlist_download"}:
-        pack = ShortlistPack.objects.create(stage=stage, requested_by=panel.people["root"], status="done", pdf=b"%PDF-")
+        pack = ShortlistPack.objects.create(
+            stage=stage,
+            requested_by=panel.people["root"],
+            status="done",
+            pdf=b"%PDF-",
+            entry_ids=[e.pk for e in panel.entries],
+        )
         return reverse(f"judging:{name}", args=[stage.pk, pack.pk])
     if name == "home":
         return reverse("judging:home")

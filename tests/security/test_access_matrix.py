@@ -91,6 +91,7 @@ MATRIX = {
     "judging:queue": ("get", JUDGE_PAGE),
     "judging:score": ("get", JUDGE_ENTRY),
     "judging:autosave": ("post", JUDGE_ENTRY),
+    "judging:conflict": ("get", JUDGE_ENTRY),
     "judging:ballot": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN))),  # a scoring stage has no ballot
     "judging:reading_pack": ("get", JUDGE_PAGE),
     "judging:progress": ("get", CHAIR_PAGE),
@@ -158,14 +159,18 @@ def world(panel, tmp_path, settings):
     answer.file.save("evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
     token_a, token_b = link_create(nomination=draft), link_create(nomination=other)
     consent_token, consent_hash = new_token()
-    nominated = panel.entries[0].nomination
-    Nomination.objects.filter(pk=nominated.pk).update(consent_token_hash=consent_hash, consent_status="pending")
+    # The nominee of a nomination still waiting for consent (a judged one would leave judging if it were pending).
+    Nomination.objects.filter(pk=other.pk).update(consent_token_hash=consent_hash, consent_status="pending")
     # bob's submitted scorecard for the second entry, for the chair to reopen.
     Scorecard.objects.create(
         entry=panel.entries[1], judge=panel.people["bob"], status="submitted", submitted_at=timezone.now()
     )
     pack = ShortlistPack.objects.create(
-        stage=panel.stage, requested_by=panel.people["root"], status="done", pdf=b"%PDF-"
+        stage=panel.stage,
+        requested_by=panel.people["root"],
+        status="done",
+        pdf=b"%PDF-",
+        entry_ids=[entry.pk for entry in panel.entries],
     )
     # One client whose cookies are swapped per role: each new Client builds its own handler, and
     # whitenoise then scans every static file again (a third of a second each time).
