@@ -62,12 +62,13 @@ def progress(request: HttpRequest, stage_id: int) -> HttpResponse:
 
 
 def left_judging(user, stage: Stage) -> dict:
-    """The chair's list of entries withdrawn or excluded since they were brought in, with why:
-    for the progress and ranking pages (judging.entries says which and why)."""
-    left = excluded(stage, access.left_judging_for_chair(user, stage))
-    for item in left:
-        item.title = presentation.entry_title(item.entry, stage, blind=not access.sees_identities(user, stage))
-    return {"left": left, "left_details": access.sees_identities(user, stage)}
+    """The chair's list of entries withdrawn or excluded since they were brought in, with why: for
+    the progress and ranking pages (judging.entries says which and why). By reference only: what
+    is no longer judged is not shown, and a nominee who declined or asked to be removed is not named."""
+    return {
+        "left": excluded(stage, access.left_judging_for_chair(user, stage)),
+        "left_details": access.sees_identities(user, stage),
+    }
 
 
 @login_required

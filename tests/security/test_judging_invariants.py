@@ -410,14 +410,21 @@ class JudgingLifecycle(RuleBasedStateMachine):
 
     @rule(judge=st.sampled_from(JUDGES), stage=st.sampled_from(STAGES))
     def post_the_declaration_again_to_take_conflicts_back(self, judge, stage):
-        """Hole 2(b): a judge re-posts the declaration with "no conflict" for every nomination they
-        declared a conflict with. Nothing may change."""
+        """Hole 2(b): a judge posts the declaration page again, "no conflict" on every row it shows
+        and on every nomination they had declared a conflict with. Their conflicts must stand; the
+        rows shown (only what is still to declare) are declared as no conflict."""
+        url = reverse("judging:declare", args=[self.stages[stage].pk])
+        page = self.as_(judge).get(url).content.decode()
+        keys = set(re.findall(r'name="((?:n|org)-[\w]+)-conflict"', page))
+        keys |= {f"n-{n}" for person, n in self.model.conflicts if person == judge}
         data = {}
-        for person, n in self.model.conflicts:
-            if person == judge:
-                data[f"n-{n}-conflict"] = "no"
-                data[f"n-{n}-reason"] = "Changed my mind"
-        self.as_(judge).post(reverse("judging:declare", args=[self.stages[stage].pk]), data)
+        for key in keys:
+            data[f"{key}-conflict"] = "no"
+            data[f"{key}-reason"] = "Changed my mind"
+        pending = self.model.pending(judge, stage)
+        response = self.as_(judge).post(url, data)
+        if response.status_code == 302:
+            self.model.declared |= {(stage, judge, n) for n in pending}
 
     @rule(judge=st.sampled_from(JUDGES), stage=st.sampled_from(STAGES), pick=st.integers(0, 20))
     def judge_declares_a_conflict_with_an_entry(self, judge, stage, pick):
@@ -600,9 +607,16 @@ class JudgingLifecycle(RuleBasedStateMachine):
         text = export.content.decode("utf-8-sig")
         assert {row["reference"] for row in csv.DictReader(io.StringIO(text))} == self.references(sees), (person, stage)
         self.assert_shows_only(text, person, stage, sees, names=names, where="ranking export")
-        for url in (reverse("judging:ranking", args=[stage_obj.pk]), reverse("judging:outcomes", args=[stage_obj.pk])):
-            page = self.as_(person).get(url).content.decode()
-            self.assert_shows_only(page, person, stage, sees, names=names, where=url)
+        # The ranking lists, by reference and reason only, the entries that have left judging.
+        left = {
+            e for e in self.model.in_stage(stage) if not self.model.judged(e) and not self.model.conflicted(person, e)
+        }
+        ranking = self.as_(person).get(reverse("judging:ranking", args=[stage_obj.pk])).content.decode()
+        self.assert_shows_only(ranking, person, stage, sees, names=names, where="ranking", listed=left)
+        for reference in self.references(left):
+            assert reference in ranking, f"{reference} left judging but the chair is not told"
+        outcomes = self.as_(person).get(reverse("judging:outcomes", args=[stage_obj.pk])).content.decode()
+        self.assert_shows_only(outcomes, person, stage, sees, names=names, where="outcome emails page")
 
     # The invariants, after every step -------------------------------------------------------
 
@@ -613,9 +627,9 @@ class JudgingLifecycle(RuleBasedStateMachine):
             found.add(Nomination.objects.get(pk=key).reference if kind == "n" else f"KC-D{key:03d}")
         return found
 
-    def assert_shows_only(self, text, person, stage, entry_ids, *, names: bool, where: str):
+    def assert_shows_only(self, text, person, stage, entry_ids, *, names: bool, where: str, listed=()):
         """No word of any nomination outside the given entries, and none at all where names may not
-        be shown; no reference of another entry of the stage."""
+        be shown; no reference of another entry of the stage but those `listed` (by reference only)."""
         allowed, titles = set(), ""
         if names:
             allowed = {n for e in entry_ids for n in self.model.shown(e)}
@@ -631,7 +645,7 @@ class JudgingLifecycle(RuleBasedStateMachine):
                 assert word not in text, (
                     f"{where} for {person} in {stage} shows {word} ({self.nominations[i].reference})"
                 )
-        for reference in self.references(set(self.model.in_stage(stage)) - set(entry_ids)):
+        for reference in self.references(set(self.model.in_stage(stage)) - set(entry_ids) - set(listed)):
             assert not re.search(rf"\b{re.escape(reference)}\b", text), f"{where} for {person} shows {reference}"
 
     @invariant()
