@@ -74,7 +74,7 @@ CHAIR, OFFICE = "chair", "office"
 STAGES = ["first", "final"]
 
 MACHINE = settings(
-    max_examples=int(os.environ.get("PLAUDIT_INVARIANT_EXAMPLES", "15")),
+    max_examples=int(os.environ.get("PLAUDIT_INVARIANT_EXAMPLES", "25")),
     stateful_step_count=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
