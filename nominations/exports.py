@@ -7,12 +7,14 @@ never run as a formula in Excel or LibreOffice.
 
 import csv
 import io
+import re
 
 from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from awards.models import Award
+from plaudit.text import visible_controls
 
 from .models import Answer, Nomination
 from .selectors import award_for_form, display_value
@@ -95,13 +97,21 @@ def to_csv(header, rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# Characters a worksheet's name may not hold; cells hold control characters as their codes (plaudit.text).
+SHEET_TITLE_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def xlsx_safe(value):
+    return visible_controls(value) if isinstance(value, str) else value
+
+
 def to_xlsx(header, rows, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31] or "Nominations"
-    sheet.append(header)
+    sheet.title = SHEET_TITLE_UNSAFE.sub(" ", title).strip("' ")[:31] or "Nominations"
+    sheet.append([xlsx_safe(cell) for cell in header])
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_safe(cell) for cell in row])
     # Text cells stay text (never formulas), even where they look like one; numbers stay numbers.
     for row in sheet.iter_rows(min_row=1):
         for cell in row:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from .text import printable
+
 BASE_URL = "https://plaudit.invalid/"
 
 
@@ -44,10 +46,13 @@ static_only_fetcher = StaticOnlyFetcher()
 
 
 def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF (PDF/UA-1) of the HTML, fetching only static files."""
+    """A tagged PDF (PDF/UA-1) of the HTML, fetching only static files; control characters in it
+    printed as their codes (plaudit.text)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=static_only_fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=printable(html), base_url=BASE_URL, url_fetcher=static_only_fetcher).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
 
 
 def render_pdf(template: str, context: dict) -> bytes:

@@ -1,0 +1,367 @@
+"""Hostile text in every field anyone can write, looked for on every page, export, PDF and email.
+
+Each field gets its own payload: Django template syntax (`{{ 4000|add:N }}`, `{% now %}`), HTML,
+a Markdown link to `javascript:`, and control characters (a bell, a right-to-left override).
+Then every surface where that text is shown is rendered as the person who would see it, and:
+
+- nothing ran: no payload's sum (4000 + N) appears, and every field shown is there literally;
+- no markup got through: no `<b data-hostile>` tag in a page, no `javascript:` link;
+- nothing failed: no server error, whatever the characters (XLSX cannot hold control
+  characters: they are written as their visible symbols, never refused with an error).
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from awards.models import Award, Criterion, Programme, Question, Section
+from judging import decisions
+from judging.models import Conflict, Decision, Entry, JudgeGroup, OutcomeTemplate, Score, Scorecard, Stage
+from nominations.domain import link_create
+from nominations.models import Answer, Nomination
+from tests.factories import NominationFactory, UserFactory, declare_all
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS: dict[str, str] = {}
+
+
+def hostile(label: str) -> str:
+    """A payload of its own for one field, remembered under its label."""
+    n = len(PAYLOADS) + 1
+    PAYLOADS[label] = (
+        f"{label} {{{{ 4000|add:{n} }}}} {{% now 'Y' %}} <b data-hostile>{label}</b> [go](javascript:alert({n})) \x07\u202e!"
+    )
+    return PAYLOADS[label]
+
+
+def fragment(label: str) -> str:
+    """The part of a payload that survives every rendering, Markdown included: its template code."""
+    return re.search(r"\{\{ 4000\|add:\d+ \}\}", PAYLOADS[label]).group(0)
+
+
+def sums() -> list[str]:
+    return [str(4000 + n) for n in range(1, len(PAYLOADS) + 1)]
+
+
+@dataclass
+class World:
+    stage: Stage
+    entries: list
+    people: dict
+    nomination: Nomination
+    token: str
+
+
+@pytest.fixture
+def world(scored, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    PAYLOADS.clear()
+    stage, entries, people = scored.stage, scored.entries, scored.people
+    award = stage.award
+    now = timezone.now()
+    Programme.objects.filter(pk=award.programme_id).update(
+        name=hostile("programme-name"),
+        organiser=hostile("organiser"),
+        nominations_open=now - timezone.timedelta(days=10),
+        nominations_close=now + timezone.timedelta(days=10),
+    )
+    Award.objects.filter(pk=award.pk).update(
+        title=hostile("award-title"), summary=hostile("award-summary"), description=hostile("award-description")
+    )
+    Section.objects.filter(award=award).update(title=hostile("section-title"), intro=hostile("section-intro"))
+    Question.objects.filter(award=award, key="story").update(prompt=hostile("prompt"), guidance=hostile("guidance"))
+    Criterion.objects.filter(award=award, key="impact").update(
+        title=hostile("criterion-title"),
+        description=hostile("criterion-description"),
+        levels={"0": hostile("level-0"), "5": hostile("level-5")},
+    )
+    Stage.objects.filter(pk=stage.pk).update(name=hostile("stage-name"), others_scores="after_own")
+    JudgeGroup.objects.filter(stage=stage).update(name=hostile("group-name"))
+    for person in ("bob", "alice", "chidi"):
+        user = people[person]
+        user.first_name = hostile(f"{person}-name")
+        user.save()
+    for index, entry in enumerate(entries):
+        identity = {
+            "nominee_kind": "individual",
+            "nominee_name": hostile(f"nominee-{index}"),
+            "nominee_job_title": hostile(f"job-{index}"),
+            "nominee_organisation": hostile(f"organisation-{index}"),
+            "nominator_name": hostile(f"nominator-{index}"),
+            "nominator_organisation": hostile(f"nominator-organisation-{index}"),
+            "nominator_relationship": hostile(f"relationship-{index}"),
+            "nominee_email": f"nominee{index}@example.org",
+        }
+        # As submitted, and as the nominator's working copy (what their pages show).
+        Nomination.objects.filter(pk=entry.nomination_id).update(**identity, identity_draft=identity, submitted_at=now)
+        Answer.objects.filter(nomination=entry.nomination, question__key="story").update(
+            value=hostile(f"answer-{index}")
+        )
+        Answer.objects.filter(nomination=entry.nomination, question__key="team").update(value=hostile(f"team-{index}"))
+    Score.objects.filter(scorecard__judge=people["bob"]).update(comment=hostile("score-comment"))
+    Scorecard.objects.filter(judge=people["alice"]).update(overall_comment=hostile("overall-comment"))
+    Conflict.objects.filter(judge=people["alice"]).update(reason=hostile("conflict-reason"))
+    chair = people["chidi"]
+    decisions.decisions_record(
+        stage=stage, entries=entries[1:2], outcome="shortlisted", reason=hostile("decision-reason"), by=chair, now=now
+    )
+    decisions.decisions_apply(stage=stage, entries=entries[1:2], by=chair, now=now)
+    OutcomeTemplate.objects.update_or_create(
+        stage=stage,
+        outcome="shortlisted",
+        defaults={
+            "subject": hostile("email-subject") + " {nominee}",
+            "body": hostile("email-body") + " {nominee} {feedback}",
+            "include_feedback": True,
+        },
+    )
+    Score.objects.filter(scorecard__judge=people["bob"]).update(feedback_approved=True)
+    # A nomination ruled out after it was brought in, with the office's reason.
+    ruled_out = NominationFactory(award=award, status="ineligible", ineligible_reason=hostile("ineligible-reason"))
+    Entry.objects.create(stage=stage, nomination=ruled_out)
+    for entry in entries:
+        entry.refresh_from_db()
+    nomination = Nomination.objects.get(pk=entries[1].nomination_id)
+    return World(stage, entries, people, nomination, link_create(nomination=nomination))
+
+
+def check_html(text: str, *labels: str, where: str):
+    for number in sums():
+        assert number not in text, f"{where}: template code ran ({number})"
+    assert "<b data-hostile>" not in text, f"{where}: markup got through"
+    assert not re.search(r"href=[\"']?\s*javascript:", text, re.I), f"{where}: a javascript: link"
+    for label in labels:
+        assert fragment(label) in text, f"{where}: {label} is not shown as typed"
+
+
+def check_text(text: str, *labels: str, where: str):
+    """Plain text (emails, CSV, PDF text): every field literal, nothing run."""
+    for number in sums():
+        assert number not in text, f"{where}: template code ran ({number})"
+    for label in labels:
+        assert fragment(label) in text, f"{where}: {label} is not shown as typed"
+
+
+def get(client, url, where):
+    response = client.get(url)
+    assert response.status_code == 200, f"{where}: {response.status_code}"
+    return response
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def xlsx_text(content: bytes) -> str:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return "\n".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None)
+
+
+def test_public_pages_show_the_offices_text_as_text(client, world):
+    programme, award = world.stage.award.programme, world.stage.award
+    check_html(get(client, "/", "home").content.decode(), "programme-name", where="home")
+    page = get(client, reverse("awards:programme", args=[programme.slug]), "programme").content.decode()
+    check_html(page, "programme-name", "award-title", "award-summary", where="programme page")
+    page = get(client, reverse("awards:award", args=[programme.slug, award.slug]), "award").content.decode()
+    check_html(
+        page,
+        "award-title",
+        "award-description",
+        "section-title",
+        "section-intro",
+        "prompt",
+        "guidance",
+        where="award page",
+    )
+    page = get(client, reverse("nominations:start", args=[programme.slug, award.slug]), "start").content.decode()
+    check_html(page, "award-title", where="start page")
+
+
+def test_the_nominators_pages_pdf_and_emails_show_what_they_wrote_as_text(client, world):
+    client.get(reverse("nominations:resume", args=[world.token]))
+    reference = world.nomination.reference
+    labels = ("nominee-1", "job-1", "organisation-1", "nominator-1", "relationship-1", "answer-1")
+    page = get(client, reverse("nominations:edit", args=[reference]), "edit").content.decode()
+    check_html(page, "section-title", "section-intro", "prompt", "guidance", *labels, where="nomination form")
+    page = get(client, reverse("nominations:check", args=[reference]), "check").content.decode()
+    check_html(page, *labels, where="check your answers")
+    check_html(
+        get(client, reverse("nominations:submitted", args=[reference]), "submitted").content.decode(),
+        where="submitted",
+    )
+    receipt = get(client, reverse("nominations:receipt", args=[reference]), "receipt").content
+    check_text(pdf_text(receipt), "award-title", "nominee-1", "answer-1", where="receipt PDF")
+    from nominations.tasks import send_receipt
+
+    send_receipt.call(world.nomination.pk)
+    check_text(
+        mail.outbox[-1].subject + mail.outbox[-1].body, "award-title", "nominee-1", "answer-1", where="receipt email"
+    )
+
+
+def test_the_judges_pages_and_pack_show_entries_as_text(client, world):
+    stage, bob = world.stage, world.people["bob"]
+    client.force_login(bob)
+    check_html(
+        get(client, reverse("judging:home"), "panels").content.decode(), "award-title", "stage-name", where="panels"
+    )
+    queue = get(client, reverse("judging:queue", args=[stage.pk]), "queue").content.decode()
+    check_html(queue, "stage-name", "nominee-0", "nominee-1", where="queue")
+    # bob's scorecard for the third entry is still a draft: its page has the criteria and the form.
+    Scorecard.objects.filter(judge=bob, entry=world.entries[2]).update(status="draft")
+    page = get(client, reverse("judging:score", args=[stage.pk, world.entries[2].pk]), "score").content.decode()
+    check_html(
+        page,
+        "criterion-title",
+        "criterion-description",
+        "level-0",
+        "level-5",
+        "prompt",
+        "answer-2",
+        "nominee-2",
+        "nominator-2",
+        "score-comment",
+        where="scoring page",
+    )
+    # Submitted: bob's own scores, and (the stage allows it) the others' comments.
+    page = get(client, reverse("judging:score", args=[stage.pk, world.entries[1].pk]), "score").content.decode()
+    check_html(page, "criterion-title", "answer-1", "score-comment", "overall-comment", where="submitted scorecard")
+    conflict = get(
+        client, reverse("judging:conflict", args=[stage.pk, world.entries[1].pk]), "conflict"
+    ).content.decode()
+    check_html(conflict, "nominee-1", "stage-name", where="conflict page")
+    pack = get(client, reverse("judging:reading_pack", args=[stage.pk]), "reading pack").content
+    check_text(pdf_text(pack), "nominee-0", "answer-0", "criterion-title", where="reading pack")
+    # A judge new to the stage declares against nominees named as typed.
+    dave = UserFactory(username="dave")
+    stage.members.create(user=dave)
+    client.force_login(dave)
+    declare = get(client, reverse("judging:declare", args=[stage.pk]), "declare").content.decode()
+    check_html(declare, "nominee-0", "organisation-0", "nominee-2", where="declaration")
+    declare_all(stage, dave)
+
+
+def test_the_chairs_pages_exports_pack_and_emails_show_everything_as_text(
+    client, world, django_capture_on_commit_callbacks
+):
+    stage, chidi = world.stage, world.people["chidi"]
+    client.force_login(chidi)
+    page = get(client, reverse("judging:progress", args=[stage.pk]), "progress").content.decode()
+    check_html(page, "bob-name", "group-name", "stage-name", where="progress")
+    # The entry that left judging, by reference, with the office's reason.
+    ruled_out = Nomination.objects.get(status="ineligible")
+    assert ruled_out.reference in page
+    check_html(page, "ineligible-reason", where="progress")
+    page = get(client, reverse("judging:assignments", args=[stage.pk]), "assignments").content.decode()
+    check_html(page, "bob-name", "nominee-1", where="assignments")
+    text = get(client, reverse("judging:assignments_download", args=[stage.pk]), "assignments csv").content.decode()
+    check_text(text, "bob-name", where="assignments CSV")
+    page = get(client, reverse("judging:ranking", args=[stage.pk]), "ranking").content.decode()
+    check_html(page, "nominee-1", "bob-name", "stage-name", where="ranking")
+    page = get(client, reverse("judging:explain", args=[stage.pk, world.entries[1].pk]), "explain").content.decode()
+    check_html(page, "criterion-title", "score-comment", "overall-comment", "bob-name", "nominee-1", where="explain")
+    for what in ("ranking", "scores"):
+        csv_text = get(client, reverse("judging:export", args=[stage.pk, what, "csv"]), what).content.decode(
+            "utf-8-sig"
+        )
+        labels = ("nominee-1",) if what == "ranking" else ("score-comment", "criterion-title", "bob-name", "group-name")
+        check_text(csv_text, *labels, where=f"{what} CSV")
+        assert all(not cell.startswith(("=", "+", "@")) for row in csv.reader(io.StringIO(csv_text)) for cell in row)
+        xlsx = get(client, reverse("judging:export", args=[stage.pk, what, "xlsx"]), what).content
+        check_text(xlsx_text(xlsx), *labels, where=f"{what} XLSX")
+    page = get(
+        client, reverse("judging:outcomes", args=[stage.pk]) + "?outcome=shortlisted", "outcomes"
+    ).content.decode()
+    check_html(page, "email-subject", "email-body", "nominee-1", where="outcome preview")
+    response = client.post(reverse("judging:shortlist_request", args=[stage.pk]))
+    pack = client.get(response["Location"] + "download/")
+    assert pack.status_code == 200
+    check_text(
+        pdf_text(pack.content),
+        "nominee-1",
+        "answer-1",
+        "score-comment",
+        "decision-reason",
+        "criterion-title",
+        where="shortlist PDF",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.outcome_emails_queue(
+            stage=stage, outcome="shortlisted", entries=stage.entries.all(), by=chidi, now=timezone.now()
+        )
+    email = mail.outbox[-1]
+    check_text(
+        email.subject + "\n" + email.body,
+        "email-subject",
+        "email-body",
+        "nominee-1",
+        "score-comment",
+        where="outcome email",
+    )
+    assert "\n" not in email.subject
+
+
+def test_the_offices_pages_and_exports_show_everything_as_text(admin_client, world):
+    stage, award = world.stage, world.stage.award
+    page = get(
+        admin_client, reverse("judging:feedback", args=[stage.pk, world.entries[1].pk]), "feedback"
+    ).content.decode()
+    check_html(page, "score-comment", "overall-comment", where="feedback")
+    page = get(
+        admin_client, f"/admin/nominations/nomination/?award__id__exact={award.pk}", "admin list"
+    ).content.decode()
+    check_html(page, "nominee-1", where="admin nominations")
+    page = get(
+        admin_client, f"/admin/nominations/nomination/{world.nomination.pk}/change/", "admin change"
+    ).content.decode()
+    check_html(page, "nominee-1", "answer-1", where="admin nomination")
+    for fmt in ("csv", "xlsx"):
+        content = get(admin_client, f"/admin/nominations/nomination/export/?award={award.pk}&format={fmt}", fmt).content
+        text = content.decode("utf-8-sig") if fmt == "csv" else xlsx_text(content)
+        check_text(text, "nominee-1", "answer-1", "relationship-1", where=f"nominations {fmt}")
+    conflict = Conflict.objects.filter(judge=world.people["alice"]).first()
+    page = get(admin_client, f"/admin/judging/conflict/{conflict.pk}/change/", "conflict").content.decode()
+    check_html(page, "conflict-reason", where="admin conflict")
+    page = get(admin_client, "/admin/audit/auditevent/", "audit").content.decode()
+    check_html(page, where="audit log")
+
+
+def test_emails_to_judges_and_nominees_carry_text_as_text(world):
+    from judging.tasks import send_reminder
+
+    Scorecard.objects.filter(judge=world.people["alice"], entry=world.entries[2]).update(status="draft")  # work left
+    send_reminder.call(world.stage.pk, world.people["alice"].pk)
+    reminder = mail.outbox[-1]
+    check_text(reminder.subject + reminder.body, "award-title", "stage-name", "alice-name", where="reminder email")
+    from nominations.domain import _after_submit
+
+    Nomination.objects.filter(pk=world.nomination.pk).update(consent_status="pending")
+    _after_submit(world.nomination.pk, "a-consent-token")
+    consent = [m for m in mail.outbox if "nominated" in m.subject][-1]
+    check_text(consent.subject + consent.body, "award-title", "nominee-1", "nominator-1", where="consent email")
+
+
+def test_no_page_fails_whatever_the_text(world):
+    """Every judging and chair page as its people: a server error on none of them."""
+    client = Client()
+    stage, entry = world.stage, world.entries[1]
+    for person, names in {
+        "bob": ["home", "queue", "reading_pack", "declare"],
+        "chidi": ["progress", "assignments", "assignments_upload", "ranking", "outcomes"],
+        "root": ["progress", "assignments", "ranking", "outcomes"],
+    }.items():
+        client.force_login(world.people[person])
+        for name in names:
+            args = [] if name == "home" else [stage.pk]
+            assert client.get(reverse(f"judging:{name}", args=args)).status_code < 500, (person, name)
+    assert Decision.objects.filter(entry=entry).exists()
