@@ -107,8 +107,9 @@ def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
     judges = _judge_choices(stage)
     rows = selectors.entry_rows(stage, page.object_list)
     conflicts = conflict_pairs(stage)
+    blind = not access.sees_identities(request.user, stage)
     for row in rows:
-        row.title = presentation.entry_title(row.entry, stage)
+        row.title = presentation.entry_title(row.entry, stage, blind=blind)
         on = {judge_id for judge_id, *_ in row.judges} | {j for j, e in conflicts if e == row.entry.pk}
         row.form = AddJudgeForm(
             judges=[choice for choice in judges if choice[0] not in on],

@@ -435,7 +435,8 @@ def dossier_split(*, nomination: Nomination, by=None) -> None:
     (kept, empty, if a judging stage holds it as an entry)."""
 
     with transaction.atomic():
-        dossier_id = nomination.dossier_id
+        # Its dossier as stored now, not as the object in hand remembers it.
+        dossier_id = Nomination.objects.filter(pk=nomination.pk).values_list("dossier_id", flat=True).first()
         if dossier_id is None:
             return
         Nomination.objects.filter(pk=nomination.pk).update(dossier=None)
