@@ -130,6 +130,14 @@ def test_the_scoring_page_and_autosave(client, panel, data):
 
 
 @FUZZ
+@given(data=form_data(["reason"]))
+def test_declaring_a_conflict_from_an_entry(client, panel, data):
+    client.force_login(panel.people["bob"])
+    entry = panel.entries[2]
+    assert_handled(post(client, reverse("judging:conflict", args=[panel.stage.pk, entry.pk]), data))
+
+
+@FUZZ
 @given(data=form_data(["n-1-conflict", "n-1-reason", "n-2-conflict", "org-0-conflict"]))
 def test_the_declaration(client, panel, data):
     client.force_login(panel.people["bob"])
