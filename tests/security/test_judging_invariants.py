@@ -457,6 +457,8 @@ class JudgingLifecycle(RuleBasedStateMachine):
         response = self.as_(judge).post(url, {"reason": "I manage them"})
         assert response.status_code == (302 if visible else 404)
         if visible:
+            # Read the page it leads to, as the judge would: its message names the entry, once.
+            self.as_(judge).get(response["Location"])
             for n in self.model.shown(e):
                 self.model.conflicts.add((judge, n))
                 self.model.declared.add((stage, judge, n))
