@@ -38,8 +38,9 @@ PAYLOADS: dict[str, str] = {}
 def hostile(label: str) -> str:
     """A payload of its own for one field, remembered under its label."""
     n = len(PAYLOADS) + 1
+    # Short enough for the narrowest field it goes in (a stage's name: 100 characters).
     PAYLOADS[label] = (
-        f"{label} {{{{ 4000|add:{n} }}}} {{% now 'Y' %}} <b data-hostile>{label}</b> [go](javascript:alert({n})) \x07\u202e!"
+        f"{label} {{{{ 4000|add:{n} }}}} {{% now 'Y' %}} <b data-hostile>!</b> [go](javascript:alert({n})) \x07\u202e!"
     )
     return PAYLOADS[label]
 
