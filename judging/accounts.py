@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
@@ -70,6 +71,16 @@ def send_sign_in_link(user, *, invitation: bool = False) -> None:
     send_mail(subject, body, None, [user.email])
 
 
+def safe_next(request: HttpRequest) -> str | None:
+    """Where to go after signing in, if `next` names a page of this site; never another site
+    (full URLs, `//host`, backslashes and their encoded forms are refused)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed and target.startswith("/") else None
+
+
 def rate_limited(request: HttpRequest, exception) -> HttpResponse:
     return render(request, "judging/rate_limited.html", status=429)
 
@@ -98,7 +109,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return render(request, "judging/sign_in_sent.html", {"email": link_form.cleaned_data["email"]})
     if request.method == "POST" and request.POST.get("method") == "password" and password_form.is_valid():
         login(request, password_form.get_user())
-        return redirect(request.GET.get("next") or "judging:home")
+        return redirect(safe_next(request) or "judging:home")
     return render(request, "judging/sign_in.html", {"link_form": link_form, "password_form": password_form})
 
 

@@ -125,3 +125,33 @@ def test_the_office_invites_a_judge_who_then_signs_in_by_the_link(admin_client):
     judge_client = Client()
     assert judge_client.post(reverse("judging:sign_in_link"), {"sesame": token}).status_code == 302
     assert "Shortlisting" in judge_client.get(reverse("judging:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/judging/",
+        "http://evil.example",
+        "//evil.example/judging/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "%2F%2Fevil.example",
+        "/%2F%2Fevil.example".replace("/%2F", "%2F"),
+        "https:evil.example",
+        "javascript:alert(1)",
+        " //evil.example",
+        "http://testserver@evil.example/",
+    ],
+)
+def test_signing_in_never_sends_a_judge_to_another_site(client, judge, target):
+    from urllib.parse import quote
+
+    url = reverse("judging:sign_in") + "?next=" + quote(target, safe="%")
+    response = client.post(url, {"method": "password", "username": "jo", "password": "correct horse battery staple"})
+    assert response.status_code == 302 and response["Location"] == reverse("judging:home")
+
+
+def test_signing_in_goes_on_to_the_page_asked_for_on_this_site(client, judge):
+    url = reverse("judging:sign_in") + "?next=/judging/stages/1/"
+    response = client.post(url, {"method": "password", "username": "jo", "password": "correct horse battery staple"})
+    assert response["Location"] == "/judging/stages/1/"
