@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, found through TEMPLATES (see FORM_RENDERER).
+    "django.forms",
     "crispy_forms",
     "axes",
     "django_tasks",
@@ -89,6 +91,10 @@ AXES_LOCKOUT_TEMPLATE = "judging/locked_out.html"
 SESAME_MAX_AGE = 30 * 60  # a sign-in link works for 30 minutes
 SESAME_ONE_TIME = True  # and once
 RATELIMIT_VIEW = "judging.accounts.rate_limited"
+
+# Widgets render through TEMPLATES, so the project's own widget templates (templates/nhsuk/widgets/,
+# the NHS.UK date input) are found; Django's default renderer looks only in its own folders.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
