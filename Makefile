@@ -45,7 +45,6 @@ DEMO_ENV := DEBUG=1 PLAUDIT_TASKS_IMMEDIATE=1
 
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEMO_ENV) $(BIN)/python manage.py createcachetable
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "Serving the demo on http://127.0.0.1:8000 (Ctrl+C to stop). Emails appear below."
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000

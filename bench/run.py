@@ -90,7 +90,6 @@ def setup():
         check=True,
     )
     manage("migrate", "--noinput")
-    manage("createcachetable")
     manage("collectstatic", "--noinput", "--clear")
     manage("load_demo")
     started = time.monotonic()

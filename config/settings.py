@@ -133,7 +133,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Shared by every web process (rate limits count across them); `manage.py createcachetable` makes it.
+# Shared by every web process (rate limits count across them); `migrate` makes its table
+# (plaudit/migrations/0002_cache_table.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "plaudit_cache"}}
 
 AUTH_PASSWORD_VALIDATORS = [

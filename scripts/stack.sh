@@ -13,7 +13,6 @@ stack_env() {
 stack_database() {
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ${1}" -c "CREATE DATABASE ${1}"
   "$BIN/python" manage.py migrate --noinput -v0
-  "$BIN/python" manage.py createcachetable
   "$BIN/python" manage.py collectstatic --noinput --clear -v0
   "$BIN/python" manage.py load_demo > /dev/null
 }
