@@ -119,7 +119,7 @@ class Award(models.Model):
     reference_prefix = models.CharField(
         max_length=5,
         blank=True,
-        help_text="Starts every nomination reference, like EPX in EPX-0042. Leave blank to use the title's initials.",
+        help_text="Starts every nomination reference, like EPX in EPX26-0042 (26 is the programme's year). Leave blank to use the title's initials.",
     )
     reference_counter = models.PositiveIntegerField(default=0, editable=False)
 

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -47,10 +47,17 @@ def questions_by_section(award: Award):
 
 
 def next_reference(award: Award) -> str:
-    """EPX-0042: the award's prefix and its next number, taken atomically."""
-    Award.objects.filter(pk=award.pk).update(reference_counter=F("reference_counter") + 1)
-    counter = Award.objects.values_list("reference_counter", flat=True).get(pk=award.pk)
-    return f"{award.reference_prefix}-{counter:04d}"
+    """EPX26-0042: the award's prefix, its programme's year and the award's next number, taken
+    atomically. References are unique site-wide and never reused: next year's copy of an award, or
+    another award with the same initials, skips any number already taken."""
+    programme = award.programme
+    year = programme.nominations_open.astimezone(programme.zone).year % 100
+    while True:
+        Award.objects.filter(pk=award.pk).update(reference_counter=F("reference_counter") + 1)
+        counter = Award.objects.values_list("reference_counter", flat=True).get(pk=award.pk)
+        reference = f"{award.reference_prefix}{year:02d}-{counter:04d}"
+        if not Nomination.objects.filter(reference=reference).exists():
+            return reference
 
 
 def link_url(token: str) -> str:
@@ -65,12 +72,21 @@ def nomination_start(*, award: Award, nominator_email: str, now) -> tuple[Nomina
     if not award.is_open(now):
         raise NominationClosed(award)
     with transaction.atomic():
-        nomination = Nomination.objects.create(
-            award=award,
-            reference=next_reference(award),
-            nominator_email=nominator_email,
-            last_saved_at=now,
-        )
+        for attempt in range(5):
+            try:
+                # Its own savepoint: another award sharing the prefix may take the same number at
+                # the same moment; the loser takes the next one.
+                with transaction.atomic():
+                    nomination = Nomination.objects.create(
+                        award=award,
+                        reference=next_reference(award),
+                        nominator_email=nominator_email,
+                        last_saved_at=now,
+                    )
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise
         token = link_create(nomination=nomination)
     transaction.on_commit(lambda: _send_link_email(nomination, token))
     return nomination, token

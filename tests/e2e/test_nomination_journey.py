@@ -63,7 +63,7 @@ def test_start_autosave_close_resume_check_submit(browser, live_server, demo):
 
     expect(page.get_by_role("heading", name="Nomination submitted")).to_be_visible()
     reference = page.locator("#reference").inner_text()
-    assert re.fullmatch(r"EPE-\d{4}", reference)
+    assert re.fullmatch(r"EPE\d\d-\d{4}", reference)
     assert_accessible(page)
     nomination = Nomination.objects.get(reference=reference)
     assert nomination.status == "submitted"

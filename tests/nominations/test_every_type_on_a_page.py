@@ -28,7 +28,9 @@ SETTINGS = {
 @pytest.fixture
 def award():
     now = timezone.now()
-    programme = ProgrammeFactory(nominations_open=now - dt.timedelta(days=1), nominations_close=now + dt.timedelta(days=9))
+    programme = ProgrammeFactory(
+        nominations_open=now - dt.timedelta(days=1), nominations_close=now + dt.timedelta(days=9)
+    )
     award = AwardFactory(programme=programme, nominee="individual")
     section = SectionFactory(award=award, title="About the nomination")
     for position, question_type in enumerate(Question.Type.values):
