@@ -88,8 +88,11 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
+                # Read no more than the format allows (and one byte more, so that a larger file is refused).
                 result = format.import_text(
-                    form.cleaned_data["file"].read(), force=form.cleaned_data["force"], by=request.user
+                    form.cleaned_data["file"].read(format.MAX_BYTES + 1),
+                    force=form.cleaned_data["force"],
+                    by=request.user,
                 )
             except format.AwardFormatError as error:
                 problems = error.problems

@@ -8,6 +8,7 @@ so that export then import gives back the same programme, field for field.
 
 import datetime as dt
 import json
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -71,10 +72,102 @@ class Problems:
 # ---------------------------------------------------------------- reading
 
 
+# A definition of a large programme (20 awards of 30 questions) is about 200 KB and 20,000 nodes.
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 200_000
+
+
+class DefinitionLoader(yaml.SafeLoader):
+    """YAML read with the YAML 1.2 core schema's plain scalars: only true and false are booleans
+    (`yes`, `no`, `on` and `off` stay words, so a level described as "yes" is imported as "yes",
+    not "True"), and numbers have no sexagesimal or 0-prefixed octal forms (`1:30` is text)."""
+
+
+DefinitionLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+DefinitionLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+DefinitionLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+DefinitionLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+
+
+def _construct_int(loader, node) -> int:
+    # YAML 1.2: 010 is ten (YAML 1.1, and PyYAML, read it as octal eight); 0o and 0x say their base.
+    value = loader.construct_scalar(node)
+    sign, digits = (-1, value[1:]) if value.startswith("-") else (1, value.lstrip("+"))
+    return sign * (int(digits, 0) if digits[:2] in ("0o", "0x") else int(digits))
+
+
+DefinitionLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _expanded_size(node, sizes: dict, path: set) -> int:
+    """How many nodes the document has once every alias is expanded (each node counted at every
+    place it is used), without expanding anything: a few hundred bytes of nested aliases can
+    stand for billions of nodes, and an alias inside its own anchor for an endless document."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in path:
+        raise AwardFormatError(["document: an alias refers to the node that holds it (a loop)"])
+    path.add(key)
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    total = 1
+    for child in children:
+        total += _expanded_size(child, sizes, path)
+        if total > MAX_NODES:
+            raise AwardFormatError(
+                [f"document: too large once its aliases are expanded (over {MAX_NODES:,} values); write it out in full"]
+            )
+    path.discard(key)
+    sizes[key] = total
+    return total
+
+
+def _yaml_document(text: str | bytes):
+    """The document, read with DefinitionLoader after its size (and its size with aliases expanded)
+    has been checked, so that no file can take the server's memory or time."""
+    if len(text) > MAX_BYTES:
+        raise AwardFormatError(
+            [f"document: the file is larger than {MAX_BYTES // 1024:,} KB; an award definition is far smaller"]
+        )
+    loader = DefinitionLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, set())
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load(text: str | bytes) -> dict:
     """Read YAML (or JSON, which YAML includes) into a document, or raise AwardFormatError."""
     try:
-        doc = yaml.safe_load(text)
+        doc = _yaml_document(text)
+    except RecursionError as exc:
+        raise AwardFormatError(["document: nested too deeply"]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"

@@ -462,3 +462,69 @@ def test_half_characters_are_refused_by_path_not_crashed_on():
 def test_nul_characters_are_refused_by_path():
     with pytest.raises(format.AwardFormatError, match="no NUL characters"):
         format.load('{"format": 1, "programme": {"name": "a\\u0000b"}}')
+
+
+# ---------------------------------------------------------------- files that attack the reader
+
+
+def yaml_text(doc) -> str:
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
+def load_problems(text) -> list[str]:
+    with pytest.raises(format.AwardFormatError) as excinfo:
+        format.import_text(text)
+    return excinfo.value.problems
+
+
+def test_an_alias_inside_its_own_anchor_is_refused_not_a_recursion_error():
+    text = yaml_text(minimal_doc()) + "loop: &loop [*loop]\n"
+    assert load_problems(text) == ["document: an alias refers to the node that holds it (a loop)"]
+    assert load_problems("&a [*a, *a]") == ["document: an alias refers to the node that holds it (a loop)"]
+
+
+def test_nested_aliases_are_refused_before_they_are_expanded():
+    # Nine levels of nine aliases: a few hundred bytes standing for 387 million values.
+    lines = ['a0: &a0 ["lol"]'] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    text = "\n".join(lines) + "\n"
+    assert len(text) < 1000
+    problems = load_problems(text)
+    assert problems == ["document: too large once its aliases are expanded (over 200,000 values); write it out in full"]
+
+
+def test_a_file_larger_than_the_format_allows_is_refused_unread():
+    text = "format: 1\n# " + "x" * (format.MAX_BYTES + 10) + "\n"
+    assert load_problems(text) == ["document: the file is larger than 1,024 KB; an award definition is far smaller"]
+
+
+def test_the_admin_import_refuses_a_large_file_with_a_clear_message(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("big.yaml", b"format: 1\n# " + b"x" * 8 * 1024 * 1024)
+    response = admin_client.post("/admin/awards/programme/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "the file is larger than 1,024 KB" in response.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_yes_and_no_are_words_and_only_true_and_false_are_booleans():
+    doc = minimal_doc()
+    text = yaml_text(doc).replace("weight: 1", "weight: 1\n    levels:\n      0: no\n      5: yes")
+    text = text.replace("equals: true", "equals: yes")
+    programme = format.import_text(text).programme
+    criterion = Criterion.objects.get(award__programme=programme, key="impact")
+    assert criterion.levels == {"0": "no", "5": "yes"}  # the words, not "False" and "True"
+    # show_if keeps taking both, as the format says.
+    assert Question.objects.get(award__programme=programme, key="partners").show_if["equals"] == "yes"
+    assert "awards[0].self_nomination: must be true or false" in load_problems(
+        yaml_text(doc).replace("self_nomination: false", "self_nomination: no")
+    )
+
+
+def test_numbers_with_colons_or_leading_zeros_stay_text():
+    doc = minimal_doc()
+    doc["awards"][0]["sections"][0]["questions"][3]["choices"] = ["North", "South"]
+    text = yaml_text(doc).replace("- North", "- 1:30").replace("- South", "- 010")
+    programme = format.import_text(text).programme
+    # YAML 1.1 would read 1:30 as 90 and 010 as 8.
+    assert Question.objects.get(award__programme=programme, key="region").choices == ["1:30", "10"]
