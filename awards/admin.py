@@ -27,6 +27,14 @@ class ImportForm(forms.Form):
         help_text="Their answers are kept; retired questions are marked inactive.",
     )
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if getattr(upload, "too_large", False) or upload.size > format.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {format.MAX_BYTES // 1024:,} KB; an award definition is far smaller"
+            )
+        return upload
+
 
 class AwardInline(LabelledInputs, admin.TabularInline):
     model = Award

@@ -242,6 +242,14 @@ CONTENT_SECURITY_POLICY = {
 
 # Award definition uploads are small YAML files; anything bigger is refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# No uploaded file is stored beyond this, counted while it streams in (plaudit/uploads.py); each
+# question has its own, smaller limit. The proxy in front should cap request bodies just above it.
+PLAUDIT_UPLOAD_MAX_MB = float(os.environ.get("PLAUDIT_UPLOAD_MAX_MB", "20"))
+FILE_UPLOAD_HANDLERS = [
+    "plaudit.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -226,7 +226,7 @@ class AssignmentsUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
+        if getattr(upload, "too_large", False) or upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 2 MB")
         try:
             text = upload.read().decode("utf-8-sig")

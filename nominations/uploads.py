@@ -11,6 +11,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 
+from plaudit.uploads import ceiling
+
 # Text formats have no signature; they must decode as text.
 TEXT_TYPES = {"txt", "csv"}
 # What each accepted extension may look like inside.
@@ -50,8 +52,9 @@ def check_upload(upload, question) -> str | None:
     allowed = [t.lower() for t in question.file_types]
     if allowed and extension not in allowed:
         return f"The selected file must be a {', '.join(t.upper() for t in allowed)}"
-    if question.max_size_mb and upload.size > question.max_size_mb * 1024 * 1024:
-        return f"The selected file must be smaller than {filesizeformat(int(question.max_size_mb * 1024 * 1024))}"
+    limit = min(int(question.max_size_mb * 1024 * 1024), ceiling()) if question.max_size_mb else ceiling()
+    if getattr(upload, "too_large", False) or upload.size > limit:
+        return f"The selected file must be smaller than {filesizeformat(limit)}"
     if upload.size == 0:
         return "The selected file is empty"
     if not _looks_like(upload, extension):

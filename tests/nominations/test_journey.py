@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.uploadhandler import FileUploadHandler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -395,3 +396,32 @@ def test_autosave_writes_only_the_answers_that_changed(client, award):
     assert len(changed) == 1
     assert Answer.objects.get(question__key="partners").draft == "The chaplaincy and the choir"
     assert Answer.objects.get(question__key="story").draft == "Listened"
+
+
+class Counting(FileUploadHandler):
+    """A test's own upload handler, after Plaudit's: counts the bytes that reach storage."""
+
+    stored = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        Counting.stored += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def test_a_file_over_the_ceiling_is_cut_off_as_it_arrives_and_refused_by_name(client, award, settings):
+    settings.PLAUDIT_UPLOAD_MAX_MB = 2
+    handlers = list(settings.FILE_UPLOAD_HANDLERS)
+    settings.FILE_UPLOAD_HANDLERS = [handlers[0], "tests.nominations.test_journey.Counting", *handlers[1:]]
+    Counting.stored = 0
+    nomination = start(client, award)
+    huge = PDF + b"x" * (30 * 1024 * 1024)
+    response = client.post(edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", huge), "save": "1"})
+    # The question allows 1 MB: the message names it; and no more than the 2 MB ceiling got past the handler.
+    assert "The selected file must be smaller than 1.0\xa0MB" in response.content.decode()
+    assert 0 < Counting.stored <= 2 * 1024 * 1024
+    assert not Answer.objects.filter(question__key="evidence").exclude(draft_file="").exists()
+    # The nominator's words are kept on the page.
+    assert "Grace Hopper" in response.content.decode()
