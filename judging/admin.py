@@ -146,6 +146,14 @@ class EntryAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("__str__", "stage")
     list_filter = ("stage",)
     list_select_related = ("stage__award", "nomination", "dossier")
+    # Found by reference, nominee or dossier (here and in the assignment form's autocomplete),
+    # never listed whole in a drop-down: a stage holds thousands.
+    search_fields = ("nomination__reference", "nomination__nominee_name", "dossier__title")
+    autocomplete_fields = ["nomination", "dossier"]
+
+    def get_queryset(self, request):
+        # An entry's name is its reference, from its nomination or its dossier's award: read with it.
+        return super().get_queryset(request).select_related("stage__award", "nomination", "dossier")
 
 
 class ConflictAddForm(forms.ModelForm):
@@ -258,4 +266,7 @@ class ConflictAdmin(LabelledInputs, admin.ModelAdmin):
 class AssignmentAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = ("judge", "entry", "created_at")
     list_filter = ("entry__stage",)
-    list_select_related = ("judge", "entry__nomination", "entry__dossier")
+    list_select_related = ("judge", "entry__nomination", "entry__dossier", "entry__stage__award")
+    # Autocomplete, not drop-downs of every entry and every person: those built a label per row
+    # (about 300 queries at 300 entries).
+    autocomplete_fields = ["entry", "judge"]

@@ -84,3 +84,61 @@ def test_pages_do_not_grow_with_the_data(client, panel, page):
     large = queries(client, url_for(panel))
     assert small == large, f"{page}: {small} queries at N=10, {large} at N=500"
     assert large <= LIMIT, f"{page}: {large} queries"
+
+
+# ---------------------------------------------------------------- the admin's add and change pages
+
+OUR_APPS = {"awards", "nominations", "judging", "audit", "plaudit"}
+
+
+def admin_pages(panel):
+    """(name, url) of the add page and one change page of every model of ours in the admin."""
+    from django.contrib import admin
+
+    from nominations.domain import dossier_merge
+
+    if not panel.stage.award.dossiers.exists():
+        dossier_merge(nominations=[panel.entries[1].nomination, panel.entries[2].nomination])
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        if meta.app_label not in OUR_APPS:
+            continue
+        base = f"admin:{meta.app_label}_{meta.model_name}"
+        pages.append((f"{meta.model_name} add", reverse(f"{base}_add")))
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            pages.append((f"{meta.model_name} change", reverse(f"{base}_change", args=[first.pk])))
+    return pages
+
+
+def grow_people_and_dossiers(panel, target):
+    from django.contrib.auth import get_user_model
+
+    from nominations.models import Dossier
+
+    User = get_user_model()
+    have = User.objects.filter(username__startswith="qc-judge-").count()
+    User.objects.bulk_create(User(username=f"qc-judge-{n}", email=f"qc{n}@example.org") for n in range(have, target))
+    award = panel.stage.award
+    have = Dossier.objects.filter(award=award).count()
+    Dossier.objects.bulk_create(Dossier(award=award, title=f"Dossier {n}") for n in range(have, target))
+
+
+@pytest.mark.django_db
+def test_the_admins_add_and_change_pages_do_not_grow_with_the_data(client, panel):
+    client.force_login(panel.people["root"])
+    grow(panel, 10)
+    grow_people_and_dossiers(panel, 10)
+    pages = admin_pages(panel)
+    counts = {}
+    for name, url in pages:
+        response = client.get(url)
+        if response.status_code == 403:  # no add page (nominations come from nominators, the log from events)
+            continue
+        counts[name] = queries(client, url)
+    grow(panel, 300)
+    grow_people_and_dossiers(panel, 300)
+    grown = {name: queries(client, url) for name, url in pages if name in counts}
+    assert {name: (counts[name], grown[name]) for name in counts if counts[name] != grown[name]} == {}
+    assert len(counts) >= 12
