@@ -100,7 +100,7 @@ def admin_pages(panel):
     if not panel.stage.award.dossiers.exists():
         dossier_merge(nominations=[panel.entries[1].nomination, panel.entries[2].nomination])
     pages = []
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         meta = model._meta
         if meta.app_label not in OUR_APPS:
             continue
