@@ -91,6 +91,12 @@ AXES_LOCKOUT_TEMPLATE = "judging/locked_out.html"
 SESAME_MAX_AGE = 30 * 60  # a sign-in link works for 30 minutes
 SESAME_ONE_TIME = True  # and once
 RATELIMIT_VIEW = "judging.accounts.rate_limited"
+# How many proxies stand in front of the web processes (docs/deploy.md). With 0, X-Forwarded-For
+# is ignored and limits count REMOTE_ADDR; behind one TLS proxy set 1, or every visitor shares
+# the proxy's address (and its limits). plaudit/network.py reads the visitor's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "plaudit.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "plaudit.network.client_ip"
 
 # Widgets render through TEMPLATES, so the project's own widget templates (templates/nhsuk/widgets/,
 # the NHS.UK date input) are found; Django's default renderer looks only in its own folders.

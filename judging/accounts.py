@@ -107,6 +107,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             send_sign_in_link(user)
         # The same answer whether or not the address has an account, so addresses cannot be tested.
         return render(request, "judging/sign_in_sent.html", {"email": link_form.cleaned_data["email"]})
+    if request.method == "POST" and request.POST.get("method") == "password":
+        # Per account as well as per address: one account tried from many addresses is limited too
+        # (django-axes also locks it after repeated wrong passwords).
+        username = str(request.POST.get("username", ""))[:150].strip().lower()
+        if username and is_ratelimited(
+            request,
+            group="sign-in-password",
+            key=lambda group, request: username,
+            rate="20/h",
+            method="POST",
+            increment=True,
+        ):
+            return rate_limited(request, None)
     if request.method == "POST" and request.POST.get("method") == "password" and password_form.is_valid():
         login(request, password_form.get_user())
         return redirect(safe_next(request) or "judging:home")
