@@ -122,22 +122,42 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return rate_limited(request, None)
     if request.method == "POST" and request.POST.get("method") == "password" and password_form.is_valid():
         login(request, password_form.get_user())
+        stay_signed_in(request, request.POST.get("stay") == "1")
         return redirect(safe_next(request) or "judging:home")
     return render(request, "judging/sign_in.html", {"link_form": link_form, "password_form": password_form})
 
 
+SESAME_SESSION_KEY = "plaudit_sign_in_link"
+
+
 def sign_in_link(request: HttpRequest) -> HttpResponse:
-    """GET shows a button; POST checks the one-time token and signs in."""
-    token = request.POST.get("sesame") or request.GET.get("sesame", "")
+    """The emailed link. Its token is kept in the session and the browser sent on to this page's
+    address without it (so it sits in no access log or history); the page shows a button, and the
+    POST checks the one-time token and signs in."""
+    if "sesame" in request.GET:
+        request.session[SESAME_SESSION_KEY] = str(request.GET["sesame"])[:500]
+        return redirect("judging:sign_in_link")
+    token = request.session.get(SESAME_SESSION_KEY, "")
     if request.method == "POST":
+        token = request.session.pop(SESAME_SESSION_KEY, "") or request.POST.get("sesame", "")
         # authenticate() with the request, as django-axes asks; signing in moves last_login on,
         # which is what makes the one-time link unusable afterwards.
         user = authenticate(request, sesame=token) if token else None
         if user is None:
             return render(request, "judging/sign_in_link.html", {"invalid": True}, status=400)
         login(request, user)
+        stay_signed_in(request, request.POST.get("stay") == "1")
         return redirect("judging:home")
-    return render(request, "judging/sign_in_link.html", {"token": token})
+    return render(request, "judging/sign_in_link.html", {"token": bool(token)})
+
+
+# Judges and the office: a session that ends when the browser closes (and after SESSION_COOKIE_AGE
+# at most), unless they ask to stay signed in on this device.
+STAY_SIGNED_IN_SECONDS = 7 * 24 * 60 * 60
+
+
+def stay_signed_in(request: HttpRequest, stay: bool) -> None:
+    request.session.set_expiry(STAY_SIGNED_IN_SECONDS if stay else 0)
 
 
 @require_POST

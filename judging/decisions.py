@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from audit import log as audit
+from plaudit.text import one_line
 
 from .entries import nominations_of
 from .models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Score, Scorecard, Stage
@@ -280,10 +281,11 @@ def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=No
     if template.include_feedback:
         comments = approved_feedback(entry) if comments is None else comments
         if comments:
-            feedback = "What the judges said:\n" + "\n".join(f"- {c}" for c in comments) + "\n"
+            # Quoted, one line each: the judges' words, never able to read as the office's own.
+            feedback = "What the judges said:\n" + "\n".join(f"- “{one_line(c, 2000)}”" for c in comments) + "\n"
     values = {
-        "nominee": (nomination.nominee_name or "your nominee") if names else "[the nominee's name]",
-        "nominator": (nomination.nominator_name or "nominator") if names else "[the nominator's name]",
+        "nominee": one_line(nomination.nominee_name or "your nominee") if names else "[the nominee's name]",
+        "nominator": one_line(nomination.nominator_name or "nominator") if names else "[the nominator's name]",
         "reference": nomination.reference,
         "award": stage.award.title,
         "programme": stage.award.programme.name,
@@ -291,8 +293,7 @@ def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=No
         "outcome": Decision.Outcome(template.outcome).label.lower(),
         "feedback": feedback,
     }
-    subject = " ".join(fill(template.subject, values).split())  # no line breaks in a subject
-    return subject[:300], fill(template.body, values)
+    return one_line(fill(template.subject, values), 300), fill(template.body, values)
 
 
 def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:

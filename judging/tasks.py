@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from plaudit.text import one_line
+
 from .models import Stage
 from .selectors import judge_progress
 
@@ -28,7 +30,7 @@ def send_reminder(stage_id: int, judge_id: int):
         "sign_in_url": settings.SITE_URL + reverse("judging:sign_in"),
     }
     body = render_to_string("judging/email/reminder.txt", context)
-    send_mail(f"Reminder: {stage.award.title}, {stage.name}", body, None, [judge.email])
+    send_mail(one_line(f"Reminder: {stage.award.title}, {stage.name}"), body, None, [judge.email])
 
 
 @task()

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from audit import log as audit
@@ -39,6 +40,38 @@ class IneligibleForm(forms.Form):
     )
 
 
+class ConsentRecordForm(forms.Form):
+    """The nominee's answer, given to the office by phone, email or letter, or a change they ask for."""
+
+    decision = forms.ChoiceField(
+        label="The nominee's answer",
+        choices=[("agree", "They agree to be considered"), ("decline", "They do not want to be considered")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the nominee's answer"},
+    )
+    remove_data = forms.BooleanField(
+        label="They also asked for their details to be removed from the nomination", required=False
+    )
+    how = forms.ChoiceField(
+        label="How they told you",
+        choices=[("phone", "By phone"), ("email", "By email"), ("letter", "By letter"), ("in person", "In person")],
+        error_messages={"required": "Choose how the nominee told you"},
+    )
+    note = forms.CharField(
+        label="Note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="When and how they told you, and who took the message. Kept in the audit log.",
+        error_messages={"required": "Say how and when the nominee told you"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remove_data") and cleaned.get("decision") == "agree":
+            self.add_error("remove_data", "Details are removed only when the nominee declines")
+        return cleaned
+
+
 @admin.register(Nomination)
 class NominationAdmin(LabelledInputs, admin.ModelAdmin):
     list_display = (
@@ -62,7 +95,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
     )
     list_select_related = ("award", "dossier")
     date_hierarchy = "submitted_at"
-    actions = ["merge_into_dossier", "remove_from_dossier"]
+    actions = ["merge_into_dossier", "remove_from_dossier", "resend_consent_request"]
     change_list_template = "admin/nominations/nomination/change_list.html"
     change_form_template = "admin/nominations/nomination/change_form.html"
     fieldsets = (
@@ -144,6 +177,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
             path("export/", view(self.export_view), name="nominations_nomination_export"),
             path("duplicates/", view(self.duplicates_view), name="nominations_nomination_duplicates"),
             path("<int:pk>/ineligible/", view(self.ineligible_view), name="nominations_nomination_ineligible"),
+            path("<int:pk>/consent/", view(self.consent_view), name="nominations_nomination_consent"),
             path("<int:pk>/files/<slug:key>/", view(self.file_view), name="nominations_nomination_file"),
             *super().get_urls(),
         ]
@@ -232,6 +266,48 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
             "original": nomination,
         }
         return render(request, "admin/nominations/nomination/ineligible.html", context)
+
+    def consent_view(self, request, pk):
+        """Record the nominee's answer given to the office (or a change they ask for), audited with a note."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        nomination = get_object_or_404(Nomination, pk=pk)
+        form = ConsentRecordForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            domain.consent_respond(
+                nomination=nomination,
+                agree=data["decision"] == "agree",
+                remove_data=data["remove_data"],
+                now=timezone.now(),
+                by=request.user,
+                note=f"{dict(form.fields['how'].choices)[data['how']]}: {data['note'].strip()}",
+            )
+            self.message_user(
+                request, f"The nominee's answer for {nomination.reference} is recorded.", messages.SUCCESS
+            )
+            return redirect("admin:nominations_nomination_change", nomination.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Record the nominee's answer for {nomination.reference}",
+            "form": form,
+            "nomination": nomination,
+            "original": nomination,
+        }
+        return render(request, "admin/nominations/nomination/consent.html", context)
+
+    @admin.action(description="Send the consent request to the nominee again (new link)")
+    def resend_consent_request(self, request, queryset):
+        sent = sum(domain.consent_request_send(nomination=nomination, by=request.user) for nomination in queryset)
+        skipped = queryset.count() - sent
+        self.message_user(
+            request,
+            f"Sent to {sent} {'nominee' if sent == 1 else 'nominees'}"
+            + (f"; {skipped} not waiting for an answer (or without an email address)" if skipped else "")
+            + ".",
+            messages.SUCCESS if sent else messages.WARNING,
+        )
 
     def file_view(self, request, pk, key):
         if not self.has_view_permission(request):

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, Max, ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit import log as audit
 from awards.models import Award
+from plaudit.text import one_line
 
 from .builder import AwardForm, data_from_drafts, field_name, storable
 from .forms import IdentityForm
@@ -33,7 +34,7 @@ class NominationClosed(Exception):
 
 
 class NotEditable(Exception):
-    """A withdrawn or ineligible nomination cannot be changed."""
+    """A withdrawn, ineligible or declined nomination cannot be changed."""
 
 
 @dataclass
@@ -129,7 +130,8 @@ def _send(*, subject, template, context, to, attachments=()):
     from django.core.mail import EmailMessage
 
     body = render_to_string(template, context)
-    message = EmailMessage(subject=subject, body=body, to=[to])
+    # A subject is one line: titles come from the office, but a line break would end the header.
+    message = EmailMessage(subject=one_line(subject, 250), body=body, to=[to])
     for attachment in attachments:
         message.attach(*attachment)
     try:
@@ -139,7 +141,7 @@ def _send(*, subject, template, context, to, attachments=()):
 
 
 def _ensure_editable(nomination: Nomination, now):
-    if nomination.status in (Nomination.Status.WITHDRAWN, Nomination.Status.INELIGIBLE):
+    if nomination.closed_to_nominator:
         raise NotEditable(nomination.get_status_display())
     if not nomination.is_open(now):
         raise NominationClosed(nomination)
@@ -331,17 +333,22 @@ def _after_submit(nomination_id: int, consent_token: str | None):
 
     send_receipt.enqueue(nomination_id)
     if consent_token:
-        nomination = Nomination.objects.select_related("award__programme").get(pk=nomination_id)
-        _send(
-            subject=f"You have been nominated for {nomination.award.title}",
-            template="nominations/email/consent.txt",
-            context={
-                "nomination": nomination,
-                "award": nomination.award,
-                "url": settings.SITE_URL + reverse("nominations:consent", args=[consent_token]),
-            },
-            to=nomination.nominee_email,
-        )
+        _send_consent_request(nomination_id, consent_token)
+
+
+def _send_consent_request(nomination_id: int, consent_token: str):
+    nomination = Nomination.objects.select_related("award__programme").get(pk=nomination_id)
+    _send(
+        subject=f"You have been nominated for {nomination.award.title}",
+        template="nominations/email/consent.txt",
+        context={
+            "nomination": nomination,
+            "award": nomination.award,
+            "url": settings.SITE_URL + reverse("nominations:consent", args=[consent_token]),
+            "expires": consent_link_expires_at(nomination),
+        },
+        to=nomination.nominee_email,
+    )
 
 
 def nomination_withdraw(*, nomination: Nomination, now) -> Nomination:
@@ -373,19 +380,50 @@ def nomination_mark_ineligible(*, nomination: Nomination, reason: str, by=None) 
     return nomination
 
 
-def consent_find(*, token: str) -> Nomination | None:
+class ConsentDecided(Exception):
+    """The nominee has answered already: the link shows their answer, and only the awards office
+    records a change (when the nominee asks it to)."""
+
+
+def consent_link_expires_at(nomination: Nomination):
+    """When a nominee's consent link stops working: when the programme's judging ends (its last
+    judging stage closes). None while no stage has a closing time."""
+    # Through the programme's awards' stages by name: judging sits above nominations and is not imported.
+    return Award.objects.filter(programme_id=nomination.award.programme_id).aggregate(ends=Max("stages__closes_at"))[
+        "ends"
+    ]
+
+
+def consent_find(*, token: str, now) -> Nomination | None:
+    """The nomination a consent link is for, or None if the link is unknown or has expired."""
     if not token:
         return None
-    return Nomination.objects.select_related("award__programme").filter(consent_token_hash=hash_token(token)).first()
+    nomination = (
+        Nomination.objects.select_related("award__programme").filter(consent_token_hash=hash_token(token)).first()
+    )
+    if nomination is None:
+        return None
+    expires = consent_link_expires_at(nomination)
+    return None if expires is not None and now >= expires else nomination
 
 
-def consent_respond(*, nomination: Nomination, agree: bool, remove_data: bool, now) -> Nomination:
+def consent_respond(
+    *, nomination: Nomination, agree: bool, remove_data: bool, now, by=None, note: str = ""
+) -> Nomination:
     """The nominee agrees or declines; a declined nomination does not go to judging.
 
-    Declining may also remove the nominee's details from the nomination for good.
+    Declining may also remove the nominee's details from the nomination for good (and the
+    nominator can then no longer change it, so a resubmission cannot bring them back). The
+    nominee answers once, through their link (ConsentDecided after that); the awards office
+    records an answer given by phone or email, or a change the nominee asks for, with `by` and
+    a note saying how it was given. Every answer is audited.
     """
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        decided = locked.consent_status in (Nomination.Consent.CONFIRMED, Nomination.Consent.DECLINED)
+        if decided and by is None:
+            raise ConsentDecided(locked.get_consent_status_display())
+        previous = locked.get_consent_status_display()
         locked.consent_status = Nomination.Consent.CONFIRMED if agree else Nomination.Consent.DECLINED
         locked.consent_responded_at = now
         if remove_data and not agree:
@@ -399,14 +437,37 @@ def consent_respond(*, nomination: Nomination, agree: bool, remove_data: bool, n
         locked.save()
         # Judging follows at once: a declined nomination, or one whose details are removed, leaves
         # judges' queues and rankings (its scores are kept).
+        answer = "agreed to be considered" if agree else "declined"
+        removal = " and asked for their details to be removed" if remove_data and not agree else ""
+        who = " (recorded by the awards office)" if by is not None else ""
         audit.record(
             audit.Action.SUBMISSION,
-            f"{locked.reference}: the nominee {'agreed to be considered' if agree else 'declined'}"
-            + (" and asked for their details to be removed" if remove_data and not agree else ""),
+            f"{locked.reference}: the nominee {answer}{removal}{who}",
+            actor=by,
             subject=f"nomination:{locked.pk}",
+            data={"previous": previous, "note": note.strip()} if by is not None else {},
         )
     nomination.refresh_from_db()
     return nomination
+
+
+def consent_request_send(*, nomination: Nomination, by=None) -> bool:
+    """Send the nominee (again) the request to agree, with a new link (the old one stops working).
+    Only while their answer is awaited; returns whether it was sent."""
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if locked.consent_status != Nomination.Consent.PENDING or not locked.nominee_email:
+            return False
+        token, locked.consent_token_hash = new_token()
+        locked.save(update_fields=["consent_token_hash"])
+        audit.record(
+            audit.Action.SUBMISSION,
+            f"{locked.reference}: the consent request sent to the nominee again",
+            actor=by,
+            subject=f"nomination:{locked.pk}",
+        )
+        transaction.on_commit(lambda: _send_consent_request(locked.pk, token))
+    return True
 
 
 def dossier_merge(*, nominations: list[Nomination], by=None) -> "Dossier":

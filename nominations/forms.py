@@ -6,6 +6,7 @@ from django import forms
 
 from awards.models import Award
 from plaudit.layout import Fieldset
+from plaudit.text import OneLineValidator
 
 from .builder import CharacterLimitValidator
 
@@ -30,12 +31,14 @@ class StartForm(forms.Form):
 
 
 def text_field(label, *, required=True, limit=300, help_text="", autocomplete=None, message=None):
+    """One line of plain text (names, organisations, job titles): they are quoted in emails to
+    other people, so a line break cannot start a message of the nominator's own there."""
     attrs = {"autocomplete": autocomplete} if autocomplete else {}
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
-        validators=[CharacterLimitValidator(limit)],
+        validators=[CharacterLimitValidator(limit), OneLineValidator(label.removesuffix(" (optional)"))],
         widget=forms.TextInput(attrs=attrs),
         error_messages={"required": message or f"Enter {label[0].lower()}{label[1:]}"},
     )

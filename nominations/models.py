@@ -127,6 +127,14 @@ class Nomination(models.Model):
         return self.award.opens_at <= now < self.closes_at
 
     @property
+    def closed_to_nominator(self) -> bool:
+        """Withdrawn, ruled out, or declined by the nominee: the nominator reads it, never changes it
+        (so a resubmission cannot bring back details the nominee asked to be removed)."""
+        return self.status in (self.Status.WITHDRAWN, self.Status.INELIGIBLE) or (
+            self.consent_status == self.Consent.DECLINED
+        )
+
+    @property
     def display_nominee(self) -> str:
         """The nominee's name as submitted, or as drafted before the first submission."""
         return self.nominee_name or self.identity_draft.get("nominee_name", "") or "(not named yet)"

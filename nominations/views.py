@@ -151,7 +151,7 @@ def _edit_page(request, nomination, award, identity_form, award_form, status=200
 def edit(request: HttpRequest, reference: str) -> HttpResponse:
     nomination, award = _nomination(request, reference)
     now = timezone.now()
-    if nomination.status in (Nomination.Status.WITHDRAWN, Nomination.Status.INELIGIBLE) or not nomination.is_open(now):
+    if nomination.closed_to_nominator or not nomination.is_open(now):
         return _read_only(request, nomination, award)
     if request.method != "POST":
         drafts, files = domain.working_copy(nomination)
@@ -306,7 +306,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     nomination = access.nomination_for_nominator(request, reference)
     award = nomination.award
-    if nomination.status not in (Nomination.Status.DRAFT, Nomination.Status.SUBMITTED):
+    if nomination.closed_to_nominator:
         return redirect("nominations:edit", nomination.reference)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -332,18 +332,50 @@ def uploaded_file(request: HttpRequest, reference: str, question_key: str) -> Fi
     return response
 
 
-@ratelimit(key="ip", rate="60/h", method="POST", block=True)
+CONSENT_SESSION_KEY = "plaudit_consent"
+
+
 def consent(request: HttpRequest, token: str) -> HttpResponse:
-    nomination = domain.consent_find(token=token)
+    """The nominee's emailed link: exchanged at once for their session, then on to an address
+    without the token (which would otherwise sit in access logs and browser history)."""
+    nomination = domain.consent_find(token=token, now=timezone.now())
     if nomination is None:
-        return render(request, "nominations/link_invalid.html", status=404)
+        return render(request, "nominations/link_invalid.html", {"consent": True}, status=404)
+    request.session[CONSENT_SESSION_KEY] = nomination.pk
+    request.session.cycle_key()
+    return redirect("nominations:consent_page")
+
+
+@ratelimit(key="ip", rate="60/h", method="POST", block=True)
+def consent_page(request: HttpRequest) -> HttpResponse:
+    """The nominee answers once; afterwards the page shows their answer. The awards office
+    records any change they ask for."""
+    nomination = (
+        Nomination.objects.select_related("award__programme")
+        .filter(pk=request.session.get(CONSENT_SESSION_KEY) or 0)
+        .first()
+    )
+    if nomination is None or _consent_expired(nomination):
+        return render(request, "nominations/link_invalid.html", {"consent": True}, status=404)
+    decided = nomination.consent_status in (Nomination.Consent.CONFIRMED, Nomination.Consent.DECLINED)
+    if decided or nomination.consent_status == Nomination.Consent.NOT_NEEDED:
+        return _page(request, "nominations/consent_done.html", nomination, {"nomination": nomination})
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        domain.consent_respond(
-            nomination=nomination,
-            agree=form.cleaned_data["decision"] == "agree",
-            remove_data=form.cleaned_data["remove_data"],
-            now=timezone.now(),
-        )
+        try:
+            domain.consent_respond(
+                nomination=nomination,
+                agree=form.cleaned_data["decision"] == "agree",
+                remove_data=form.cleaned_data["remove_data"],
+                now=timezone.now(),
+            )
+        except domain.ConsentDecided:
+            pass  # answered in another tab a moment ago: show that answer
+        nomination.refresh_from_db()
         return _page(request, "nominations/consent_done.html", nomination, {"nomination": nomination})
     return _page(request, "nominations/consent.html", nomination, {"nomination": nomination, "form": form})
+
+
+def _consent_expired(nomination: Nomination) -> bool:
+    expires = domain.consent_link_expires_at(nomination)
+    return expires is not None and timezone.now() >= expires

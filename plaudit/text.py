@@ -20,3 +20,35 @@ def visible_controls(text: str) -> str:
 
 def printable(text: str) -> str:
     return BIDI_OVERRIDES.sub("", visible_controls(text))
+
+
+# What one line of plain text (a name, an organisation) may not hold: line and paragraph breaks,
+# control characters, and bidirectional overrides, embeddings and isolates (which make the text
+# after them read backwards). Zero-width joiners stay: names in several scripts need them.
+NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+class OneLineValidator:
+    """Refuses text that is not a single line of plain characters, naming the field."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __call__(self, value: str):
+        from django.core.exceptions import ValidationError
+
+        if NOT_ONE_LINE.search(value or ""):
+            raise ValidationError(
+                f"{self.label} must be on one line, without line breaks or special characters", code="one_line"
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, OneLineValidator) and other.label == self.label
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Text made one plain line, for quoting in an email: breaks and special characters become
+    spaces, and it is cut at `limit` characters with an ellipsis (what was stored may predate the
+    checks on the form, or come from elsewhere)."""
+    flat = " ".join(NOT_ONE_LINE.sub(" ", str(text or "")).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -17,7 +17,7 @@ export PLAUDIT_PACK_STALE_SECONDS=5
 stack_database "$DB"
 $BIN/python manage.py seed_synthetic --nominations 300 --judges 8 > /dev/null
 
-$BIN/gunicorn config.wsgi --workers 4 --bind "127.0.0.1:${PORT}" > "${WORK}/gunicorn.log" 2>&1 &
+$BIN/gunicorn -c config/gunicorn.py config.wsgi --workers 4 --bind "127.0.0.1:${PORT}" > "${WORK}/gunicorn.log" 2>&1 &
 WEB=$!
 $BIN/python manage.py task_worker --interval 0.2 --no-startup-delay > "${WORK}/worker.log" 2>&1 &
 WORKER=$!

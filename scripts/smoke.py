@@ -1,6 +1,7 @@
 """Submit a demo nomination over HTTP against a running deployment, then wait for the worker's receipt.
 
-Usage: smoke.py BASE_URL MAIL_DIR (the file-based email backend's directory).
+Usage: smoke.py BASE_URL MAIL_DIR [TOKENS_FILE] (MAIL_DIR: the file-based email backend's directory;
+with TOKENS_FILE, the emailed secret links are then opened and their tokens written there).
 """
 
 import os
@@ -48,5 +49,27 @@ def main(base: str, mail_dir: str) -> None:
     raise SystemExit("No receipt within 60 seconds: the task worker did not run the queued email.")
 
 
+def open_secret_links(base: str, mail_dir: str, tokens_file: str) -> None:
+    """Open the nominator's emailed link, and a made-up one, as a person would; write their tokens
+    to a file, so that smoke.sh can check that no log holds them."""
+    import re
+    import urllib.error
+    import urllib.request
+
+    text = "".join(path.read_text(errors="replace") for path in Path(mail_dir).glob("*.log"))
+    tokens = re.findall(r"/n/([A-Za-z0-9_-]{20,})/", text)
+    assert tokens, "no nominator's link in the emails"
+    tokens.append("made-up-token-that-is-not-a-link-1234567890")
+    for token in tokens:
+        try:
+            urllib.request.urlopen(f"{base}/n/{token}/", timeout=10)
+        except urllib.error.HTTPError as error:
+            assert error.code == 404, error.code
+    Path(tokens_file).write_text("\n".join(tokens) + "\n")
+    print(f"Opened {len(tokens)} secret links.")
+
+
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) > 3:
+        open_secret_links(sys.argv[1], sys.argv[2], sys.argv[3])

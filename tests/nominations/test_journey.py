@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadhandler import FileUploadHandler
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,9 +241,16 @@ def submitted(client, award):
     return Nomination.objects.get(pk=nomination.pk), re.search(r"/consent/([^/\s]+)/", message.body).group(1)
 
 
+def answer(client, token, data):
+    """The nominee opens their link (exchanged for their session, then on to /consent/) and answers."""
+    opened = client.get(reverse("nominations:consent", args=[token]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("nominations:consent_page")
+    return client.post(reverse("nominations:consent_page"), data)
+
+
 def test_a_nominee_agrees(client, award):
     nomination, token = submitted(client, award)
-    client.post(reverse("nominations:consent", args=[token]), {"decision": "agree"})
+    answer(Client(), token, {"decision": "agree"})
     nomination.refresh_from_db()
     assert nomination.consent_status == "confirmed"
     assert nomination.goes_to_judging
@@ -250,7 +258,7 @@ def test_a_nominee_agrees(client, award):
 
 def test_a_nominee_declines_and_has_their_details_removed(client, award):
     nomination, token = submitted(client, award)
-    response = client.post(reverse("nominations:consent", args=[token]), {"decision": "decline", "remove_data": "on"})
+    response = answer(Client(), token, {"decision": "decline", "remove_data": "on"})
     assert "Your name and details have been removed" in response.content.decode()
     nomination.refresh_from_db()
     assert nomination.consent_status == "declined"
@@ -260,8 +268,65 @@ def test_a_nominee_declines_and_has_their_details_removed(client, award):
 
 def test_consent_cannot_both_agree_and_remove(client, award):
     _, token = submitted(client, award)
-    response = client.post(reverse("nominations:consent", args=[token]), {"decision": "agree", "remove_data": "on"})
+    response = answer(Client(), token, {"decision": "agree", "remove_data": "on"})
     assert "You can only remove your details if you decline" in response.content.decode()
+
+
+def test_the_consent_link_answers_once_and_then_shows_the_answer(client, award):
+    nomination, token = submitted(client, award)
+    nominee = Client()
+    answer(nominee, token, {"decision": "decline"})
+    # The page (opened again by the same link) shows the answer; posting again changes nothing.
+    again = answer(nominee, token, {"decision": "agree"})
+    assert "You declined to be considered" in again.content.decode()
+    assert "contact the awards office" in again.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.consent_status == "declined"
+    assert token not in again.content.decode()
+
+
+def test_a_nominators_resubmission_cannot_bring_back_removed_details(client, award):
+    nomination, token = submitted(client, award)
+    answer(Client(), token, {"decision": "decline", "remove_data": "on"})
+    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Kind", "q-has-partners": "no", "save": "1"})
+    client.post(reverse("nominations:submit", args=[nomination.reference]))
+    nomination.refresh_from_db()
+    assert (nomination.nominee_name, nomination.nominee_email, nomination.consent_status) == ("", "", "declined")
+    page = client.get(edit_url(nomination)).content.decode()
+    assert "The nominee asked not to be considered" in page and 'name="nominee_name"' not in page
+
+
+def test_a_consent_link_stops_working_when_the_programmes_judging_ends(client, award):
+    from judging.models import Stage
+
+    nomination, token = submitted(client, award)
+    stage = Stage.objects.create(award=award, name="Final", closes_at=timezone.now() + dt.timedelta(days=30))
+    assert Client().get(reverse("nominations:consent", args=[token])).status_code == 302
+    Stage.objects.filter(pk=stage.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    assert Client().get(reverse("nominations:consent", args=[token])).status_code == 404
+
+
+def test_the_office_resends_a_request_and_records_an_answer_given_by_phone(client, admin_client, award):
+    from audit.models import AuditEvent
+
+    nomination, token = submitted(client, award)
+    changelist = reverse("admin:nominations_nomination_changelist")
+    pending = admin_client.get(changelist + "?consent_status__exact=pending").content.decode()
+    assert nomination.reference in pending
+    mail.outbox.clear()
+    admin_client.post(changelist, {"action": "resend_consent_request", "_selected_action": [nomination.pk]})
+    assert [m.to for m in mail.outbox] == [["grace@example.org"]]
+    new_token = re.search(r"/consent/([^/\s]+)/", mail.outbox[0].body).group(1)
+    assert new_token != token
+    assert Client().get(reverse("nominations:consent", args=[token])).status_code == 404  # the old link
+    record = reverse("admin:nominations_nomination_consent", args=[nomination.pk])
+    refused = admin_client.post(record, {"decision": "agree", "how": "phone"})
+    assert "Say how and when the nominee told you" in refused.content.decode()
+    admin_client.post(record, {"decision": "agree", "how": "phone", "note": "Rang the office on 3 December"})
+    nomination.refresh_from_db()
+    assert nomination.consent_status == "confirmed"
+    event = AuditEvent.objects.filter(summary__contains="recorded by the awards office").get()
+    assert event.data["note"] == "By phone: Rang the office on 3 December" and event.actor_label
 
 
 def test_self_nominations_need_no_consent(client, award):

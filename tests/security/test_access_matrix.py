@@ -76,7 +76,9 @@ MATRIX = {
     "nominations:receipt": ("get", row(404)),  # a draft has no receipt yet, even for its nominator
     "nominations:withdraw": ("get", NOMINATOR_A),
     "nominations:file": ("get", NOMINATOR_A),
-    "nominations:consent": ("get", PUBLIC),  # the nominee's own key, like the nominator's link
+    # The nominee's own key, like the nominator's link: exchanged for a session, then to /consent/.
+    "nominations:consent": ("get", row(302)),
+    "nominations:consent_page": ("get", row(404)),  # only for the session that opened a consent link
     "judging:sign_in": (
         "get",
         row(
@@ -224,6 +226,8 @@ def test_each_role_gets_what_its_row_says(world, panel, name):
         if name == "judging:reopen":  # each role finds the scorecard submitted, as the first did
             Scorecard.objects.filter(entry=panel.entries[1]).update(status="submitted")
         response = getattr(world.clients[role], method)(url, payload)
+        # Nothing the site builds is kept by a browser or proxy cache (plaudit.caching).
+        assert "no-store" in response.get("Cache-Control", ""), (role, url)
         if response.status_code == 302 and response["Location"].startswith("/sign-in/"):
             got[role] = SIGN_IN
         else:
