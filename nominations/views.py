@@ -237,18 +237,26 @@ def _draft_rows(nomination, award):
 
 def check(request: HttpRequest, reference: str) -> HttpResponse:
     nomination, award = _nomination(request, reference)
-    if not nomination.is_open(timezone.now()) or nomination.status not in (
-        Nomination.Status.DRAFT,
-        Nomination.Status.SUBMITTED,
-    ):
+    if not nomination.is_open(timezone.now()) or nomination.closed_to_nominator:
         return redirect("nominations:edit", nomination.reference)
     identity_form, award_form = domain.bound_forms_from_drafts(nomination)
     if not (identity_form.is_valid() & award_form.is_valid()):
         return _edit_page(request, nomination, award, identity_form, award_form)
     answers = award_form.answers()
+    # A file is shown by the name it was uploaded with, not the name storage gave it.
+    file_names = {key: name for key, (_file, name) in domain.stored_files(nomination).items()}
     sections = []
     for section, questions in domain.questions_by_section(award):
-        rows = [(q, selectors.display_value(q, _shown(q, answers[q.key]))) for q in questions if q.key in answers]
+        rows = [
+            (
+                q,
+                file_names.get(q.key, "")
+                if q.type == "file"
+                else selectors.display_value(q, _shown(q, answers[q.key])),
+            )
+            for q in questions
+            if q.key in answers
+        ]
         if rows:
             sections.append((section, rows))
     preview = Nomination(**identity_form.identity())
@@ -264,8 +272,6 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
 def _shown(question, value):
     from .builder import storable
 
-    if question.type == "file":
-        return getattr(value, "name", "").rsplit("/", 1)[-1] if value else ""
     return storable(value)
 
 
