@@ -283,6 +283,14 @@ def _reject(*, judge, nomination_ids, because: str, reason: str, now) -> None:
         conflict.save()
 
 
+def _declared(*, stage: Stage, judge, nomination_ids, now) -> None:
+    """Record that the judge has declared, in the stage, for these nominations (once each)."""
+    ConflictDeclaration.objects.bulk_create(
+        [ConflictDeclaration(stage=stage, judge=judge, nomination_id=pk, declared_at=now) for pk in nomination_ids],
+        ignore_conflicts=True,
+    )
+
+
 def conflict_declare(*, stage: Stage, judge, decisions: dict[str, tuple[bool, str]], rows, now) -> int:
     """Record a judge's declaration for the rows they were shown, in one transaction: each row
     conflicted or not, with a reason. Returns how many rows were declared as conflicts.
@@ -314,10 +322,7 @@ def conflict_declare(*, stage: Stage, judge, decisions: dict[str, tuple[bool, st
                 if not reason:
                     raise ConflictRefused(f"Say why you have no conflict with {row.label}.")
                 _reject(judge=judge, nomination_ids=ids, because=row.because, reason=reason, now=now)
-            ConflictDeclaration.objects.bulk_create(
-                [ConflictDeclaration(stage=stage, judge=judge, nomination_id=pk, declared_at=now) for pk in ids],
-                ignore_conflicts=True,
-            )
+            _declared(stage=stage, judge=judge, nomination_ids=ids, now=now)
         audit.record(
             audit.Action.CONFLICT,
             f"Conflicts declared for {stage}: {confirmed} confirmed of {len(rows)}",
@@ -333,16 +338,11 @@ def conflict_add(*, entry: Entry, judge, reason: str, now) -> int:
     nominations it covers."""
     reason = reason.strip()
     with transaction.atomic():
-        ids = [n.pk for n in nominations_of([entry])[entry.pk]] or (
-            [entry.nomination_id] if entry.nomination_id else []
-        )
+        ids = [n.pk for n in nominations_of([entry])[entry.pk]]
         if not ids:
             raise ConflictRefused("This entry has no nomination to declare a conflict with.")
         _confirm(judge=judge, nomination_ids=ids, source=Conflict.Source.JUDGE, because="", reason=reason, now=now)
-        ConflictDeclaration.objects.bulk_create(
-            [ConflictDeclaration(stage=entry.stage, judge=judge, nomination_id=pk, declared_at=now) for pk in ids],
-            ignore_conflicts=True,
-        )
+        _declared(stage=entry.stage, judge=judge, nomination_ids=ids, now=now)
         audit.record(
             audit.Action.CONFLICT,
             f"Conflict declared with {entry.reference}",
