@@ -91,13 +91,14 @@ def is_conflicted(user, entry: Entry) -> bool:
 def conflict_pairs(stage: Stage, people=None) -> set[tuple[int, int]]:
     """(person id, entry id) for every confirmed conflict of the stage's panel (or of the given
     person ids) with an entry of the stage. Reads only the entries the conflicts touch."""
-    if people is None:
-        people = stage.members.values_list("user_id", flat=True)
+    people = stage.members.values("user_id") if people is None else list(people)
     conflicts = list(
-        Conflict.objects.filter(judge_id__in=list(people), status=Conflict.Status.CONFIRMED).values_list(
+        Conflict.objects.filter(judge_id__in=people, status=Conflict.Status.CONFIRMED).values_list(
             "judge_id", "nomination_id", "nomination__dossier_id"
         )
     )
+    if not conflicts:
+        return set()
     by_nomination: dict[int, set[int]] = {}
     by_dossier: dict[int, set[int]] = {}
     for person, nomination_id, dossier_id in conflicts:
@@ -160,17 +161,59 @@ def has_declared_any(judge, stage: Stage) -> bool:
 def awaiting_declaration(stage: Stage, entries=None, pairs=None) -> set[tuple[int, int]]:
     """(judge id, entry id) of assignments (or of the given pairs) whose judge has not yet declared
     for the entry: the chair sees them flagged, and the judge is asked before the entry is shown.
-    Over the given entries (default: the stage's judged entries), in four queries."""
+    Over the given entries (default: the stage's judged entries), in a fixed number of queries."""
+    if entries is None and pairs is None:
+        return _awaiting_in_stage(stage)
     entries = list(judgeable(stage.entries.all()) if entries is None else entries)
-    shown = nominations_of(entries)
-    declared = set(ConflictDeclaration.objects.filter(stage=stage).values_list("judge_id", "nomination_id"))
+    by_id = {entry.pk: entry for entry in entries}
     if pairs is None:
-        pairs = Assignment.objects.filter(entry_id__in=[e.pk for e in entries]).values_list("judge_id", "entry_id")
+        pairs = Assignment.objects.filter(entry_id__in=list(by_id)).values_list("judge_id", "entry_id")
+    pairs = [(judge_id, entry_id) for judge_id, entry_id in pairs if entry_id in by_id]
+    dossiers = {by_id[entry_id].dossier_id for _judge, entry_id in pairs if by_id[entry_id].dossier_id}
+    members: dict[int, list[int]] = {}
+    for dossier_id, nomination_id in (
+        judgeable_nominations().filter(dossier_id__in=dossiers).values_list("dossier_id", "pk")
+    ):
+        members.setdefault(dossier_id, []).append(nomination_id)
+    shown = {
+        entry_id: [entry.nomination_id] if entry.nomination_id else members.get(entry.dossier_id, [])
+        for entry_id, entry in by_id.items()
+    }
+    # Only the declarations of the judges and nominations in question, not every one of the stage.
+    judges = {judge_id for judge_id, _entry in pairs}
+    wanted = {n for _judge, entry_id in pairs for n in shown[entry_id]}
+    declared = (
+        set(
+            ConflictDeclaration.objects.filter(stage=stage, judge_id__in=judges, nomination_id__in=wanted).values_list(
+                "judge_id", "nomination_id"
+            )
+        )
+        if pairs
+        else set()
+    )
     return {
         (judge_id, entry_id)
         for judge_id, entry_id in pairs
-        if entry_id in shown and not all((judge_id, n.pk) in declared for n in shown[entry_id])
+        if not all((judge_id, nomination_id) in declared for nomination_id in shown[entry_id])
     }
+
+
+def _awaiting_in_stage(stage: Stage) -> set[tuple[int, int]]:
+    """awaiting_declaration over a whole stage, asked of the database: a stage of thousands of
+    entries has tens of thousands of assignments and a hundred thousand declarations."""
+    assigned = Assignment.objects.filter(entry__stage=stage, entry__in=judgeable(stage.entries.all()))
+    undeclared_own = Exists(
+        ConflictDeclaration.objects.filter(
+            stage=stage, judge_id=OuterRef("judge_id"), nomination_id=OuterRef("entry__nomination_id")
+        )
+    )
+    found = set(
+        assigned.filter(entry__nomination__isnull=False).exclude(undeclared_own).values_list("judge_id", "entry_id")
+    )
+    dossier_entries = list(stage.entries.filter(dossier__isnull=False, pk__in=assigned.values("entry_id")))
+    if dossier_entries:
+        found |= awaiting_declaration(stage, entries=dossier_entries)
+    return found
 
 
 @dataclass(frozen=True)

@@ -211,10 +211,13 @@ def approved_feedback(entry: Entry) -> list[str]:
 
 
 def approved_feedback_for(entries) -> dict[int, list[str]]:
-    """approved_feedback for many entries at once, in two queries whatever their number."""
+    """approved_feedback for many entries (of one stage) at once, in a fixed few queries."""
+    entries = list(entries)
     comments: dict[int, list[str]] = {entry.pk: [] for entry in entries}
+    if not entries:
+        return comments
     cards = (
-        counted(Scorecard.objects.filter(entry__in=list(comments)))
+        counted(Scorecard.objects.filter(entry__in=list(comments)), stage=entries[0].stage)
         .filter(Q(feedback_approved=True) | Q(scores__feedback_approved=True))
         .distinct()
         .prefetch_related(
@@ -238,7 +241,11 @@ def approved_feedback_for(entries) -> dict[int, list[str]]:
 def feedback_items(entry: Entry) -> list[tuple[str, str, str, bool]]:
     """Every judge's comment on an entry, for the office to approve or not: (key, criterion or
     "Overall", comment, approved), keyed "score-<id>" or "card-<id>", without judges' names."""
-    cards = counted(Scorecard.objects.filter(entry=entry)).prefetch_related("scores__criterion").order_by("pk")
+    cards = (
+        counted(Scorecard.objects.filter(entry=entry), stage=entry.stage)
+        .prefetch_related("scores__criterion")
+        .order_by("pk")
+    )
     items = []
     for card in cards:
         for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):

@@ -83,7 +83,7 @@ def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
     shares = results.shares
     rest = max(0.0, 1.0 - sum(shares.values())) if shares else None
     cards = (
-        counted(Scorecard.objects.filter(entry_id__in=list(entries)))
+        counted(Scorecard.objects.filter(entry_id__in=list(entries)), stage=results.stage)
         .prefetch_related("scores")
         .order_by("entry_id", "judge_id")
     )

@@ -90,7 +90,7 @@ def others_scores(entry: Entry, stage: Stage, judge) -> list[OtherCard] | None:
     if not Scorecard.objects.filter(entry=entry, judge=judge, status=Scorecard.Status.SUBMITTED).exists():
         return None
     cards = (
-        counted(Scorecard.objects.filter(entry=entry))
+        counted(Scorecard.objects.filter(entry=entry), stage=stage)
         .exclude(judge=judge)
         .prefetch_related("scores__criterion")
         .order_by("submitted_at", "pk")

@@ -177,7 +177,7 @@ def stage_results(
 def _card_totals(stage, *, entries_query, groups):
     """Each submitted scorecard as a scoring.Card with its total: the stored total where there is
     one (100,000 numbers for the largest stage), added up in SQL for any without."""
-    submitted = counted(Scorecard.objects.filter(entry__in=entries_query.values("pk")))
+    submitted = counted(Scorecard.objects.filter(entry__stage=stage, entry__in=entries_query.values("pk")), stage=stage)
     cards, missing = [], {}
     for card_id, entry_id, judge_id, total in submitted.order_by().values_list("pk", "entry_id", "judge_id", "total"):
         if total is None:
@@ -259,7 +259,11 @@ def explain(results: StageResults, entry_id: int) -> Explanation | None:
         return None
     criteria = results.criteria
     cards = []
-    scorecards = counted(Scorecard.objects.filter(entry=row.entry)).prefetch_related("scores").order_by("judge_id")
+    scorecards = (
+        counted(Scorecard.objects.filter(entry=row.entry), stage=results.stage)
+        .prefetch_related("scores")
+        .order_by("judge_id")
+    )
     for card in scorecards:
         by_criterion = {score.criterion_id: score for score in card.scores.all()}
         lines = []

@@ -8,13 +8,12 @@ so a tampered id or a stage closing mid-request saves nothing.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import OuterRef
 
 from audit import log as audit
 from awards.models import Criterion
 
 from .access import entries_for_judge
-from .conflicts import conflicted_q
+from .conflicts import conflict_pairs
 from .models import Entry, Score, Scorecard, Stage
 from .scoring import Criterion as ScoringCriterion
 from .scoring import card_total
@@ -56,13 +55,25 @@ def _check_may_score(*, entry: Entry, judge, now):
         )
 
 
-def counted(scorecards=None):
-    """The scorecards that count in results: submitted, and not by a judge who has since declared
-    (or been found to have) a conflict with the entry. Those are kept for the record, not counted."""
-    scorecards = Scorecard.objects.all() if scorecards is None else scorecards
-    return scorecards.filter(status=Scorecard.Status.SUBMITTED).exclude(
-        conflicted_q(OuterRef("judge_id"), entry="entry__")
-    )
+def counted(scorecards, *, stage: Stage):
+    """The scorecards that count in the stage's results: submitted, and not by a judge who has
+    since declared (or been found to have) a conflict with the entry; those are kept for the
+    record, not counted. The conflicted ones are found through the stage's conflict pairs, which
+    read only the entries conflicts touch (a condition per scorecard took seconds at 15,000)."""
+    return scorecards.filter(status=Scorecard.Status.SUBMITTED).exclude(pk__in=void_scorecards(stage))
+
+
+def void_scorecards(stage: Stage) -> list[int]:
+    """Ids of the stage's scorecards by a judge conflicted with the entry."""
+    pairs = conflict_pairs(stage)
+    if not pairs:
+        return []
+    touched = Scorecard.objects.filter(entry_id__in={entry_id for _judge, entry_id in pairs})
+    return [
+        pk
+        for pk, judge_id, entry_id in touched.values_list("pk", "judge_id", "entry_id")
+        if (judge_id, entry_id) in pairs
+    ]
 
 
 def _parse(criteria: list[Criterion], scores: dict[str, ScoreInput], *, complete: bool) -> tuple[dict, dict[str, str]]:

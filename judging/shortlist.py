@@ -37,7 +37,11 @@ def shortlist_html(results: StageResults, now=None) -> str:
     rows, is_selection = chosen_rows(results)
     entries = [row.entry for row in rows]
     statements = statements_for_entries(entries, stage, blind=results.blind)
-    cards = counted(Scorecard.objects.filter(entry__in=entries)).prefetch_related("scores").order_by("judge_id")
+    cards = (
+        counted(Scorecard.objects.filter(entry__in=entries), stage=stage)
+        .prefetch_related("scores")
+        .order_by("judge_id")
+    )
     by_entry: dict[int, list] = {}
     for card in cards:
         by_entry.setdefault(card.entry_id, []).append(card)
