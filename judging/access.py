@@ -10,7 +10,7 @@ stage. Anything else is a 404 in the views, never a 403, so that existence does 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .conflicts import conflicted_q, declared_q
-from .entries import judgeable
+from .entries import judgeable, judgeable_q
 from .models import Assignment, Entry, PanelMember, ShortlistPack, Stage
 
 
@@ -80,8 +80,7 @@ def entries_for_chair(user, stage: Stage) -> QuerySet[Entry]:
 def left_judging_for_chair(user, stage: Stage) -> QuerySet[Entry]:
     """The stage's entries that are no longer judged (withdrawn, declined, ruled out, merged), for the
     chair's separate list, except those they are conflicted with. judging.entries.excluded says why."""
-    scope = _chair_scope(user, stage)
-    return scope.exclude(pk__in=judgeable(scope).values("pk"))
+    return _chair_scope(user, stage).exclude(judgeable_q())
 
 
 def pack_for(user, stage: Stage, pack_id: int, *, done: bool = False) -> ShortlistPack | None:

@@ -105,8 +105,8 @@ def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     judges = _judge_choices(stage)
-    rows = selectors.entry_rows(stage, page.object_list)
     conflicts = conflict_pairs(stage)
+    rows = selectors.entry_rows(stage, page.object_list, conflicts)
     blind = not access.sees_identities(request.user, stage)
     for row in rows:
         row.title = presentation.entry_title(row.entry, stage, blind=blind)

@@ -64,10 +64,11 @@ class Excluded:
 
 
 def excluded(stage: Stage, entries) -> list[Excluded]:
-    """The entries of a stage (from the given queryset, already scoped to the viewer) that are
-    no longer judged, each with why, for the chair's list of "withdrawn or excluded since brought in"."""
+    """Each of the given entries that are no longer judged (judging.access.left_judging_for_chair:
+    already scoped to the viewer), with why, for the chair's list of "withdrawn or excluded since
+    brought in"."""
     rows = []
-    left = entries.exclude(judgeable_q()).select_related("nomination", "dossier").order_by("id")
+    left = entries.select_related("nomination", "dossier").order_by("id")
     dossier_entries = set(stage.entries.exclude(dossier=None).values_list("dossier_id", flat=True))
     for entry in left:
         entry.stage = stage

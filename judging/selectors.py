@@ -43,9 +43,8 @@ def judge_progress(stage: Stage) -> dict[int, JudgeProgress]:
     members = stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
     progress = {member.user_id: JudgeProgress(member) for member in members}
     conflicts = conflict_pairs(stage)
-    judged = list(judgeable(stage.entries.all()))
-    judged_ids = {entry.pk for entry in judged}
-    for judge_id, _entry_id in awaiting_declaration(stage, judged):
+    judged_ids = set(judgeable(stage.entries.all()).values_list("pk", flat=True))
+    for judge_id, _entry_id in awaiting_declaration(stage):
         if judge_id in progress and (judge_id, _entry_id) not in conflicts:
             progress[judge_id].awaiting += 1
     for entry_id, judge_id in Assignment.objects.filter(entry__stage=stage).values_list("entry_id", "judge_id"):
@@ -83,13 +82,13 @@ class EntryRow:
     judges: list[tuple[int, str, str, bool]] = field(default_factory=list)
 
 
-def entry_rows(stage: Stage, entries) -> list[EntryRow]:
+def entry_rows(stage: Stage, entries, conflicts: set | None = None) -> list[EntryRow]:
     """Each entry with its judges, the state of each judge's scorecard, and whether each judge has
     still to declare for it, for the chair's assignments page. A judge conflicted with an entry
     since being assigned is not listed on it."""
     entries = list(entries)
     rows = {entry.pk: EntryRow(entry) for entry in entries}
-    conflicts = conflict_pairs(stage)
+    conflicts = conflict_pairs(stage) if conflicts is None else conflicts
     awaiting = awaiting_declaration(stage, entries)
     names = {member.user_id: display_name(member.user) for member in stage.members.select_related("user")}
     statuses = {
