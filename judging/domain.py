@@ -226,7 +226,7 @@ def assignments_csv(*, stage: Stage, entries) -> str:
     import csv
     import io
 
-    from nominations.exports import neutralise
+    from plaudit.spreadsheets import neutralise
 
     out = io.StringIO()
     writer = csv.writer(out)

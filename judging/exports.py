@@ -5,7 +5,7 @@ The rows come from judging.results, so an export holds exactly the entries its r
 and a blind export names entries by reference only.
 """
 
-from nominations.exports import neutralise, to_csv, to_xlsx
+from plaudit.spreadsheets import neutralise, to_csv, to_xlsx
 
 from .models import Scorecard
 from .results import StageResults

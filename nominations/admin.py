@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit import log as audit
 from awards.models import Award
+from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
 
 from . import domain, exports, selectors
@@ -209,12 +210,12 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
         )
         if request.GET.get("format") == "xlsx":
             response = HttpResponse(
-                exports.to_xlsx(header, rows, award.title),
+                spreadsheets.to_xlsx(header, rows, award.title),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
             response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         else:
-            response = HttpResponse(exports.to_csv(header, rows), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(spreadsheets.to_csv(header, rows), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
 

@@ -1,25 +1,15 @@
 """Nominations of one award as a table: identity columns, then one column per question in form order.
 
-Every cell that a spreadsheet would read as a formula (starting with = + - @, a
-tab or a carriage return) is prefixed with an apostrophe, so an answer can
-never run as a formula in Excel or LibreOffice.
+Cells are neutralised against formulas by plaudit.spreadsheets, which also writes the files.
 """
 
-import csv
-import io
-import re
-
 from django.db.models import Prefetch, QuerySet
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from awards.models import Award
-from plaudit.text import visible_controls
+from plaudit.spreadsheets import neutralise
 
 from .models import Answer, Nomination
 from .selectors import award_for_form, display_value
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 IDENTITY_COLUMNS = [
     ("reference", "Reference"),
@@ -38,11 +28,6 @@ IDENTITY_COLUMNS = [
     ("nominator_relationship", "Relationship"),
     ("dossier", "Dossier"),
 ]
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def nominations_for_export(award: Award, queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
@@ -86,42 +71,3 @@ def table(award: Award, queryset: QuerySet[Nomination]) -> tuple[list[str], list
         answers = [display_value(q, values.get(q.pk)) for q in questions]
         rows.append([neutralise(cell) for cell in identity + answers])
     return [neutralise(cell) for cell in header], rows
-
-
-def to_csv(header, rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    # A byte-order mark so that Excel opens the UTF-8 correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-# Characters a worksheet's name may not hold; cells hold control characters as their codes (plaudit.text).
-SHEET_TITLE_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
-
-
-def xlsx_safe(value):
-    return visible_controls(value) if isinstance(value, str) else value
-
-
-def to_xlsx(header, rows, title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE_UNSAFE.sub(" ", title).strip("' ")[:31] or "Nominations"
-    sheet.append([xlsx_safe(cell) for cell in header])
-    for row in rows:
-        sheet.append([xlsx_safe(cell) for cell in row])
-    # Text cells stay text (never formulas), even where they look like one; numbers stay numbers.
-    for row in sheet.iter_rows(min_row=1):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            elif isinstance(cell.value, float):
-                cell.number_format = "0.00"
-    for index in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 24
-    sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -78,7 +78,7 @@ def test_outcome_emails_do_not_expand_placeholders_inside_values(hostile, django
 
 
 def test_spreadsheets_neutralise_formulas(hostile):
-    from nominations.exports import neutralise
+    from plaudit.spreadsheets import neutralise
 
     for payload in FORMULAS:
         assert neutralise(payload).startswith("'")
