@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from awards import format
+from demo.synthetic import WORDS
 from judging.models import Entry, JudgeGroup, PanelMember, Score, Scorecard, Stage
-from judging.synthetic import WORDS
 from nominations.models import Answer, Nomination
 
 PROGRAMME = "bench"
@@ -214,6 +214,6 @@ def build(*, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120
 
 
 def _remove():
-    from judging.synthetic import remove_programme
+    from demo.synthetic import remove_programme
 
     remove_programme(PROGRAMME)

@@ -22,7 +22,7 @@ def _prepare(env) -> dict:
 import json, random, django
 django.setup()
 from awards.models import Award
-from judging.demo import _shown, _value
+from demo.programme import _shown, _value
 from judging.models import Scorecard, Stage
 stage = Stage.objects.get(award__slug="synthetic-award")
 Scorecard.objects.filter(entry__stage=stage).update(status="draft", submitted_at=None)

@@ -31,7 +31,7 @@ django.setup()
 from django.db import connections  # noqa: E402
 
 from awards.models import Award  # noqa: E402
-from judging.demo import _shown, _value  # noqa: E402
+from demo.programme import _shown, _value  # noqa: E402
 from nominations.models import Nomination  # noqa: E402
 
 SLUG = "excellence-in-patient-experience"

@@ -15,7 +15,7 @@ from awards import format
 from awards.models import Award, Criterion, Programme, Question, Section
 from tests.factories import AnswerFactory, NominationFactory
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "awards" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "data"
 DEMO_FILES = sorted(DEMO_DIR.glob("*.yaml"))
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from tests.factories import AwardFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
-DEMO = pathlib.Path(__file__).resolve().parents[2] / "awards" / "demo" / "leadership-awards-2026.yaml"
+DEMO = pathlib.Path(__file__).resolve().parents[2] / "demo" / "data" / "leadership-awards-2026.yaml"
 
 
 def open_programme(text: str, slug: str, *, year_shift: int = 0) -> str:

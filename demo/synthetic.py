@@ -20,10 +20,8 @@ from django.utils import timezone
 
 from awards import format
 from awards.models import Programme
-from nominations.models import Answer, Nomination
-
-from .assignment import balanced_split
-from .models import (
+from judging.assignment import balanced_split
+from judging.models import (
     Assignment,
     Ballot,
     Conflict,
@@ -36,6 +34,8 @@ from .models import (
     Stage,
     Vote,
 )
+from judging.scorecards import totals_refresh
+from nominations.models import Answer, Dossier, Nomination
 
 PROGRAMME = "synthetic"
 AWARD = "synthetic-award"
@@ -175,8 +175,6 @@ def remove_programme(slug: str) -> None:
     Conflict.objects.filter(nomination__in=nominations).delete()
     Answer.objects.filter(nomination__in=nominations).delete()
     nominations.delete()
-    from nominations.models import Dossier
-
     Dossier.objects.filter(award__programme=programme).delete()
     for award in programme.awards.all():
         award.criteria.all().delete()
@@ -372,8 +370,6 @@ def build(*, nominations: int, judges: int, seed: int = 0, out=None) -> Built:
                 Score.objects.bulk_create(scores, batch_size=5000)
                 scores = []
         Score.objects.bulk_create(scores, batch_size=5000)
-        from .scorecards import totals_refresh
-
         totals_refresh(award=award)
     return Built(
         programme=programme,

@@ -12,10 +12,13 @@ import random
 from django.db import transaction
 
 from awards.models import Award, Programme
+from judging.conflicts import undeclared_nominations
+from judging.domain import stage_assign
+from judging.entries import stage_sync_entries
+from judging.models import Assignment, Conflict, ConflictDeclaration, JudgeGroup, PanelMember, Score, Scorecard, Stage
+from judging.scorecards import totals_refresh
 from nominations.domain import next_reference
 from nominations.models import Answer, Nomination
-
-from .models import Assignment, Conflict, ConflictDeclaration, JudgeGroup, PanelMember, Score, Scorecard, Stage
 
 NOMINEES = [
     ("Grace Adeyemi", "Patient experience lead", "Northfield Hospital NHS Trust"),
@@ -149,9 +152,6 @@ def load_judging_demo(programme: Programme, users: dict, now) -> list[str]:
                     group=patients if username == "judge3" else None,
                     organisation="Northfield Hospital NHS Trust" if username == "judge2" else "",
                 )
-            from .conflicts import undeclared_nominations
-            from .domain import stage_assign
-            from .entries import stage_sync_entries
 
             stage_sync_entries(stage=stage)
             # judge1 and judge2 have declared for every entry; judge3 has not, so the demo shows the declaration step.
@@ -173,8 +173,6 @@ def load_judging_demo(programme: Programme, users: dict, now) -> list[str]:
             _scorecards(stage, users["judge1"], now, submitted=2 + position % 2)
             # judge2 has scored some of the same entries, so the ranking has agreement to show.
             _scorecards(stage, users["judge2"], now, submitted=2, lean=-1)
-            from .scorecards import totals_refresh
-
             totals_refresh(award=award)
             done.append(f"{award.title}: {len(nominations)} sample nominations, stage Shortlisting")
     return done

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from awards import format
+from demo.programme import load_judging_demo
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data"
 DEMO_PASSWORD = "plaudit-demo"
 
 # (username, first name, last name, email, groups, superuser)
@@ -25,8 +26,6 @@ class Command(BaseCommand):
     help = "Load the demo programme (built from the seed documents) and demo users. Safe to run again."
 
     def handle(self, *args, **options):
-        from judging.demo import load_judging_demo
-
         with transaction.atomic():
             programmes = []
             for path in sorted(DEMO_DIR.glob("*.yaml")):
