@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "nominations",
     "judging",
     "audit",
+    "privacy",
     "demo",
 ]
 

@@ -58,11 +58,3 @@ def build_shortlist_pack(pack_id: int):
     from .shortlist import pack_build
 
     pack_build(pack_id)
-
-
-@task()
-def apply_retention_task():
-    """The daily retention run, for deployments that schedule it through the task queue."""
-    from .retention import apply_retention
-
-    apply_retention()

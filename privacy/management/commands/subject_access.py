@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from judging import retention
+from privacy import retention
 
 
 class Command(BaseCommand):

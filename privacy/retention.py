@@ -18,9 +18,7 @@ from django.utils import timezone
 from audit import log as audit
 from audit.models import AuditEvent
 from awards.models import Programme
-from nominations.models import Answer, Dossier, Nomination, NominationLink
-
-from .models import (
+from judging.models import (
     Conflict,
     Decision,
     DecisionLog,
@@ -30,6 +28,7 @@ from .models import (
     Scorecard,
     ShortlistPack,
 )
+from nominations.models import Answer, Dossier, Nomination, NominationLink
 
 REMOVED = "(removed)"
 

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from judging import results, retention
+from judging import results
 from judging.models import Decision, Scorecard
 from nominations.models import Answer, Nomination
+from privacy import retention
 
 
 def test_retention_is_measured_in_months_after_nominations_close(panel):
