@@ -12,8 +12,8 @@ import random
 from django.db import transaction
 
 from awards.models import Award, Programme
+from judging.assignments import stage_assign
 from judging.conflicts import undeclared_nominations
-from judging.domain import stage_assign
 from judging.entries import stage_sync_entries
 from judging.models import Assignment, Conflict, ConflictDeclaration, JudgeGroup, PanelMember, Score, Scorecard, Stage
 from judging.scorecards import totals_refresh

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from plaudit.admin_labels import LabelledInputs
 
-from . import conflicts, decisions, domain, entries
+from . import assignments, conflicts, decisions, entries, panels
 from .models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 
 
@@ -58,7 +58,7 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
         stage = get_object_or_404(Stage, pk=pk)
         form = InviteForm(request.POST or None, stage=stage)
         if request.method == "POST" and form.is_valid():
-            seat = domain.judge_invite(stage=stage, **form.cleaned_data)
+            seat = panels.judge_invite(stage=stage, **form.cleaned_data)
             self.message_user(request, f"Invited {seat.user.email} to {stage}; a sign-in link is on its way.")
             return redirect("admin:judging_stage_change", stage.pk)
         context = {
@@ -110,7 +110,7 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
     @admin.action(description="Assign judges to entries (replaces the current assignments)")
     def assign_judges(self, request, queryset):
         for stage in queryset:
-            split = domain.stage_assign(stage=stage, by=request.user)
+            split = assignments.stage_assign(stage=stage, by=request.user)
             if split.shortfall:
                 short = sum(split.shortfall.values())
                 self.message_user(

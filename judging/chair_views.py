@@ -17,7 +17,8 @@ from audit import log as audit
 from plaudit.ids import posted_id
 from plaudit.people import display_name
 
-from . import access, ballots, domain, presentation, scorecards, selectors
+from . import access, ballots, panels, presentation, scorecards, selectors
+from . import assignments as assigning
 from .conflicts import awaiting_declaration, conflict_pairs
 from .entries import excluded
 from .forms import AddJudgeForm, AssignmentsUploadForm, MoveForm
@@ -84,7 +85,7 @@ def remind(request: HttpRequest, stage_id: int) -> HttpResponse:
         chosen = [row] if row.remaining else []
     else:
         chosen = [row for row in rows.values() if row.remaining]
-    sent = domain.reminders_send(stage=stage, members=[row.member for row in chosen], now=timezone.now())
+    sent = panels.reminders_send(stage=stage, members=[row.member for row in chosen], now=timezone.now())
     if sent == 1:
         messages.info(request, f"A reminder is on its way to {chosen[0].name}.")
     elif sent:
@@ -119,13 +120,13 @@ def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
     move_form = MoveForm(request.POST or None, judges=judges)
     if request.method == "POST" and move_form.is_valid():
         try:
-            move = domain.assignments_move(
+            move = assigning.assignments_move(
                 stage=stage,
                 from_judge_id=move_form.cleaned_data["from_judge"],
                 to_judge_id=move_form.cleaned_data["to_judge"],
                 by=request.user,
             )
-        except domain.AssignmentRefused as error:
+        except assigning.AssignmentRefused as error:
             move_form.add_error(None, str(error))
         else:
             messages.info(
@@ -175,14 +176,14 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
             judge_id = posted_id(request.POST.get("remove"))
             if judge_id is None:
                 raise ValueError("no such judge")
-            domain.assignment_remove(entry=entry, judge_id=judge_id, by=request.user)
+            assigning.assignment_remove(entry=entry, judge_id=judge_id, by=request.user)
             messages.info(request, f"Judge taken off {entry.reference}.")
         else:
             form = AddJudgeForm(request.POST, judges=_judge_choices(stage), reference=entry.reference)
             if not form.is_valid():
-                raise domain.AssignmentRefused(f"{entry.reference}: choose a judge to add.")
+                raise assigning.AssignmentRefused(f"{entry.reference}: choose a judge to add.")
             judge_id = form.cleaned_data["judge"]
-            domain.assignment_add(entry=entry, judge_id=judge_id, by=request.user)
+            assigning.assignment_add(entry=entry, judge_id=judge_id, by=request.user)
             if awaiting_declaration(stage, [entry], pairs=[(judge_id, entry.pk)]):
                 messages.warning(
                     request,
@@ -193,7 +194,7 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
                 messages.info(request, f"Judge added to {entry.reference}.")
     except ValueError:
         messages.error(request, "Choose a judge.")
-    except domain.AssignmentRefused as error:
+    except assigning.AssignmentRefused as error:
         messages.error(request, str(error))
     return _back(stage, request)
 
@@ -223,7 +224,7 @@ def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 @login_required
 def assignments_download(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = _chaired(request, stage_id)
-    text = domain.assignments_csv(stage=stage, entries=access.entries_for_chair(request.user, stage))
+    text = assigning.assignments_csv(stage=stage, entries=access.entries_for_chair(request.user, stage))
     audit.record(
         audit.Action.EXPORT, f"{stage}: assignments downloaded", actor=request.user, subject=f"stage:{stage.pk}"
     )
@@ -244,8 +245,8 @@ def assignments_upload(request: HttpRequest, stage_id: int) -> HttpResponse:
             messages.error(request, "That preview has expired or was changed. Upload the file again.")
             return redirect("judging:assignments_upload", stage.pk)
         try:
-            plan = domain.assignments_apply(stage=stage, entries=entries, text=text["csv"], by=request.user)
-        except domain.AssignmentRefused:
+            plan = assigning.assignments_apply(stage=stage, entries=entries, text=text["csv"], by=request.user)
+        except assigning.AssignmentRefused:
             messages.error(request, "The assignments changed since the preview. Upload the file again to check it.")
             return redirect("judging:assignments_upload", stage.pk)
         messages.info(request, f"Assignments updated: {len(plan.add)} added, {len(plan.remove)} removed.")
@@ -253,7 +254,7 @@ def assignments_upload(request: HttpRequest, stage_id: int) -> HttpResponse:
     form = AssignmentsUploadForm(request.POST or None, request.FILES or None)
     plan = signed = None
     if request.method == "POST" and form.is_valid():
-        plan = domain.assignments_plan(stage=stage, entries=entries, text=form.cleaned_data["file"])
+        plan = assigning.assignments_plan(stage=stage, entries=entries, text=form.cleaned_data["file"])
         if not plan.problems:
             signed = signing.dumps({"csv": form.cleaned_data["file"]}, salt=SIGNING_SALT, compress=True)
     context = {

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AppendOnly, AuditEvent
-from judging import conflicts, decisions, domain, scorecards
+from judging import assignments, conflicts, decisions, scorecards
 from judging.scorecards import ScoreInput
 
 
@@ -86,7 +86,7 @@ def test_conflicts_assignments_decisions_and_exports_are_logged(client, panel):
     stage, chidi, now = panel.stage, panel.people["chidi"], timezone.now()
     rows = conflicts.declaration_rows(stage=stage, member=stage.members.get(user=panel.people["bob"]))
     conflicts.conflict_declare(stage=stage, judge=panel.people["bob"], decisions={}, rows=rows, now=now)
-    domain.assignment_remove(entry=panel.entries[2], judge_id=panel.people["bob"].pk, by=chidi)
+    assignments.assignment_remove(entry=panel.entries[2], judge_id=panel.people["bob"].pk, by=chidi)
     decisions.decisions_record(
         stage=stage, entries=panel.entries[1:2], outcome="shortlisted", reason="", by=chidi, now=now
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from judging import domain, selectors
+from judging import assignments, selectors
 from judging.models import Assignment, Conflict, PanelMember, Scorecard
 from tests.factories import UserFactory
 
@@ -65,9 +65,9 @@ def test_adding_and_removing_a_judge_by_hand(panel):
     from audit.models import AuditEvent
 
     entry, alice, bob = panel.entries[1], panel.people["alice"], panel.people["bob"]
-    domain.assignment_remove(entry=entry, judge_id=alice.pk, by=panel.people["chidi"])
+    assignments.assignment_remove(entry=entry, judge_id=alice.pk, by=panel.people["chidi"])
     assert not Assignment.objects.filter(entry=entry, judge=alice).exists()
-    domain.assignment_add(entry=entry, judge_id=alice.pk, by=panel.people["chidi"])
+    assignments.assignment_add(entry=entry, judge_id=alice.pk, by=panel.people["chidi"])
     # The audit log names the judge both ways, and who did it.
     events = AuditEvent.objects.filter(action="assignment", subject=f"entry:{entry.pk}").order_by("pk")
     assert [e.summary for e in events] == [
@@ -75,21 +75,21 @@ def test_adding_and_removing_a_judge_by_hand(panel):
         f"Alice Judge added to {entry.reference}",
     ]
     assert {e.actor_id for e in events} == {panel.people["chidi"].pk}
-    with pytest.raises(domain.AssignmentRefused, match="already assigned"):
-        domain.assignment_add(entry=entry, judge_id=alice.pk)
-    with pytest.raises(domain.AssignmentRefused, match="conflict of interest"):
-        domain.assignment_add(entry=panel.entries[0], judge_id=alice.pk)
-    with pytest.raises(domain.AssignmentRefused, match="panel"):
-        domain.assignment_add(entry=entry, judge_id=panel.people["charlie"].pk)
+    with pytest.raises(assignments.AssignmentRefused, match="already assigned"):
+        assignments.assignment_add(entry=entry, judge_id=alice.pk)
+    with pytest.raises(assignments.AssignmentRefused, match="conflict of interest"):
+        assignments.assignment_add(entry=panel.entries[0], judge_id=alice.pk)
+    with pytest.raises(assignments.AssignmentRefused, match="panel"):
+        assignments.assignment_add(entry=entry, judge_id=panel.people["charlie"].pk)
     Scorecard.objects.create(entry=entry, judge=bob, status="submitted")
-    with pytest.raises(domain.AssignmentRefused, match="submitted"):
-        domain.assignment_remove(entry=entry, judge_id=bob.pk)
+    with pytest.raises(assignments.AssignmentRefused, match="submitted"):
+        assignments.assignment_remove(entry=entry, judge_id=bob.pk)
 
 
 def test_removing_a_judge_takes_their_draft_with_it(panel):
     entry, bob = panel.entries[1], panel.people["bob"]
     Scorecard.objects.create(entry=entry, judge=bob)
-    domain.assignment_remove(entry=entry, judge_id=bob.pk)
+    assignments.assignment_remove(entry=entry, judge_id=bob.pk)
     assert not Scorecard.objects.filter(entry=entry, judge=bob).exists()
 
 
@@ -99,7 +99,7 @@ def test_a_leaving_judges_unfinished_work_moves_never_to_a_conflict(panel):
     PanelMember.objects.create(stage=panel.stage, user=erin)
     Scorecard.objects.create(entry=panel.entries[2], judge=bob, status="submitted")
     Conflict.objects.create(judge=erin, nomination=panel.entries[1].nomination)
-    move = domain.assignments_move(stage=panel.stage, from_judge_id=bob.pk)
+    move = assignments.assignments_move(stage=panel.stage, from_judge_id=bob.pk)
     # Entry 0: alice is conflicted, erin takes it. Entry 1: erin is conflicted, alice has it already.
     assert move.moved == [(panel.entries[0].reference, "Erin Judge")]
     assert move.kept == [
@@ -110,8 +110,8 @@ def test_a_leaving_judges_unfinished_work_moves_never_to_a_conflict(panel):
         panel.entries[1].pk,
         panel.entries[2].pk,
     }
-    with pytest.raises(domain.AssignmentRefused):
-        domain.assignments_move(stage=panel.stage, from_judge_id=bob.pk, to_judge_id=bob.pk)
+    with pytest.raises(assignments.AssignmentRefused):
+        assignments.assignments_move(stage=panel.stage, from_judge_id=bob.pk, to_judge_id=bob.pk)
     assert alice.pk  # alice keeps what she had
 
 
@@ -121,21 +121,21 @@ def _csv(rows):
 
 def test_an_assignments_csv_round_trips_and_previews_its_changes(panel):
     entries = panel.stage.entries.all()
-    text = domain.assignments_csv(stage=panel.stage, entries=entries)
+    text = assignments.assignments_csv(stage=panel.stage, entries=entries)
     assert text.splitlines()[0] == "reference,judge_email,judge_name"
-    unchanged = domain.assignments_plan(stage=panel.stage, entries=entries, text=text)
+    unchanged = assignments.assignments_plan(stage=panel.stage, entries=entries, text=text)
     assert (unchanged.add, unchanged.remove, unchanged.problems) == ([], [], [])
     e = panel.entries
     alice, bob = panel.people["alice"], panel.people["bob"]
     wanted = _csv([(e[0].reference, bob.email), (e[1].reference, alice.email.upper()), (e[2].reference, bob.email)])
-    plan = domain.assignments_plan(stage=panel.stage, entries=entries, text=wanted)
+    plan = assignments.assignments_plan(stage=panel.stage, entries=entries, text=wanted)
     assert plan.problems == []
     # alice's assignment to the first entry is void (she is conflicted): not listed, and cleared on applying.
     assert [plan.describe(pair) for pair in plan.remove] == [
         (e[1].reference, "Bob Judge"),
         (e[2].reference, "Alice Judge"),
     ]
-    domain.assignments_apply(stage=panel.stage, entries=entries, text=wanted)
+    assignments.assignments_apply(stage=panel.stage, entries=entries, text=wanted)
     assert Assignment.objects.filter(entry__stage=panel.stage).count() == 3
 
 
@@ -152,17 +152,17 @@ def test_a_bad_assignments_csv_is_refused_whole(panel, rows, problem):
     refs = {f"ref{i}": entry.reference for i, entry in enumerate(panel.entries)}
     text = _csv([(reference.format(**refs), email) for reference, email in rows])
     entries = panel.stage.entries.all()
-    plan = domain.assignments_plan(stage=panel.stage, entries=entries, text=text)
+    plan = assignments.assignments_plan(stage=panel.stage, entries=entries, text=text)
     assert any(problem in message for message in plan.problems), plan.problems
     before = set(Assignment.objects.values_list("entry_id", "judge_id"))
-    with pytest.raises(domain.AssignmentRefused):
-        domain.assignments_apply(stage=panel.stage, entries=entries, text=text)
+    with pytest.raises(assignments.AssignmentRefused):
+        assignments.assignments_apply(stage=panel.stage, entries=entries, text=text)
     assert set(Assignment.objects.values_list("entry_id", "judge_id")) == before
 
 
 def test_a_csv_cannot_take_a_judge_off_a_submitted_scorecard(panel):
     Scorecard.objects.create(entry=panel.entries[1], judge=panel.people["bob"], status="submitted")
-    plan = domain.assignments_plan(stage=panel.stage, entries=panel.stage.entries.all(), text=_csv([]))
+    plan = assignments.assignments_plan(stage=panel.stage, entries=panel.stage.entries.all(), text=_csv([]))
     assert any("has submitted a scorecard" in problem for problem in plan.problems)
 
 

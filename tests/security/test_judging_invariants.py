@@ -46,8 +46,8 @@ from hypothesis.stateful import (
 )
 from pypdf import PdfReader
 
+from judging import assignments, decisions, scorecards
 from judging import conflicts as conflict_services
-from judging import decisions, domain, scorecards
 from judging.entries import stage_sync_entries
 from judging.models import Assignment, Entry, JudgeGroup, PanelMember, ShortlistPack, Stage
 from nominations import domain as nomination_services
@@ -361,7 +361,7 @@ class JudgingLifecycle(RuleBasedStateMachine):
 
     @rule(stage=st.sampled_from(STAGES))
     def assign_automatically(self, stage):
-        domain.stage_assign(stage=self.stages[stage], by=self.people[OFFICE])
+        assignments.stage_assign(stage=self.stages[stage], by=self.people[OFFICE])
         self.refresh_assignments()
         for judge, entry in self.model.assigned:
             if self.model.entries[entry][0] == stage:  # the split just made: never a conflict
@@ -374,8 +374,8 @@ class JudgingLifecycle(RuleBasedStateMachine):
         e = sorted(self.model.entries)[pick % len(self.model.entries)]
         entry = Entry.objects.select_related("stage").get(pk=e)
         try:
-            domain.assignment_add(entry=entry, judge_id=self.people[judge].pk, by=self.people[CHAIR])
-        except domain.AssignmentRefused:
+            assignments.assignment_add(entry=entry, judge_id=self.people[judge].pk, by=self.people[CHAIR])
+        except assignments.AssignmentRefused:
             assert self.model.conflicted(judge, e) or (judge, e) in self.model.assigned
         else:
             assert not self.model.conflicted(judge, e), "a conflicted judge was assigned by hand"

@@ -1,19 +1,23 @@
-"""Service functions of judging set-up: assignments by rule, by hand and by CSV, invitations and reminders.
-
-Entries come into a stage through judging.entries; conflicts and declarations are judging.conflicts.
+"""Assignments: which judge scores which entry. By rule (everyone, or the balanced split of
+judging.assignment), by hand, moving a leaving judge's work, and as a CSV file. Never a
+conflicted judge; assignments to a judge who has not declared for the entry yet are allowed
+and flagged (judging.conflicts.awaiting_declaration).
 """
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from audit import log as audit
 from plaudit.people import display_name
+from plaudit.spreadsheets import neutralise
 
 from .assignment import Split, balanced_split
 from .conflicts import awaiting_declaration, conflict_pairs, is_conflicted
 from .entries import judgeable
-from .models import Assignment, Entry, PanelMember, Stage
+from .models import Assignment, Entry, PanelMember, Scorecard, Stage
 
 
 def stage_assign(*, stage: Stage, by=None) -> Split:
@@ -52,29 +56,6 @@ def stage_assign(*, stage: Stage, by=None) -> Split:
     return split
 
 
-def judge_invite(*, stage: Stage, name: str, email: str, role: str, group=None) -> PanelMember:
-    """Give a person a seat on a stage's panel, creating their account if need be, and email them a link.
-
-    Accounts are personal (one per email address); an existing account is reused, never shared.
-    """
-    from django.contrib.auth import get_user_model
-
-    from .accounts import send_sign_in_link
-
-    User = get_user_model()
-    email = email.strip()
-    first, _, last = name.strip().partition(" ")
-    with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).order_by("pk").first()
-        if user is None:
-            user = User(username=email.lower(), email=email, first_name=first, last_name=last)
-            user.set_unusable_password()
-            user.save()
-        seat, _ = PanelMember.objects.update_or_create(stage=stage, user=user, defaults={"role": role, "group": group})
-    transaction.on_commit(lambda: send_sign_in_link(user, invitation=True))
-    return seat
-
-
 class AssignmentRefused(Exception):
     """A change to the assignments that the rules forbid; nothing was changed."""
 
@@ -106,8 +87,6 @@ def assignment_add(*, entry: Entry, judge_id: int, by=None) -> Assignment:
 
 def assignment_remove(*, entry: Entry, judge_id: int, by=None) -> None:
     """Take a judge off an entry. A submitted scorecard keeps its judge on; a draft goes with the assignment."""
-    from .models import Scorecard
-
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().filter(entry=entry, judge_id=judge_id).first()
         if assignment is None:
@@ -140,8 +119,6 @@ class Move:
 def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | None = None, by=None) -> Move:
     """Move a leaving judge's unfinished assignments: to one named judge, or each to the least loaded
     judge who is free of conflicts and not already on that entry. Submitted scorecards stay where they are."""
-    from .models import Scorecard
-
     judges = _eligible_judges(stage)
     if from_judge_id not in judges:
         raise AssignmentRefused("Choose a judge on this stage's panel to move work from.")
@@ -223,11 +200,6 @@ ASSIGNMENT_COLUMNS = ["reference", "judge_email", "judge_name"]
 
 def assignments_csv(*, stage: Stage, entries) -> str:
     """The assignments of the given entries (those the chair may see) as CSV, one row per judge and entry."""
-    import csv
-    import io
-
-    from plaudit.spreadsheets import neutralise
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(ASSIGNMENT_COLUMNS)
@@ -254,10 +226,6 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
     Every row is checked: a known entry, a judge on the panel, no conflict, no repeat. Entries
     absent from the file lose their assignments; rows for submitted scorecards cannot be removed.
     """
-    import csv
-
-    from .models import Scorecard
-
     entries = list(entries.select_related("nomination", "dossier", "stage__award"))
     by_reference = {entry.reference.upper(): entry for entry in entries}
     judges = _eligible_judges(stage)
@@ -319,8 +287,6 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
 
 def assignments_apply(*, stage: Stage, entries, text: str, by=None) -> AssignmentPlan:
     """Apply an assignments CSV in one transaction, after checking it again; refuse it whole if any row is wrong."""
-    from .models import Scorecard
-
     with transaction.atomic():
         plan = assignments_plan(stage=stage, entries=entries, text=text)
         if plan.problems:
@@ -341,18 +307,3 @@ def assignments_apply(*, stage: Stage, entries, text: str, by=None) -> Assignmen
             subject=f"stage:{stage.pk}",
         )
     return plan
-
-
-def reminders_send(*, stage: Stage, members: list[PanelMember], now) -> int:
-    """Queue a reminder email to each judge named, saying only how much of their own work is left.
-
-    The email names no entry, so it cannot reveal anyone's conflicts; each goes to one judge alone.
-    """
-    from .tasks import send_reminder
-
-    with transaction.atomic():
-        for member in members:
-            member.reminded_at = now
-            member.save(update_fields=["reminded_at"])
-            transaction.on_commit(lambda member=member: send_reminder.enqueue(stage.pk, member.user_id))
-    return len(members)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from judging import conflicts, domain, entries
+from judging import assignments, conflicts, entries
 from judging.models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 from nominations.domain import dossier_merge
 from tests.factories import AwardFactory, NominationFactory, UserFactory
@@ -90,7 +90,7 @@ def test_assignment_never_gives_a_judge_an_entry_they_are_conflicted_with(award)
         (judges[2].pk, dossier_entry.pk),
     }
 
-    split = domain.stage_assign(stage=stage)
+    split = assignments.stage_assign(stage=stage)
 
     assert split.shortfall == {}
     pairs = set(Assignment.objects.values_list("judge__username", "entry__nomination_id"))
@@ -108,7 +108,7 @@ def test_everyone_scores_everything_except_their_conflicts(award):
         PanelMember.objects.create(stage=stage, user=judge)
     Conflict.objects.create(judge=judges[0], nomination=nominations[0])
     entries.stage_sync_entries(stage=stage)
-    domain.stage_assign(stage=stage)
+    assignments.stage_assign(stage=stage)
     assert Assignment.objects.count() == 3 * 3 - 1
 
 
