@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "awards",
     "nominations",
     "judging",
+    "results",
     "audit",
     "privacy",
     "demo",

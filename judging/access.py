@@ -8,6 +8,7 @@ stage. Anything else is a 404 in the views, never a 403, so that existence does 
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
 
 from .conflicts import conflicted_q, declared_q
 from .entries import judgeable, judgeable_q
@@ -33,6 +34,14 @@ def chaired_stages(user) -> QuerySet[Stage]:
     if is_office(user):
         return Stage.objects.all()
     return Stage.objects.filter(members__user=user, members__role=PanelMember.Role.CHAIR).distinct()
+
+
+def chaired_stage_or_404(user, stage_id: int) -> Stage:
+    """A stage the person chairs (or the office), or 404: the chair's and the results pages start here."""
+    stage = chaired_stages(user).select_related("award__programme").filter(pk=stage_id).first()
+    if stage is None:
+        raise Http404("No such stage")
+    return stage
 
 
 def feedback_stages(user) -> QuerySet[Stage]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from plaudit.admin_labels import LabelledInputs
 
-from . import assignments, conflicts, decisions, entries, panels
+from . import assignments, conflicts, entries, panels, stages
 from .models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 
 
@@ -134,8 +134,8 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
     def unblind_for_chairs(self, request, queryset):
         for stage in queryset:
             try:
-                decisions.stage_unblind(stage=stage, by=request.user, now=timezone.now())
-            except decisions.DecisionRefused as error:
+                stages.stage_unblind(stage=stage, by=request.user, now=timezone.now())
+            except stages.StageRefused as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:
                 self.message_user(request, f"{stage}: its chairs now see who is nominated.", messages.SUCCESS)

@@ -20,18 +20,10 @@ from plaudit.people import display_name
 from . import access, ballots, panels, presentation, scorecards, selectors
 from . import assignments as assigning
 from .conflicts import awaiting_declaration, conflict_pairs
-from .entries import excluded
 from .forms import AddJudgeForm, AssignmentsUploadForm, MoveForm
 from .models import Ballot, PanelMember, Scorecard, Stage
 
 SIGNING_SALT = "plaudit.judging.assignments-upload"
-
-
-def _chaired(request, stage_id) -> Stage:
-    stage = access.chaired_stages(request.user).select_related("award__programme").filter(pk=stage_id).first()
-    if stage is None:
-        raise Http404("No such stage")
-    return stage
 
 
 def _judge_choices(stage: Stage) -> list[tuple[int, str]]:
@@ -48,7 +40,7 @@ def _judge_choices(stage: Stage) -> list[tuple[int, str]]:
 @login_required
 def progress(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Each judge's progress, who is behind, and reminders to one judge or to everyone behind."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     rows = sorted(selectors.judge_progress(stage).values(), key=lambda row: (-row.remaining, row.name))
     context = {
         "stage": stage,
@@ -57,26 +49,16 @@ def progress(request: HttpRequest, stage_id: int) -> HttpResponse:
         "overdue": selectors.stage_is_overdue(stage),
         "entries": access.entries_for_chair(request.user, stage).count(),
         "voting": stage.mode == Stage.Mode.VOTING,
-        **left_judging(request.user, stage),
+        **selectors.left_judging(request.user, stage),
     }
     return render(request, "judging/chair/progress.html", context)
-
-
-def left_judging(user, stage: Stage) -> dict:
-    """The chair's list of entries withdrawn or excluded since they were brought in, with why: for
-    the progress and ranking pages (judging.entries says which and why). By reference only: what
-    is no longer judged is not shown, and a nominee who declined or asked to be removed is not named."""
-    return {
-        "left": excluded(stage, access.left_judging_for_chair(user, stage)),
-        "left_details": access.sees_identities(user, stage),
-    }
 
 
 @login_required
 @require_POST
 def remind(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Queue reminders: to the one judge named, or to every judge with work left."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     rows = selectors.judge_progress(stage)
     if request.POST.get("judge"):
         row = rows.get(posted_id(request.POST["judge"]))
@@ -98,7 +80,7 @@ def remind(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Who scores what, page by page; add or remove a judge on an entry; move a leaving judge's work."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     entries = (
         access.entries_for_chair(request.user, stage)
         .select_related("nomination", "dossier", "stage__award")
@@ -169,7 +151,7 @@ def stage_url(stage):
 @require_POST
 def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """Add a judge to an entry, or take one off (by hand, one at a time)."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     entry = _chair_entry(request, stage, entry_id)
     try:
         if "remove" in request.POST:
@@ -203,7 +185,7 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
 @require_POST
 def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """Reopen a judge's submitted scorecard (or, in a voting stage, ballot) so they can change it."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     judge_id = posted_id(request.POST.get("judge"))
     if stage.mode == Stage.Mode.VOTING:
         ballot = Ballot.objects.filter(stage=stage, judge_id=judge_id).first()
@@ -223,7 +205,7 @@ def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 
 @login_required
 def assignments_download(request: HttpRequest, stage_id: int) -> HttpResponse:
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     text = assigning.assignments_csv(stage=stage, entries=access.entries_for_chair(request.user, stage))
     audit.record(
         audit.Action.EXPORT, f"{stage}: assignments downloaded", actor=request.user, subject=f"stage:{stage.pk}"
@@ -236,7 +218,7 @@ def assignments_download(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def assignments_upload(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Upload a CSV, see exactly what it would change, then apply it (or not)."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     entries = access.entries_for_chair(request.user, stage)
     if request.method == "POST" and "apply" in request.POST:
         try:

@@ -4,8 +4,6 @@ from django import forms
 
 from plaudit.layout import Fieldset
 
-from .models import Decision, OutcomeTemplate
-
 
 class DeclarationForm(forms.Form):
     """One yes/no per nominee (or organisation), a reason where a suggestion is rejected or a conflict declared."""
@@ -234,77 +232,4 @@ class AssignmentsUploadForm(forms.Form):
             raise forms.ValidationError("The file must be a CSV file saved as UTF-8") from error
         if "\x00" in text:
             raise forms.ValidationError("The file must be a CSV file saved as UTF-8")
-        return text
-
-
-class DecisionForm(forms.Form):
-    """Record the same outcome, with reasons, on the entries ticked in the ranking; or clear or apply."""
-
-    ACTIONS = [("record", "Record"), ("clear", "Clear"), ("apply", "Apply")]
-
-    entries = forms.TypedMultipleChoiceField(
-        coerce=int,
-        label="Entries",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": "Tick at least one entry in the ranking",
-            "invalid_choice": "Tick only entries in the ranking",
-        },
-    )
-    outcome = forms.ChoiceField(label="Outcome", required=False)
-    reason = forms.CharField(
-        label="Reasons",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded with the decision and shown in the shortlist pack.",
-    )
-    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput, initial="record")
-
-    def __init__(self, *args, entries, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["entries"].choices = [(entry.pk, entry.reference) for entry in entries]
-        self.fields["outcome"].choices = [("", "Choose an outcome")] + list(Decision.Outcome.choices)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") == "record" and not cleaned.get("outcome"):
-            self.add_error("outcome", "Choose an outcome for the ticked entries")
-        return cleaned
-
-
-class OutcomeTemplateForm(forms.ModelForm):
-    class Meta:
-        model = OutcomeTemplate
-        fields = ["subject", "body", "include_feedback"]
-        labels = {"subject": "Subject", "body": "Message", "include_feedback": "Add the judges' approved comments"}
-        widgets = {"body": forms.Textarea(attrs={"rows": 12}), "subject": forms.TextInput}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].error_messages["required"] = "Enter a subject"
-        self.fields["body"].error_messages["required"] = "Enter the message"
-        self.fields["body"].max_length = 10000
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    def _check(self, name):
-        from .decisions import unknown_placeholders
-
-        text = self.cleaned_data.get(name, "")
-        unknown = unknown_placeholders(text)
-        if unknown:
-            raise forms.ValidationError(
-                "Use only the placeholders listed: not " + ", ".join("{" + u + "}" for u in unknown)
-            )
-        return text
-
-    def clean_subject(self):
-        return self._check("subject")
-
-    def clean_body(self):
-        text = self._check("body")
-        if len(text) > 10000:
-            raise forms.ValidationError("The message must be 10,000 characters or fewer")
         return text

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from plaudit.people import display_name
 
+from . import access
 from .conflicts import awaiting_declaration, conflict_pairs
-from .entries import judgeable
+from .entries import excluded, judgeable
 from .models import Assignment, Ballot, PanelMember, Scorecard, Stage
 
 
@@ -106,3 +107,13 @@ def entry_rows(stage: Stage, entries, conflicts: set | None = None) -> list[Entr
         status = statuses.get((assignment.entry_id, judge.pk), "not started")
         rows[assignment.entry_id].judges.append((judge.pk, name, status, (judge.pk, assignment.entry_id) in awaiting))
     return list(rows.values())
+
+
+def left_judging(user, stage: Stage) -> dict:
+    """The chair's list of entries withdrawn or excluded since they were brought in, with why: for
+    the progress and ranking pages (judging.entries says which and why). By reference only: what
+    is no longer judged is not shown, and a nominee who declined or asked to be removed is not named."""
+    return {
+        "left": excluded(stage, access.left_judging_for_chair(user, stage)),
+        "left_details": access.sees_identities(user, stage),
+    }

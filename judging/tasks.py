@@ -31,30 +31,3 @@ def send_reminder(stage_id: int, judge_id: int):
     }
     body = render_to_string("judging/email/reminder.txt", context)
     send_mail(one_line(f"Reminder: {stage.award.title}, {stage.name}"), body, None, [judge.email])
-
-
-@task()
-def send_outcome_email(email_id: int):
-    """Send one logged outcome email; the log says sent or failed (with why), never silently lost."""
-    from django.core.mail import EmailMessage
-    from django.utils import timezone
-
-    from .models import OutcomeEmail
-
-    email = OutcomeEmail.objects.get(pk=email_id)
-    if email.status == OutcomeEmail.Status.SENT:
-        return
-    try:
-        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
-    except Exception as error:  # the log shows the failure; queuing the outcome again retries it
-        OutcomeEmail.objects.filter(pk=email.pk).update(status=OutcomeEmail.Status.FAILED, error=str(error)[:300])
-        return
-    OutcomeEmail.objects.filter(pk=email.pk).update(status=OutcomeEmail.Status.SENT, sent_at=timezone.now(), error="")
-
-
-@task()
-def build_shortlist_pack(pack_id: int):
-    """Build a shortlist PDF in the background, saying how far it has got; failed, never stuck."""
-    from .shortlist import pack_build
-
-    pack_build(pack_id)

@@ -2,7 +2,7 @@ from django.urls import path
 
 import plaudit.ids  # noqa: F401  (registers the <id:…> converter)
 
-from . import accounts, chair_views, results_views, views
+from . import accounts, chair_views, views
 
 app_name = "judging"
 
@@ -29,16 +29,4 @@ urlpatterns = [
     path("judging/stages/<id:stage_id>/assignments/<id:entry_id>/reopen/", chair_views.reopen, name="reopen"),
     path("judging/stages/<id:stage_id>/assignments.csv", chair_views.assignments_download, name="assignments_download"),
     path("judging/stages/<id:stage_id>/assignments/upload/", chair_views.assignments_upload, name="assignments_upload"),
-    path("judging/stages/<id:stage_id>/ranking/", results_views.ranking, name="ranking"),
-    path("judging/stages/<id:stage_id>/ranking/<id:entry_id>/", results_views.explain, name="explain"),
-    path("judging/stages/<id:stage_id>/export/<str:what>.<str:fmt>", results_views.export, name="export"),
-    path("judging/stages/<id:stage_id>/shortlist/", results_views.shortlist_request, name="shortlist_request"),
-    path("judging/stages/<id:stage_id>/shortlist/<id:pack_id>/", results_views.shortlist, name="shortlist"),
-    path(
-        "judging/stages/<id:stage_id>/shortlist/<id:pack_id>/download/",
-        results_views.shortlist_download,
-        name="shortlist_download",
-    ),
-    path("judging/stages/<id:stage_id>/outcomes/", results_views.outcomes, name="outcomes"),
-    path("judging/stages/<id:stage_id>/feedback/<id:entry_id>/", results_views.feedback, name="feedback"),
 ]

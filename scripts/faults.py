@@ -182,7 +182,7 @@ def kill_worker(base, worker_pid):
     from django.contrib.auth import get_user_model
 
     from judging.models import ShortlistPack, Stage
-    from judging.tasks import build_shortlist_pack
+    from results.tasks import build_shortlist_pack
 
     stage = Stage.objects.get(award__slug="synthetic-award")
     chair = get_user_model().objects.get(username="synthetic-chair")

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AppendOnly, AuditEvent
-from judging import assignments, conflicts, decisions, scorecards
+from judging import assignments, conflicts, scorecards
 from judging.scorecards import ScoreInput
+from results import decisions
 
 
 def actions():

@@ -30,9 +30,9 @@ from awards.models import Award
 from judging.entries import stage_sync_entries
 from judging.models import Assignment, PanelMember, ShortlistPack, Stage
 from judging.scorecards import ScoreInput, scorecard_save
-from judging.shortlist import pack_build
 from nominations import domain as nominations
 from nominations.models import Nomination
+from results.shortlist import pack_build
 from tests.factories import UserFactory, declare_all
 
 pytestmark = pytest.mark.django_db

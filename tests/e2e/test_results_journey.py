@@ -151,7 +151,8 @@ def test_the_office_chooses_which_comments_go_to_the_nominator(page, live_server
 
 def test_long_lists_are_read_a_page_at_a_time(page, live_server, scored, monkeypatch):
     """The chair pages through a sorted ranking, and a judge through their entries (two a page here)."""
-    from judging import results_views, views
+    from judging import views
+    from results import views as results_views
 
     monkeypatch.setattr(results_views, "RANKING_PAGE_SIZE", 2)
     monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from judging import access, decisions, results
+from judging import access, stages
 from judging.entries import excluded, judgeable, stage_sync_entries
 from judging.models import Entry, Scorecard, ShortlistPack
 from nominations import domain as nominations
 from nominations.models import Dossier, Nomination
+from results import decisions, ranking
 from tests.factories import NominationFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,13 @@ def test_an_entry_that_can_no_longer_be_judged_leaves_judging_and_keeps_its_scor
     assert entry not in access.entries_for_judge(bob, stage)
     assert entry not in access.entries_for_chair(chidi, stage)
     assert entry not in access.entries_for_chair(scored.people["root"], stage)
-    assert all(row.entry != entry for row in results.stage_results(stage, chidi).rows)
+    assert all(row.entry != entry for row in ranking.stage_results(stage, chidi).rows)
     client.force_login(bob)
     assert client.get(reverse("judging:score", args=[stage.pk, entry.pk])).status_code == 404
     assert entry.reference not in client.get(reverse("judging:queue", args=[stage.pk])).content.decode()
     client.force_login(chidi)
-    ranking = client.get(reverse("judging:ranking", args=[stage.pk])).content.decode()
-    assert "Withdrawn or excluded since brought in" in ranking and escape(reason[1:]) in ranking
+    page = client.get(reverse("judging:ranking", args=[stage.pk])).content.decode()
+    assert "Withdrawn or excluded since brought in" in page and escape(reason[1:]) in page
     assert reasons(stage, chidi) == {entry.reference: reason}
     export = client.get(reverse("judging:export", args=[stage.pk, "ranking", "csv"])).content.decode()
     assert entry.reference not in export
@@ -108,7 +109,7 @@ def test_a_withdrawn_nomination_in_a_dossier_is_not_shown_nor_told_the_outcome(
 
 def test_a_pack_is_checked_against_whoever_downloads_it(client, scored):
     from judging.models import Conflict
-    from judging.shortlist import pack_build
+    from results.shortlist import pack_build
 
     stage, chidi, root = scored.stage, scored.people["chidi"], scored.people["root"]
     pack = ShortlistPack.objects.create(stage=stage, requested_by=root)
@@ -135,7 +136,7 @@ def test_a_blind_stage_is_blind_for_its_chair_until_the_office_unblinds_it(clien
     stage.blind = True
     stage.save()
     office_pack = ShortlistPack.objects.create(stage=stage, requested_by=root, blind=False)
-    from judging.shortlist import pack_build
+    from results.shortlist import pack_build
 
     pack_build(office_pack.pk)
     client.force_login(chidi)
@@ -155,12 +156,12 @@ def test_a_blind_stage_is_blind_for_its_chair_until_the_office_unblinds_it(clien
     response = client.post(reverse("judging:shortlist_request", args=[stage.pk]), {"blind": ""})
     assert ShortlistPack.objects.latest("pk").blind is True and response.status_code == 302
     # Unblinding waits for every decision, then is recorded.
-    with pytest.raises(decisions.DecisionRefused):
-        decisions.stage_unblind(stage=stage, by=root, now=now)
+    with pytest.raises(stages.StageRefused):
+        stages.stage_unblind(stage=stage, by=root, now=now)
     visible = list(access.entries_for_chair(chidi, stage))
     decisions.decisions_record(stage=stage, entries=visible, outcome="shortlisted", reason="", by=chidi, now=now)
     decisions.decisions_apply(stage=stage, entries=visible, by=chidi, now=now)
-    decisions.stage_unblind(stage=stage, by=root, now=now)
+    stages.stage_unblind(stage=stage, by=root, now=now)
     assert "Alan Turing" in client.get(reverse("judging:ranking", args=[stage.pk])).content.decode()
     assert client.get(reverse("judging:shortlist_download", args=[stage.pk, office_pack.pk])).status_code == 200
     from audit.models import AuditEvent

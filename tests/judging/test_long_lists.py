@@ -5,8 +5,9 @@ import re
 
 from django.urls import reverse
 
-from judging import results_views, views
+from judging import views
 from judging.models import Scorecard
+from results import views as results_views
 
 
 def shown(html: str, entries) -> list[str]:

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from judging import results
 from judging.models import Decision, Scorecard
 from nominations.models import Answer, Nomination
 from privacy import retention
+from results import ranking
 
 
 def test_retention_is_measured_in_months_after_nominations_close(panel):
@@ -26,7 +26,7 @@ def test_anonymising_removes_people_and_keeps_the_ranking(scored):
     programme = scored.stage.award.programme
     before = [
         (row.entry.pk, round(row.result.score, 6))
-        for row in results.stage_results(scored.stage, scored.people["root"]).rows
+        for row in ranking.stage_results(scored.stage, scored.people["root"]).rows
     ]
     Decision.objects.create(
         entry=scored.entries[0],
@@ -48,7 +48,7 @@ def test_anonymising_removes_people_and_keeps_the_ranking(scored):
     assert Decision.objects.get().reason == ""
     after = [
         (row.entry.pk, round(row.result.score, 6))
-        for row in results.stage_results(scored.stage, scored.people["root"]).rows
+        for row in ranking.stage_results(scored.stage, scored.people["root"]).rows
     ]
     assert after == before  # the results' figures survive
     programme.refresh_from_db()

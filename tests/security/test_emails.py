@@ -13,11 +13,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from judging import decisions
 from judging.models import OutcomeTemplate, Score, Scorecard
 from nominations.domain import _after_submit
 from nominations.forms import IdentityForm
 from nominations.models import Nomination
+from results import decisions
 from tests.factories import AwardFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,10 +24,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from awards.models import Award, Criterion, Programme, Question, Section
-from judging import decisions
 from judging.models import Conflict, Decision, Entry, JudgeGroup, OutcomeTemplate, Score, Scorecard, Stage
 from nominations.domain import link_create
 from nominations.models import Answer, Nomination
+from results import decisions
 from tests.factories import NominationFactory, UserFactory, declare_all
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from judging import decisions, exports, results
 from nominations.models import Answer, Nomination
 from plaudit.templatetags.markdown import render_markdown
+from results import decisions, exports, ranking
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"]
@@ -83,7 +83,7 @@ def test_spreadsheets_neutralise_formulas(hostile):
     for payload in FORMULAS:
         assert neutralise(payload).startswith("'")
     Nomination.objects.filter(pk=hostile.entries[1].nomination_id).update(nominee_name=FORMULAS[0])
-    stage_results = results.stage_results(hostile.stage, hostile.people["root"])
+    stage_results = ranking.stage_results(hostile.stage, hostile.people["root"])
     rows = list(csv.reader(io.StringIO(exports.export(stage_results, "ranking", "csv")[0].decode("utf-8-sig"))))
     names = [row[2] for row in rows[1:]]
     assert all(not name.startswith(("=", "+", "-", "@")) for name in names)
@@ -105,11 +105,11 @@ def test_the_nominations_export_neutralises_answers(admin_client, hostile):
 def test_pdfs_show_payloads_as_text_and_fetch_nothing(hostile, monkeypatch):
     from pypdf import PdfReader
 
-    from judging import shortlist
     from plaudit import pdf
+    from results import shortlist
 
     fetched = []
     monkeypatch.setattr(pdf.StaticOnlyFetcher, "fetch", lambda self, url, headers=None: fetched.append(url))
-    content = shortlist.shortlist_pdf(results.stage_results(hostile.stage, hostile.people["root"]))
+    content = shortlist.shortlist_pdf(ranking.stage_results(hostile.stage, hostile.people["root"]))
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "<script>alert" in text and fetched == []

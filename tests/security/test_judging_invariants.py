@@ -46,12 +46,13 @@ from hypothesis.stateful import (
 )
 from pypdf import PdfReader
 
-from judging import assignments, decisions, scorecards
+from judging import assignments, scorecards, stages
 from judging import conflicts as conflict_services
 from judging.entries import stage_sync_entries
 from judging.models import Assignment, Entry, JudgeGroup, PanelMember, ShortlistPack, Stage
 from nominations import domain as nomination_services
 from nominations.models import Answer, Dossier, Nomination
+from results import decisions
 from tests.factories import (
     AwardFactory,
     CriterionFactory,
@@ -532,8 +533,8 @@ class JudgingLifecycle(RuleBasedStateMachine):
     @rule(stage=st.sampled_from(STAGES))
     def office_unblinds(self, stage):
         try:
-            decisions.stage_unblind(stage=self.stages[stage], by=self.people[OFFICE], now=timezone.now())
-        except decisions.DecisionRefused:
+            stages.stage_unblind(stage=self.stages[stage], by=self.people[OFFICE], now=timezone.now())
+        except stages.StageRefused:
             return
         self.stages[stage].refresh_from_db()
         assert self.model.blind[stage]

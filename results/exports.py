@@ -1,15 +1,15 @@
 """Results as CSV and XLSX: the ranking, and every submitted score. Text cells are neutralised
 against formula injection; figures carry at least two decimals.
 
-The rows come from judging.results, so an export holds exactly the entries its reader may see,
+The rows come from results.ranking, so an export holds exactly the entries its reader may see,
 and a blind export names entries by reference only.
 """
 
+from judging.models import Scorecard
+from judging.scorecards import counted
 from plaudit.spreadsheets import neutralise, to_csv, to_xlsx
 
-from .models import Scorecard
-from .results import StageResults
-from .scorecards import counted
+from .ranking import StageResults
 
 RANKING_COLUMNS = [
     "rank",

@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from judging import decisions, exports, results, shortlist
 from judging.models import Decision, DecisionLog, Entry, OutcomeEmail, Stage
+from results import decisions, exports, ranking, shortlist
 from tests.panels import NOMINEES, submit
 
 
@@ -23,7 +23,7 @@ def refs(stage_results):
 
 def test_the_ranking_orders_entries_and_leaves_out_the_viewers_conflicts(scored):
     e = scored.entries
-    everyone = results.stage_results(scored.stage, scored.people["root"])
+    everyone = ranking.stage_results(scored.stage, scored.people["root"])
     assert refs(everyone) == [e[0].reference, e[1].reference, e[2].reference]
     top = everyone.rows[0].result
     assert top.score == pytest.approx(100 * (5 / 5 + 4 / 5) / 2) and top.n == 1
@@ -32,10 +32,10 @@ def test_the_ranking_orders_entries_and_leaves_out_the_viewers_conflicts(scored)
 
     PanelMember.objects.filter(user=scored.people["chidi"]).update(role="chair")
     Conflict.objects.create(judge=scored.people["chidi"], nomination=e[0].nomination)
-    chair = results.stage_results(scored.stage, scored.people["chidi"])
+    chair = ranking.stage_results(scored.stage, scored.people["chidi"])
     assert refs(chair) == [e[1].reference, e[2].reference]
     assert chair.rows[0].result.rank == 1
-    assert results.explain(chair, e[0].pk) is None
+    assert ranking.explain(chair, e[0].pk) is None
 
 
 def test_the_ranking_page_explains_switches_and_is_404_for_a_conflicted_entry(client, scored):
@@ -184,18 +184,18 @@ def test_the_ranking_export_has_the_promised_columns_and_two_decimals(scored):
     from nominations.models import Nomination
 
     Nomination.objects.filter(pk=scored.entries[0].nomination_id).update(nominee_name='=HYPERLINK("http://x")')
-    stage_results = results.stage_results(scored.stage, scored.people["root"])
+    stage_results = ranking.stage_results(scored.stage, scored.people["root"])
     content, _, _ = exports.export(stage_results, "ranking", "csv")
     rows = _csv(content)
     assert rows[0] == exports.RANKING_COLUMNS
     assert rows[1][0] == "1" and rows[1][3] == "90.00" and rows[1][2].startswith("'=")
-    blind = results.stage_results(scored.stage, scored.people["root"], blind=True)
+    blind = ranking.stage_results(scored.stage, scored.people["root"], blind=True)
     rows = _csv(exports.export(blind, "ranking", "csv")[0])
     assert {row[2] for row in rows[1:]} == {""}
 
 
 def test_the_scores_export_has_a_row_per_card_and_criterion(scored):
-    stage_results = results.stage_results(scored.stage, scored.people["root"])
+    stage_results = ranking.stage_results(scored.stage, scored.people["root"])
     rows = _csv(exports.export(stage_results, "scores", "csv")[0])
     assert rows[0] == exports.SCORE_COLUMNS
     assert len(rows) == 1 + 5 * 2
@@ -211,7 +211,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_the_shortlist_pdf_lists_entries_in_rank_order_with_their_scores(scored):
-    stage_results = results.stage_results(scored.stage, scored.people["root"])
+    stage_results = ranking.stage_results(scored.stage, scored.people["root"])
     text = pdf_text(shortlist.shortlist_pdf(stage_results))
     positions = [text.index(f"{entry.reference}") for entry in scored.entries]
     assert positions == sorted(positions)
@@ -224,7 +224,7 @@ def test_the_shortlist_pdf_lists_entries_in_rank_order_with_their_scores(scored)
 
 
 def test_the_blind_shortlist_holds_no_identifying_text(scored):
-    stage_results = results.stage_results(scored.stage, scored.people["root"], blind=True)
+    stage_results = ranking.stage_results(scored.stage, scored.people["root"], blind=True)
     text = pdf_text(shortlist.shortlist_pdf(stage_results))
     for name in NOMINEES:
         assert name not in text.replace(f"{name} listened", "")
@@ -253,7 +253,7 @@ def test_hostile_answers_make_the_pdf_fetch_nothing(scored, payload, monkeypatch
         lambda self, url, headers=None: fetched.append(url) or original(self, url, headers),
     )
     Answer.objects.filter(question__key="story").update(value=payload)
-    content = shortlist.shortlist_pdf(results.stage_results(scored.stage, scored.people["root"]))
+    content = shortlist.shortlist_pdf(ranking.stage_results(scored.stage, scored.people["root"]))
     assert fetched == []  # escaped: nothing even asked to be fetched
     assert b"/EmbeddedFile" not in content and b"/FileAttachment" not in content
     assert payload.split()[0] in pdf_text(content)
@@ -354,7 +354,7 @@ def test_voting_stages_rank_by_approvals_or_borda_points(scored, method, expecte
             stage=stage, judge=scored.people["alice"], choices={e[2].pk: 1, e[1].pk: 2}, version=0, now=now, submit=True
         )
         order = [e[2], e[0], e[1]]  # e0 and e1 tie on 1 point each; the reference breaks the tie in the list
-    stage_results = results.stage_results(stage, scored.people["root"])
+    stage_results = ranking.stage_results(stage, scored.people["root"])
     assert [row.entry for row in stage_results.rows] == order
     assert [int(row.result.score) for row in stage_results.rows] == expected
     assert (stage_results.rows[1].result.tie, stage_results.rows[0].result.tie) == (method == "ranked", False)
@@ -398,7 +398,7 @@ def test_the_database_sums_give_the_same_results_as_the_pure_maths(panel):
             if rng.random() < 0.8:
                 reach = None if rng.random() < 0.2 else rng.randint(0, 5)
                 submit(entry, judge, {"impact": rng.randint(0, 5), "reach": reach})
-    via_sql = results.stage_results(stage, panel.people["root"], order_by="normalised", criterion_agreement=True)
+    via_sql = ranking.stage_results(stage, panel.people["root"], order_by="normalised", criterion_agreement=True)
     cards = []
     for card in Scorecard.objects.filter(entry__stage=stage, status="submitted").prefetch_related("scores__criterion"):
         values = {s.criterion.key: (None if s.not_applicable else s.value) for s in card.scores.all()}

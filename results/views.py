@@ -1,6 +1,6 @@
 """Results for chairs and admins: the ranking and its explanation, decisions, spread, exports,
 the shortlist pack and outcome emails. Every page finds the stage through
-judging.access.chaired_stages and the entries through judging.results (404 otherwise)."""
+judging.access.chaired_stage_or_404 and the entries through results.ranking (404 otherwise)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import log as audit
+from judging import access, scoring
+from judging.entries import nominations_of
+from judging.models import Decision, OutcomeEmail, ShortlistPack
+from judging.selectors import left_judging
 
-from . import access, decisions, exports, results, scoring
-from .chair_views import _chaired, left_judging
-from .entries import nominations_of
+from . import decisions, exports
+from . import ranking as standings
 from .forms import DecisionForm, OutcomeTemplateForm
-from .models import Decision, OutcomeEmail, ShortlistPack
 from .shortlist import packs_fail_stale
 from .tasks import build_shortlist_pack
 
@@ -41,10 +43,10 @@ def _order(request) -> str:
 @login_required
 def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The ranked table with its figures, flags and decisions; leniency, agreement and spread beneath."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     order = _order(request)
     by_criterion = request.GET.get("agreement") == "criteria"
-    stage_results = results.stage_results(
+    stage_results = standings.stage_results(
         stage, request.user, order_by=order, blind=_blind_for(request.user, stage), criterion_agreement=by_criterion
     )
     form = DecisionForm(request.POST or None, entries=[row.entry for row in stage_results.rows])
@@ -71,7 +73,7 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
         "leniency": leniency,
         "panel_mean": panel_mean,
         "panel_sd": panel_sd,
-        "spread": results.spread(stage_results),
+        "spread": standings.spread(stage_results),
         "pending": sum(1 for row in rows if row.decision and row.decision.status == Decision.Status.PENDING),
         "next_stage": decisions.next_stage(stage),
         "voting": stage_results.voting_points is not None,
@@ -129,10 +131,10 @@ def _decide(request, stage, stage_results, form):
 @login_required
 def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """How one entry's figures were reached, down to each judge's score per criterion."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     order = _order(request)
-    stage_results = results.stage_results(stage, request.user, order_by=order, blind=_blind_for(request.user, stage))
-    explanation = results.explain(stage_results, entry_id)
+    stage_results = standings.stage_results(stage, request.user, order_by=order, blind=_blind_for(request.user, stage))
+    explanation = standings.explain(stage_results, entry_id)
     if explanation is None:
         raise Http404("No such entry")
     context = {
@@ -148,11 +150,11 @@ def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResponse:
     """The ranking or all scores, as CSV or XLSX, raw or normalised, blind if asked (or if the stage is)."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     if what not in ("ranking", "scores") or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
     blind = _blind_for(request.user, stage, asked=request.GET.get("blind") == "1")
-    stage_results = results.stage_results(stage, request.user, order_by=_order(request), blind=blind)
+    stage_results = standings.stage_results(stage, request.user, order_by=_order(request), blind=blind)
     content, content_type, extension = exports.export(stage_results, what, fmt)
     audit.record(
         audit.Action.EXPORT,
@@ -171,7 +173,7 @@ def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResp
 @require_POST
 def shortlist_request(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Queue a shortlist pack; the chair waits on its progress page."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     pack = ShortlistPack.objects.create(
         stage=stage,
         requested_by=request.user,
@@ -194,7 +196,7 @@ def _pack(request, stage, pack_id, *, done: bool = False) -> ShortlistPack:
 @login_required
 def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
     """The pack's progress (JSON for the page's script), and its download link when ready."""
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     packs_fail_stale(stage)
     pack = _pack(request, stage, pack_id)
     if request.GET.get("format") == "json":
@@ -213,7 +215,7 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
 
 @login_required
 def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
-    stage = _chaired(request, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
     pack = _pack(request, stage, pack_id, done=True)
     audit.record(
         audit.Action.EXPORT,
@@ -231,8 +233,8 @@ def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> Htt
 @login_required
 def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Outcome emails: edit the message for an outcome, preview it, send it to every nominator once."""
-    stage = _chaired(request, stage_id)
-    visible = results.visible_entries(stage, request.user)
+    stage = access.chaired_stage_or_404(request.user, stage_id)
+    visible = standings.visible_entries(stage, request.user)
     applied = {
         outcome: visible.filter(decision__outcome=outcome, decision__status=Decision.Status.APPLIED).count()
         for outcome in Decision.Outcome.values
@@ -290,7 +292,7 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
 def feedback(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """The awards office chooses which judges' comments may go to the nominator (admins only)."""
     stage = access.feedback_stages(request.user).select_related("award__programme").filter(pk=stage_id).first()
-    entry = results.visible_entries(stage, request.user).filter(pk=entry_id).first() if stage else None
+    entry = standings.visible_entries(stage, request.user).filter(pk=entry_id).first() if stage else None
     if entry is None:
         raise Http404("No such entry")
     items = decisions.feedback_items(entry)

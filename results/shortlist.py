@@ -16,12 +16,12 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from judging.models import Scorecard, ShortlistPack
+from judging.presentation import statements_for_entries
+from judging.scorecards import counted
 from plaudit.pdf import html_to_pdf
 
-from .models import Scorecard, ShortlistPack
-from .presentation import statements_for_entries
-from .results import SELECTED, StageResults, stage_results
-from .scorecards import counted
+from .ranking import SELECTED, StageResults, stage_results
 
 logger = logging.getLogger(__name__)
 

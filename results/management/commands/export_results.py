@@ -2,8 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import log as audit
-from judging import exports, results, shortlist
 from judging.models import Stage
+from results import exports, ranking, shortlist
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"No stage named {stage!r} in award {award!r}.")
         # The command runs as the awards office: every entry of the stage, as an admin sees it.
         office = get_user_model()(is_superuser=True, is_active=True)
-        stage_results = results.stage_results(
+        stage_results = ranking.stage_results(
             found, office, order_by="normalised" if normalised else "raw", blind=True if blind else None
         )
         if what == "shortlist":

@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from django.db.models import Count, FloatField, OuterRef, Sum
 from django.db.models.functions import Cast
 
+from judging import access, scoring
+from judging.conflicts import conflicted_q
+from judging.models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
+from judging.presentation import entry_title
+from judging.scorecards import counted
+from judging.scoring_sql import card_sums
 from nominations.models import Answer
 from nominations.selectors import display_value
 from plaudit.people import display_name
-
-from . import access, scoring
-from .conflicts import conflicted_q
-from .models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
-from .presentation import entry_title
-from .scorecards import counted
-from .scoring_sql import card_sums
 
 SELECTED = {
     Decision.Outcome.PROMOTED,

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from audit import log as audit
+from judging.entries import nominations_of
+from judging.models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Score, Scorecard, Stage
+from judging.scorecards import counted
 from plaudit.text import one_line
 
-from .entries import nominations_of
-from .models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Score, Scorecard, Stage
-from .scorecards import counted
+from .tasks import send_outcome_email
 
 PLACEHOLDERS = {
     "nominee": "the nominee's name",
@@ -159,34 +160,6 @@ def decisions_apply(*, stage: Stage, entries, by, now) -> tuple[int, int]:
     return applied, promoted
 
 
-def stage_unblind(*, stage: Stage, by, now) -> Stage:
-    """The awards office lets a blind stage's chairs see who is nominated, once its decisions are
-    made: every judged entry has an applied decision and none is pending. Recorded and audited.
-    Judges' pages stay blind."""
-    from .entries import judgeable
-
-    if not stage.blind:
-        raise DecisionRefused(f"{stage} is not blind.")
-    if stage.unblinded_at:
-        raise DecisionRefused(f"{stage} was unblinded on {stage.unblinded_at:%d %B %Y}.")
-    entries = judgeable(stage.entries.all())
-    undecided = entries.exclude(decision__status=Decision.Status.APPLIED).count()
-    if undecided or not entries.exists():
-        raise DecisionRefused(
-            f"{stage}: apply a decision on every entry first ({undecided} without an applied decision)."
-        )
-    with transaction.atomic():
-        Stage.objects.filter(pk=stage.pk).update(unblinded_at=now, unblinded_by=by)
-        audit.record(
-            audit.Action.DECISION,
-            f"{stage}: unblinded for its chairs after its decisions",
-            actor=by,
-            subject=f"stage:{stage.pk}",
-        )
-    stage.refresh_from_db()
-    return stage
-
-
 def outcome_template(stage: Stage, outcome: str) -> OutcomeTemplate:
     """The stage's template for an outcome, created from the default wording the first time."""
     subject, body = DEFAULT_TEMPLATES[outcome]
@@ -306,8 +279,6 @@ def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=No
 def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:
     """Queue the outcome email to every nominator of an applied decision with this outcome, once each.
     Returns (queued, already sent or queued before)."""
-    from .tasks import send_outcome_email
-
     template = outcome_template(stage, outcome)
     queued = skipped = 0
     decided = list(

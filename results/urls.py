@@ -1,0 +1,23 @@
+"""The results pages, in the judging namespace (config/urls.py joins them): their names
+(judging:ranking and the rest) are what pages, emails and tests have always used."""
+
+from django.urls import path
+
+import plaudit.ids  # noqa: F401  (registers the <id:…> converter)
+
+from . import views
+
+urlpatterns = [
+    path("judging/stages/<id:stage_id>/ranking/", views.ranking, name="ranking"),
+    path("judging/stages/<id:stage_id>/ranking/<id:entry_id>/", views.explain, name="explain"),
+    path("judging/stages/<id:stage_id>/export/<str:what>.<str:fmt>", views.export, name="export"),
+    path("judging/stages/<id:stage_id>/shortlist/", views.shortlist_request, name="shortlist_request"),
+    path("judging/stages/<id:stage_id>/shortlist/<id:pack_id>/", views.shortlist, name="shortlist"),
+    path(
+        "judging/stages/<id:stage_id>/shortlist/<id:pack_id>/download/",
+        views.shortlist_download,
+        name="shortlist_download",
+    ),
+    path("judging/stages/<id:stage_id>/outcomes/", views.outcomes, name="outcomes"),
+    path("judging/stages/<id:stage_id>/feedback/<id:entry_id>/", views.feedback, name="feedback"),
+]
