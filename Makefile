@@ -15,7 +15,7 @@ STAMP := .make
 help:
 	@echo "make demo   - install, load the demo programme and serve it on http://127.0.0.1:8000"
 	@echo "make test   - install (Chromium too) and run the whole test suite"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff, and the import rules between apps (import-linter)"
 	@echo "make bench  - the benchmark suite on PostgreSQL; writes docs/benchmarks.md"
 
 $(STAMP)/python: requirements.txt requirements-dev.txt
@@ -64,6 +64,7 @@ bench: install system-deps $(STAMP)/bench
 lint: $(STAMP)/python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) $(STAMP) node_modules static/build staticfiles db.sqlite3

@@ -7,10 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from nominations.builder import AwardForm
 from plaudit.admin_labels import LabelledInputs
 
-from . import access, format
+from . import format
 from .changes import criteria_batch
 from .forms import CriterionAdminForm, CriterionInlineFormSet, QuestionAdminForm, QuestionInlineFormSet
 from .models import Award, Criterion, Programme, Question, Section
@@ -226,26 +225,3 @@ class AwardAdmin(LabelledInputs, admin.ModelAdmin):
     @admin.display(description="Criteria", ordering="criterion_total")
     def criterion_count(self, award):
         return award.criterion_total
-
-    def get_urls(self):
-        return [
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="awards_award_preview"),
-            *super().get_urls(),
-        ]
-
-    def preview_view(self, request, pk):
-        """The nomination form exactly as nominators will see it; submitting only checks the answers."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        award = get_object_or_404(access.award_with_questions(Award.objects.all()), pk=pk)
-        form = AwardForm(request.POST or None, request.FILES or None, award=award)
-        checked = request.method == "POST" and form.is_valid()
-        context = {
-            "award": award,
-            "programme": award.programme,
-            "form": form,
-            "checked": checked,
-            "header_name": award.programme.organiser,
-            "contact_email": award.programme.contact_email,
-        }
-        return render(request, "awards/preview.html", context)

@@ -9,11 +9,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from audit import log as audit
+from awards import access as award_access
+from awards.admin import AwardAdmin
 from awards.models import Award
 from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
 
 from . import domain, exports, selectors
+from .builder import AwardForm
 from .dossiers import likely_duplicates
 from .models import Dossier, Nomination
 
@@ -365,3 +368,35 @@ class DossierAdmin(LabelledInputs, admin.ModelAdmin):
                 for n in dossier.nominations.order_by("reference")
             ),
         )
+
+
+class AwardWithPreviewAdmin(AwardAdmin):
+    """The award's admin with "Preview the nomination form": the form is built by this app's form
+    builder, so the preview is added here, above awards, which knows nothing of nominations."""
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="awards_award_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        """The nomination form exactly as nominators will see it; submitting only checks the answers."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        award = get_object_or_404(award_access.award_with_questions(Award.objects.all()), pk=pk)
+        form = AwardForm(request.POST or None, request.FILES or None, award=award)
+        checked = request.method == "POST" and form.is_valid()
+        context = {
+            "award": award,
+            "programme": award.programme,
+            "form": form,
+            "checked": checked,
+            "header_name": award.programme.organiser,
+            "contact_email": award.programme.contact_email,
+        }
+        return render(request, "awards/preview.html", context)
+
+
+admin.site.unregister(Award)
+admin.site.register(Award, AwardWithPreviewAdmin)

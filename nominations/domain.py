@@ -4,25 +4,21 @@ Deadlines are checked on the server against the nomination's own closing time
 (the award's, unless an admin extended it), in the programme's time zone.
 """
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, ProtectedError
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audit import log as audit
 from awards.models import Award
-from plaudit.text import one_line
 
 from .builder import AwardForm, data_from_drafts, field_name, storable
+from .emails import send_email
 from .forms import IdentityForm
 from .models import Answer, Dossier, Nomination, NominationLink, hash_token, new_token
 from .uploads import check_upload
-
-logger = logging.getLogger(__name__)
 
 
 class NominationClosed(Exception):
@@ -118,26 +114,12 @@ def link_resolve(*, token: str, now) -> Nomination | None:
 
 def _send_link_email(nomination: Nomination, token: str):
     context = {"nomination": nomination, "award": nomination.award, "url": link_url(token)}
-    _send(
+    send_email(
         subject=f"Your nomination for {nomination.award.title} ({nomination.reference})",
         template="nominations/email/link.txt",
         context=context,
         to=nomination.nominator_email,
     )
-
-
-def _send(*, subject, template, context, to, attachments=()):
-    from django.core.mail import EmailMessage
-
-    body = render_to_string(template, context)
-    # A subject is one line: titles come from the office, but a line break would end the header.
-    message = EmailMessage(subject=one_line(subject, 250), body=body, to=[to])
-    for attachment in attachments:
-        message.attach(*attachment)
-    try:
-        message.send()
-    except Exception:  # a mail server outage must not lose the nominator's work
-        logger.exception("Could not send %r to %s", subject, to)
 
 
 def _ensure_editable(nomination: Nomination, now):
@@ -338,7 +320,7 @@ def _after_submit(nomination_id: int, consent_token: str | None):
 
 def _send_consent_request(nomination_id: int, consent_token: str):
     nomination = Nomination.objects.select_related("award__programme").get(pk=nomination_id)
-    _send(
+    send_email(
         subject=f"You have been nominated for {nomination.award.title}",
         template="nominations/email/consent.txt",
         context={
