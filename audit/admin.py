@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from plaudit.admin_labels import LabelledInputs
+from plaudit.roles import is_office
 
 from .models import AuditEvent
 
@@ -27,4 +28,4 @@ class AuditEventAdmin(LabelledInputs, admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return is_office(request.user)

@@ -10,14 +10,11 @@ stage. Anything else is a 404 in the views, never a 403, so that existence does 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from plaudit.roles import is_office
+
 from .conflicts import conflicted_q, declared_q
 from .entries import judgeable, judgeable_q
 from .models import Assignment, Entry, PanelMember, ShortlistPack, Stage
-
-
-def is_office(user) -> bool:
-    """The awards office: today the site's superusers."""
-    return bool(user.is_authenticated and user.is_superuser)
 
 
 def stages_for(user) -> QuerySet[Stage]:

@@ -178,6 +178,9 @@ def assignments_move(*, stage: Stage, from_judge_id: int, to_judge_id: int | Non
     return Move(moved=moved, kept=kept)
 
 
+FORMER_JUDGE = "a judge no longer on the panel"
+
+
 @dataclass
 class AssignmentPlan:
     """What an assignments CSV would change, worked out before anything is written."""
@@ -192,7 +195,7 @@ class AssignmentPlan:
 
     def describe(self, pair):
         entry_id, judge_id = pair
-        return self.labels["entries"][entry_id], self.labels["judges"].get(judge_id, "a judge no longer on the panel")
+        return self.labels["entries"][entry_id], self.labels["judges"].get(judge_id, FORMER_JUDGE)
 
 
 ASSIGNMENT_COLUMNS = ["reference", "judge_email", "judge_name"]
@@ -276,7 +279,7 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
     for entry_id, judge_id in remove:
         if (entry_id, judge_id) in submitted:
             problems.append(
-                f"{labels['entries'][entry_id]}: {labels['judges'].get(judge_id, 'a former judge')} has submitted "
+                f"{labels['entries'][entry_id]}: {labels['judges'].get(judge_id, FORMER_JUDGE)} has submitted "
                 "a scorecard, so cannot be taken off it."
             )
     add = sorted(wanted - current)

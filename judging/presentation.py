@@ -13,7 +13,7 @@ from nominations.selectors import display_value, identity_rows
 
 from .entries import nominations_of
 from .models import Entry, Scorecard, Stage
-from .scorecards import counted
+from .scorecards import counted, lines
 
 
 @dataclass
@@ -92,18 +92,16 @@ def others_scores(entry: Entry, stage: Stage, judge) -> list[OtherCard] | None:
     cards = (
         counted(Scorecard.objects.filter(entry=entry), stage=stage)
         .exclude(judge=judge)
-        .prefetch_related("scores__criterion")
+        .prefetch_related("scores")
         .order_by("submitted_at", "pk")
     )
+    criteria = list(stage.award.criteria.order_by("position", "id"))
     others = []
     for index, card in enumerate(cards, start=1):
         scores = [
-            (
-                score.criterion.title,
-                "Not applicable" if score.not_applicable else str(score.value),
-                score.comment,
-            )
-            for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion.pk))
+            (line.criterion.title, "Not applicable" if line.not_applicable else str(line.value), line.comment)
+            for line in lines(card, criteria)
+            if line.score is not None
         ]
         others.append(OtherCard(label=f"Another judge ({index})", scores=scores, overall_comment=card.overall_comment))
     return others

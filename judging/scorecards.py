@@ -63,6 +63,34 @@ def counted(scorecards, *, stage: Stage):
     return scorecards.filter(status=Scorecard.Status.SUBMITTED).exclude(pk__in=void_scorecards(stage))
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A scorecard's score for one criterion (None where it has none), for the pages and files that
+    show scores criterion by criterion."""
+
+    criterion: Criterion
+    score: Score | None
+
+    @property
+    def value(self) -> int | None:
+        return None if self.score is None or self.score.not_applicable else self.score.value
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.score is not None and self.score.not_applicable
+
+    @property
+    def comment(self) -> str:
+        return self.score.comment if self.score else ""
+
+
+def lines(card: Scorecard, criteria) -> list[Line]:
+    """The card's score for each of the criteria, in their order. Reads `card.scores.all()` once
+    (prefetch it for many cards)."""
+    by_criterion = {score.criterion_id: score for score in card.scores.all()}
+    return [Line(criterion, by_criterion.get(criterion.pk)) for criterion in criteria]
+
+
 def void_scorecards(stage: Stage) -> list[int]:
     """Ids of the stage's scorecards by a judge conflicted with the entry."""
     pairs = conflict_pairs(stage)

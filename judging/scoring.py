@@ -47,9 +47,10 @@ class Criterion:
 class Card:
     """A submitted scorecard: its judge, entry, the judge's group, and a value per criterion key (None for N/A).
 
-    A caller holding many scorecards may give the weighted sums instead of the scores (`weighted`,
-    `weights`: Σ w·(s − lo)/(hi − lo) and Σ w over the weighted criteria with a value, as the
-    database can add them up); the total is then 100 × weighted / weights, the same formula.
+    A caller holding many scorecards may give instead its total (`stored`, the total kept since the
+    scorecard was submitted, computed by card_total), or the weighted sums (`weighted`, `weights`:
+    Σ w·fraction and Σ w over the weighted criteria with a value, as the database can add them up;
+    the total is then 100 × weighted / weights, the same formula).
     """
 
     judge: Hashable
@@ -58,11 +59,19 @@ class Card:
     group: str | None = None
     weighted: float | None = None
     weights: float | None = None
+    stored: float | None = None
 
     def total(self, criteria) -> float | None:
+        if self.stored is not None:
+            return self.stored
         if self.weights is not None:
             return 100.0 * self.weighted / self.weights if self.weights else None
         return card_total(self.scores, criteria)
+
+
+def fraction(value: int, criterion) -> float:
+    """Where a score sits on its criterion's scale, from 0 (the minimum) to 1 (the maximum)."""
+    return (value - criterion.scale_min) / (criterion.scale_max - criterion.scale_min)
 
 
 def card_total(scores: Mapping[str, int | None], criteria: Iterable[Criterion]) -> float | None:
@@ -73,12 +82,17 @@ def card_total(scores: Mapping[str, int | None], criteria: Iterable[Criterion]) 
         value = scores.get(criterion.key)
         if weight <= 0 or value is None:
             continue
-        span = criterion.scale_max - criterion.scale_min
-        weighted += weight * (value - criterion.scale_min) / span
+        weighted += weight * fraction(value, criterion)
         total_weight += weight
     if total_weight == 0:
         return None
     return 100.0 * weighted / total_weight
+
+
+def mean(values: Iterable[float]) -> float | None:
+    """The mean, or None when there are no values."""
+    values = list(values)
+    return statistics.fmean(values) if values else None
 
 
 def sample_sd(values: list[float]) -> float | None:
@@ -94,6 +108,15 @@ def sample_sd(values: list[float]) -> float | None:
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
 
 
+def group_share(group: str | None, shares: Mapping[str, float]) -> float | None:
+    """The share of the marks a judge's group holds: its own, or (a group without one, or no
+    group) what the named groups leave; None when the stage gives no shares."""
+    named = {name: float(share) for name, share in shares.items() if share is not None}
+    if not named:
+        return None
+    return named[group] if group in named else max(0.0, 1.0 - sum(named.values()))
+
+
 def grouped_score(totals_by_group: Mapping[str | None, list[float]], shares: Mapping[str, float]) -> float | None:
     """An entry's score from its totals by group, weighting each group's mean by its share.
 
@@ -105,11 +128,10 @@ def grouped_score(totals_by_group: Mapping[str | None, list[float]], shares: Map
     named = {group: float(share) for group, share in shares.items() if share is not None}
     if not named:
         return statistics.fmean(every)
-    rest_share = max(0.0, 1.0 - sum(named.values()))
     pooled: dict[str | None, list[float]] = defaultdict(list)
     for group, totals in totals_by_group.items():
         pooled[group if group in named else REST].extend(totals)
-    weights = {group: (named[group] if group is not REST else rest_share) for group in pooled if pooled[group]}
+    weights = {group: group_share(group, named) for group in pooled if pooled[group]}
     total_share = sum(weights.values())
     if total_share <= 0:
         # Only judges without a share scored this entry: their mean is all there is.

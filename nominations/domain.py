@@ -409,10 +409,9 @@ def consent_respond(
         locked.consent_status = Nomination.Consent.CONFIRMED if agree else Nomination.Consent.DECLINED
         locked.consent_responded_at = now
         if remove_data and not agree:
-            locked.nominee_name = locked.nominee_job_title = locked.nominee_organisation = ""
-            locked.nominee_email = ""
             draft = dict(locked.identity_draft)
-            for name in ("nominee_name", "nominee_job_title", "nominee_organisation", "nominee_email"):
+            for name in Nomination.NOMINEE_DETAILS:
+                setattr(locked, name, "")
                 draft.pop(name, None)
             locked.identity_draft = draft
             locked.nominee_data_removed_at = now

@@ -11,23 +11,22 @@ from plaudit.spreadsheets import neutralise
 from .models import Answer, Nomination
 from .selectors import award_for_form, display_value
 
-IDENTITY_COLUMNS = [
-    ("reference", "Reference"),
-    ("status", "Status"),
-    ("consent_status", "Consent"),
-    ("submitted_at", "Submitted at"),
-    ("nominee_kind", "Nominee is"),
-    ("nominee_name", "Nominee"),
-    ("nominee_job_title", "Job title or role"),
-    ("nominee_organisation", "Nominee organisation"),
-    ("nominee_email", "Nominee email"),
-    ("self_nomination", "Self-nomination"),
-    ("nominator_name", "Nominator"),
-    ("nominator_email", "Nominator email"),
-    ("nominator_organisation", "Nominator organisation"),
-    ("nominator_relationship", "Relationship"),
-    ("dossier", "Dossier"),
-]
+
+def _identity_columns() -> list[tuple[str, str]]:
+    """The export's first columns: the nomination's state, then the identity block with the
+    office's labels, self-nomination after the nominee and the nominator's email after their name."""
+    columns = [("reference", "Reference"), ("status", "Status"), ("consent_status", "Consent")]
+    columns.append(("submitted_at", "Submitted at"))
+    for name, _mine, office in Nomination.IDENTITY:
+        columns.append((name, office))
+        if name == "nominee_email":
+            columns.append(("self_nomination", "Self-nomination"))
+        elif name == "nominator_name":
+            columns.append(("nominator_email", "Nominator email"))
+    return [*columns, ("dossier", "Dossier")]
+
+
+IDENTITY_COLUMNS = _identity_columns()
 
 
 def nominations_for_export(award: Award, queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:

@@ -9,6 +9,7 @@ from plaudit.layout import Fieldset
 from plaudit.text import OneLineValidator
 
 from .builder import CharacterLimitValidator
+from .models import Nomination
 
 EMAIL_ERRORS = {
     "required": "Enter your email address",
@@ -65,17 +66,7 @@ NOMINEE_WORDS = {
 class IdentityForm(forms.Form):
     """Who is nominated and who is nominating: asked by every form, shaped by the award."""
 
-    IDENTITY_FIELDS = (
-        "self_nomination",
-        "nominee_kind",
-        "nominee_name",
-        "nominee_job_title",
-        "nominee_organisation",
-        "nominee_email",
-        "nominator_name",
-        "nominator_organisation",
-        "nominator_relationship",
-    )
+    IDENTITY_FIELDS = ("self_nomination", *(name for name, _mine, _office in Nomination.IDENTITY))
 
     def __init__(self, *args, award: Award, **kwargs):
         super().__init__(*args, **kwargs)

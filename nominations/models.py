@@ -139,6 +139,21 @@ class Nomination(models.Model):
         """The nominee's name as submitted, or as drafted before the first submission."""
         return self.nominee_name or self.identity_draft.get("nominee_name", "") or "(not named yet)"
 
+    # The identity block every nomination form asks, in form order, whatever the award: the
+    # field, its label on the nominator's own pages, and its label for the office (exports).
+    IDENTITY = (
+        ("nominee_kind", "Nominating", "Nominee is"),
+        ("nominee_name", "Nominee", "Nominee"),
+        ("nominee_job_title", "Job title or role", "Job title or role"),
+        ("nominee_organisation", "Organisation", "Nominee organisation"),
+        ("nominee_email", "Nominee's email", "Nominee email"),
+        ("nominator_name", "Your name", "Nominator"),
+        ("nominator_organisation", "Your organisation", "Nominator organisation"),
+        ("nominator_relationship", "How you know the nominee", "Relationship"),
+    )
+    # What a nominee's "remove my details" removes.
+    NOMINEE_DETAILS = ("nominee_name", "nominee_job_title", "nominee_organisation", "nominee_email")
+
     # What judging may see: submitted (so neither withdrawn nor ruled not eligible), the nominee
     # agreed or was not asked, and the nominee's details are still there. The one rule, as a
     # filter (judgeable_q, used by nominations.selectors.judgeable and judging's entries) and

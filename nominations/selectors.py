@@ -18,16 +18,7 @@ def award_for_form(award_id: int) -> Award:
     return award_with_questions(Award.objects.all()).get(pk=award_id)
 
 
-IDENTITY_LABELS = [
-    ("nominee_kind", "Nominating"),
-    ("nominee_name", "Nominee"),
-    ("nominee_job_title", "Job title or role"),
-    ("nominee_organisation", "Organisation"),
-    ("nominee_email", "Nominee's email"),
-    ("nominator_name", "Your name"),
-    ("nominator_organisation", "Your organisation"),
-    ("nominator_relationship", "How you know the nominee"),
-]
+IDENTITY_LABELS = [(name, mine) for name, mine, _office in Nomination.IDENTITY]
 
 
 def display_value(question: Question, value) -> str:

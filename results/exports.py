@@ -5,8 +5,9 @@ The rows come from results.ranking, so an export holds exactly the entries its r
 and a blind export names entries by reference only.
 """
 
+from judging import scoring
 from judging.models import Scorecard
-from judging.scorecards import counted
+from judging.scorecards import counted, lines
 from plaudit.spreadsheets import neutralise, to_csv, to_xlsx
 
 from .ranking import StageResults
@@ -81,7 +82,6 @@ def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
     entries = {row.entry.pk: row.entry for row in results.rows}
     criteria = results.criteria
     shares = results.shares
-    rest = max(0.0, 1.0 - sum(shares.values())) if shares else None
     cards = (
         counted(Scorecard.objects.filter(entry_id__in=list(entries)), stage=results.stage)
         .prefetch_related("scores")
@@ -89,12 +89,10 @@ def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
     )
     rows = []
     for card in cards.iterator(chunk_size=2000):
-        name, group = results.judges.get(card.judge_id, ("A former judge", ""))
-        share = shares.get(group, rest) if shares else None
-        by_criterion = {score.criterion_id: score for score in card.scores.all()}
-        for criterion in criteria:
-            score = by_criterion.get(criterion.pk)
-            value = None if score is None or score.not_applicable else score.value
+        name, group = results.judge(card.judge_id)
+        share = scoring.group_share(group, shares)
+        for line in lines(card, criteria):
+            criterion, value = line.criterion, line.value
             rows.append(
                 [
                     neutralise(results.stage.name),
@@ -107,7 +105,7 @@ def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
                     criterion.scale_min,
                     criterion.scale_max,
                     "" if value is None else value,
-                    neutralise(score.comment if score else ""),
+                    neutralise(line.comment),
                 ]
             )
     return list(SCORE_COLUMNS), rows

@@ -17,10 +17,13 @@ from judging.conflicts import conflicted_q
 from judging.models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
 from judging.presentation import entry_title
 from judging.scorecards import counted
+from judging.scorecards import lines as scorecard_lines
 from judging.scoring_sql import card_sums
 from nominations.models import Answer
 from nominations.selectors import display_value
 from plaudit.people import display_name
+
+FORMER_JUDGE = ("A former judge", "")
 
 SELECTED = {
     Decision.Outcome.PROMOTED,
@@ -65,6 +68,11 @@ class StageResults:
     shares: dict = field(default_factory=dict)
     voting_points: dict | None = None
 
+    def judge(self, judge_id) -> tuple[str, str]:
+        """(name, group name) of a judge who scored in the stage; one who has left the panel since
+        is "A former judge", never unnamed and never a missing row."""
+        return self.judges.get(judge_id, FORMER_JUDGE)
+
     @property
     def alpha(self):
         return self.computed.alpha if self.computed else None
@@ -82,8 +90,8 @@ class StageResults:
         every = [t for totals in by_judge.values() for t in totals]
         rows = [
             JudgeLeniency(
-                name=self.judges.get(judge, ("A former judge", ""))[0],
-                group=self.judges.get(judge, ("", ""))[1],
+                name=self.judge(judge)[0],
+                group=self.judge(judge)[1],
                 cards=len(totals),
                 mean=statistics.fmean(totals),
                 sd=scoring.sample_sd(totals),
@@ -96,7 +104,7 @@ class StageResults:
     def unnormalised_names(self) -> list[str]:
         if not self.computed:
             return []
-        return sorted(self.judges.get(j, ("A former judge", ""))[0] for j in self.computed.unnormalised_judges)
+        return sorted(self.judge(j)[0] for j in self.computed.unnormalised_judges)
 
 
 def _criteria(stage: Stage):
@@ -182,7 +190,7 @@ def _card_totals(stage, *, entries_query, groups):
         if total is None:
             missing[card_id] = (entry_id, judge_id)
         else:
-            cards.append(scoring.Card(judge_id, entry_id, group=groups.get(judge_id), weighted=total, weights=100.0))
+            cards.append(scoring.Card(judge_id, entry_id, group=groups.get(judge_id), stored=total))
     if missing:
         for card_id, weighted, weights in card_sums(Scorecard.objects.filter(pk__in=list(missing))):
             entry_id, judge_id = missing[card_id]
@@ -264,23 +272,19 @@ def explain(results: StageResults, entry_id: int) -> Explanation | None:
         .order_by("judge_id")
     )
     for card in scorecards:
-        by_criterion = {score.criterion_id: score for score in card.scores.all()}
-        lines = []
-        for criterion in criteria:
-            score = by_criterion.get(criterion.pk)
-            value = None if score is None or score.not_applicable else score.value
-            weight = float(criterion.weight)
-            span = criterion.scale_max - criterion.scale_min
-            lines.append(
-                {
-                    "criterion": criterion,
-                    "value": value,
-                    "na": score is not None and score.not_applicable,
-                    "comment": score.comment if score else "",
-                    "part": None if value is None or weight == 0 else (value - criterion.scale_min) / span,
-                }
-            )
-        name, group = results.judges.get(card.judge_id, ("A former judge", ""))
+        lines = [
+            {
+                "criterion": line.criterion,
+                "value": line.value,
+                "na": line.not_applicable,
+                "comment": line.comment,
+                "part": None
+                if line.value is None or float(line.criterion.weight) == 0
+                else scoring.fraction(line.value, line.criterion),
+            }
+            for line in scorecard_lines(card, criteria)
+        ]
+        name, group = results.judge(card.judge_id)
         cards.append(
             {
                 "judge": name,
@@ -296,9 +300,8 @@ def explain(results: StageResults, entry_id: int) -> Explanation | None:
         if card["total"] is not None:
             key = card["group"] if card["group"] in results.shares else "Others"
             pooled[key].append(card["total"])
-    rest = max(0.0, 1.0 - sum(results.shares.values())) if results.shares else None
     group_means = [
-        (group, len(totals), statistics.fmean(totals), results.shares.get(group, rest))
+        (group, len(totals), statistics.fmean(totals), scoring.group_share(group, results.shares))
         for group, totals in sorted(pooled.items())
     ]
     every = [t for r in results.rows for t in r.result.totals.values()]

@@ -9,16 +9,16 @@ The blind variant leaves out names, organisations and identifying answers.
 
 import datetime as dt
 import logging
-import statistics
 
 from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from judging import scoring
 from judging.models import Scorecard, ShortlistPack
 from judging.presentation import statements_for_entries
-from judging.scorecards import counted
+from judging.scorecards import counted, lines
 from plaudit.pdf import html_to_pdf
 
 from .ranking import SELECTED, StageResults, stage_results
@@ -49,21 +49,24 @@ def shortlist_html(results: StageResults, now=None) -> str:
     details = []
     for row in rows:
         judges = by_entry.get(row.entry.pk, [])
-        names = [results.judges.get(card.judge_id, ("A former judge", ""))[0] for card in judges]
+        names = [results.judge(card.judge_id)[0] for card in judges]
+        card_lines = [lines(card, criteria) for card in judges]
         table = []
-        for criterion in criteria:
-            values, comments = [], []
-            for name, card in zip(names, judges, strict=True):
-                score = next((s for s in card.scores.all() if s.criterion_id == criterion.pk), None)
-                if score is None:
-                    values.append("–")
-                    continue
-                values.append("N/A" if score.not_applicable else str(score.value))
-                if score.comment.strip():
-                    comments.append((name, score.comment.strip()))
-            numbers = [int(v) for v in values if v.lstrip("-").isdigit()]
-            mean = f"{statistics.fmean(numbers):.2f}" if numbers else "–"
-            table.append({"criterion": criterion, "values": values, "mean": mean, "comments": comments})
+        for index, criterion in enumerate(criteria):
+            column = [(name, card[index]) for name, card in zip(names, card_lines, strict=True)]
+            values = [
+                "–" if line.score is None else "N/A" if line.not_applicable else str(line.value) for _, line in column
+            ]
+            comments = [(name, line.comment.strip()) for name, line in column if line.comment.strip()]
+            mean = scoring.mean(line.value for _, line in column if line.value is not None)
+            table.append(
+                {
+                    "criterion": criterion,
+                    "values": values,
+                    "mean": "–" if mean is None else f"{mean:.2f}",
+                    "comments": comments,
+                }
+            )
         overall = [
             (name, card.overall_comment.strip())
             for name, card in zip(names, judges, strict=True)

@@ -1,8 +1,8 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import log as audit
 from judging.models import Stage
+from plaudit.roles import COMMAND_LINE
 from results import exports, ranking, shortlist
 
 
@@ -24,10 +24,9 @@ class Command(BaseCommand):
         found = Stage.objects.filter(award__slug=award, name=stage).select_related("award__programme").first()
         if found is None:
             raise CommandError(f"No stage named {stage!r} in award {award!r}.")
-        # The command runs as the awards office: every entry of the stage, as an admin sees it.
-        office = get_user_model()(is_superuser=True, is_active=True)
+        # The command runs as the awards office: every entry of the stage, as the office sees it.
         stage_results = ranking.stage_results(
-            found, office, order_by="normalised" if normalised else "raw", blind=True if blind else None
+            found, COMMAND_LINE, order_by="normalised" if normalised else "raw", blind=True if blind else None
         )
         if what == "shortlist":
             content = shortlist.shortlist_pdf(stage_results)
