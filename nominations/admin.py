@@ -16,7 +16,7 @@ from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
 
 from . import domain, exports, selectors
-from .builder import AwardForm
+from .builder import AwardForm, is_file
 from .dossiers import likely_duplicates
 from .models import Dossier, Nomination
 
@@ -158,7 +158,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
         rows = []
         for section, answered in selectors.submitted_rows(nomination):
             for question, value in answered:
-                if question.type == "file" and value:
+                if is_file(question) and value:
                     url = reverse("admin:nominations_nomination_file", args=[nomination.pk, question.key])
                     shown = format_html('<a href="{}">{}</a>', url, value)
                 else:

@@ -1,15 +1,18 @@
-"""The form builder: one registry from question type to form field.
+"""The form builder: one registry from question type to what the type needs.
 
-Every form that asks an award's questions (the nomination form, the admin's
-preview) is built here, so a question behaves the same everywhere. Conditional
-questions (`show_if`) are decided on the server from the submitted answers: a
-hidden question is neither required nor stored, so the form works with
-JavaScript off.
+Each type's entry (`TYPES`) carries its form field, how an answer is shown (pages, emails,
+exports, packs), how it is stored, how a saved draft becomes form data again, whether it is a
+file, and which options the award format accepts for it (awards.rules, which the importer reads
+too). Every form that asks an award's questions (the nomination form, the admin's preview) is
+built here, so a question behaves the same everywhere. Conditional questions (`show_if`) are
+decided on the server from the submitted answers: a hidden question is neither required nor
+stored, so the form works with JavaScript off.
 """
 
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -18,6 +21,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
+from awards import rules
 from awards.models import Award, Question
 from plaudit.layout import Fieldset, Rendered
 from plaudit.templatetags.markdown import render_markdown
@@ -26,13 +30,77 @@ from .words import count_characters, count_words
 
 FIELD_PREFIX = "q-"
 FieldBuilder = Callable[[Question], forms.Field]
-FIELD_BUILDERS: dict[str, FieldBuilder] = {}
 
 
-def builds(*types: str):
+def _shown_as_text(question: Question, value) -> str:
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _shown_yes_no(question: Question, value) -> str:
+    return {"yes": "Yes", "no": "No"}.get(value, _shown_as_text(question, value))
+
+
+def _shown_date(question: Question, value) -> str:
+    if isinstance(value, str) and len(value) == 10:
+        return dt.date.fromisoformat(value).strftime("%-d %B %Y")
+    return _shown_as_text(question, value)
+
+
+def _stored_as_is(value):
+    return value
+
+
+def _stored_date(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _stored_number(value):
+    # Exact text, never a float: 3.10 stays 3.1, not 3.0999999.
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else value
+
+
+def _form_data(name: str, raw) -> list[tuple[str, object]]:
+    """A saved draft as form data: (field name, value, or a list for a multiple choice)."""
+    return [(name, [str(item) for item in raw] if isinstance(raw, list) else str(raw))]
+
+
+def _form_data_date(name: str, raw) -> list[tuple[str, object]]:
+    if isinstance(raw, list):  # the three boxes as typed
+        return [(f"{name}_{index}", part or "") for index, part in enumerate(raw)]
+    return _form_data(name, raw)
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """Everything one question type needs, in one place: add a type here (and its options in
+    awards.rules) and every page, file and import knows it."""
+
+    name: str
+    field: FieldBuilder
+    is_file: bool = False
+    shown: Callable[[Question, object], str] = _shown_as_text
+    stored: Callable[[object], object] = _stored_as_is
+    form_data: Callable[[str, object], list] = _form_data
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The options the award format accepts for this type (beyond those every question takes)."""
+        return tuple(option for option, types in rules.TYPE_OPTIONS.items() if self.name in types)
+
+
+TYPES: dict[str, QuestionType] = {}
+
+
+def builds(*types: str, **traits):
+    """Register a field builder for one or more types, with whatever else those types need."""
+
     def register(function: FieldBuilder) -> FieldBuilder:
         for question_type in types:
-            FIELD_BUILDERS[question_type] = function
+            TYPES[question_type] = QuestionType(question_type, function, **traits)
         return function
 
     return register
@@ -132,7 +200,7 @@ def phone_field(question: Question) -> forms.Field:
     )
 
 
-@builds("number")
+@builds("number", stored=_stored_number)
 def number_field(question: Question) -> forms.Field:
     field = forms.DecimalField(
         max_digits=20,
@@ -207,7 +275,7 @@ class DateField(forms.MultiValueField):
             raise ValidationError("Date must be a real date, like 27 3 2025", code="invalid") from exc
 
 
-@builds("date")
+@builds("date", shown=_shown_date, stored=_stored_date, form_data=_form_data_date)
 def date_field(question: Question) -> forms.Field:
     return DateField()
 
@@ -240,7 +308,7 @@ def multi_choice_field(question: Question) -> forms.Field:
     return field
 
 
-@builds("yes_no")
+@builds("yes_no", shown=_shown_yes_no)
 def yes_no_field(question: Question) -> forms.Field:
     return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect)
 
@@ -259,7 +327,7 @@ class FileRulesValidator:
             raise ValidationError(message, code="file")
 
 
-@builds("file")
+@builds("file", is_file=True)
 def file_field(question: Question) -> forms.Field:
     # A plain file input: the saved file is named in the hint, never linked by a public URL.
     field = forms.FileField(widget=forms.FileInput, error_messages={"empty": "The selected file is empty"})
@@ -288,7 +356,7 @@ def required_message(question: Question) -> str:
 
 def build_field(question: Question) -> forms.Field:
     """The form field for one question, with its label, hint and required flag."""
-    field = FIELD_BUILDERS[question.type](question)
+    field = TYPES[question.type].field(question)
     field.label = question.prompt
     field.required = question.required
     field.error_messages["required"] = required_message(question)
@@ -377,7 +445,7 @@ class AwardForm(forms.Form):
         """What the nominator typed, exactly, for every question but files: saved without validating."""
         values = {}
         for question in self.questions:
-            if question.type == "file":
+            if TYPES[question.type].is_file:
                 continue
             name = field_name(question)
             raw = self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
@@ -390,23 +458,29 @@ def data_from_drafts(questions, drafts: dict[str, object]) -> MultiValueDict:
     data = MultiValueDict()
     for question in questions:
         raw = drafts.get(question.key)
-        name = field_name(question)
         if raw is None:
             continue
-        if question.type == "date" and isinstance(raw, list):
-            for index, part in enumerate(raw):
-                data[f"{name}_{index}"] = part or ""
-        elif isinstance(raw, list):
-            data.setlist(name, [str(item) for item in raw])
-        else:
-            data[name] = str(raw)
+        for name, value in TYPES[question.type].form_data(field_name(question), raw):
+            if isinstance(value, list):
+                data.setlist(name, value)
+            else:
+                data[name] = value
     return data
 
 
-def storable(value):
+def stored(question: Question, value):
     """A cleaned answer as JSON: dates as ISO text, numbers as exact text."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    return value
+    return TYPES[question.type].stored(value)
+
+
+def shown(question: Question, value) -> str:
+    """An answer as people read it, on pages, in emails, exports and packs."""
+    return TYPES[question.type].shown(question, value)
+
+
+def is_file(question: Question) -> bool:
+    return TYPES[question.type].is_file
+
+
+# The field builders by type, as tests and the admin's help list them.
+FIELD_BUILDERS = {name: entry.field for name, entry in TYPES.items()}

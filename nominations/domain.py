@@ -14,7 +14,7 @@ from django.urls import reverse
 from audit import log as audit
 from awards.models import Award
 
-from .builder import AwardForm, data_from_drafts, field_name, storable
+from .builder import AwardForm, data_from_drafts, field_name, is_file, stored
 from .emails import send_email
 from .forms import IdentityForm
 from .models import Answer, Dossier, Nomination, NominationLink, hash_token, new_token
@@ -142,7 +142,7 @@ def nomination_save_draft(
     drafts = storable_text(award_form.draft_values())
     uploads = {}
     for question in award_form.questions:
-        if question.type != "file":
+        if not is_file(question):
             continue
         upload = award_form.files.get(award_form.add_prefix(field_name(question)))
         if upload is not None and check_upload(upload, question) is None:
@@ -288,12 +288,12 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
             key = answer.question.key
             if key in shown:
                 value = answers[key]
-                if answer.question.type == "file":
+                if is_file(answer.question):
                     if answer.draft_file:
                         answer.file, answer.file_name = answer.draft_file, answer.draft_file_name
                     answer.value = answer.file_name or None
                 else:
-                    answer.value = storable(value)
+                    answer.value = stored(answer.question, value)
                 answer.draft = None
                 answer.draft_file, answer.draft_file_name = "", ""
                 answer.save()

@@ -3,6 +3,7 @@
 from awards.access import award_with_questions
 from awards.models import Award, Question
 
+from .builder import shown
 from .models import Nomination
 
 
@@ -22,17 +23,8 @@ IDENTITY_LABELS = [(name, mine) for name, mine, _office in Nomination.IDENTITY]
 
 
 def display_value(question: Question, value) -> str:
-    if value in (None, "", []):
-        return ""
-    if question.type == "yes_no":
-        return {"yes": "Yes", "no": "No"}.get(value, str(value))
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if question.type == "date" and isinstance(value, str) and len(value) == 10:
-        from datetime import date
-
-        return date.fromisoformat(value).strftime("%-d %B %Y")
-    return str(value)
+    """An answer as people read it (the question type's own way: nominations.builder.TYPES)."""
+    return shown(question, value)
 
 
 def submitted_rows(nomination: Nomination, award: Award | None = None):

@@ -14,7 +14,7 @@ from awards import access as award_access
 from plaudit.pdf import render_pdf
 
 from . import access, domain, selectors
-from .builder import AwardForm, field_name
+from .builder import AwardForm, field_name, is_file, stored
 from .forms import ConsentForm, IdentityForm, StartForm, WithdrawForm
 from .models import Nomination
 
@@ -250,9 +250,7 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
         rows = [
             (
                 q,
-                file_names.get(q.key, "")
-                if q.type == "file"
-                else selectors.display_value(q, _shown(q, answers[q.key])),
+                file_names.get(q.key, "") if is_file(q) else selectors.display_value(q, stored(q, answers[q.key])),
             )
             for q in questions
             if q.key in answers
@@ -267,12 +265,6 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
         "closes": _local_when(nomination.closes_at, award.programme),
     }
     return _page(request, "nominations/check.html", nomination, context)
-
-
-def _shown(question, value):
-    from .builder import storable
-
-    return storable(value)
 
 
 @require_POST
