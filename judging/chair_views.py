@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -142,8 +143,6 @@ def _back(stage, request):
 
 
 def stage_url(stage):
-    from django.urls import reverse
-
     return reverse("judging:assignments", args=[stage.pk])
 
 

@@ -4,6 +4,8 @@ from django import forms
 
 from plaudit.layout import Fieldset
 
+from .scorecards import ScoreInput
+
 
 class DeclarationForm(forms.Form):
     """One yes/no per nominee (or organisation), a reason where a suggestion is rejected or a conflict declared."""
@@ -118,8 +120,6 @@ class ScorecardForm(forms.Form):
         self.helper.disable_csrf = True
 
     def score_inputs(self):
-        from .scorecards import ScoreInput
-
         return {
             c.key: ScoreInput(self.data.get(f"score-{c.key}", ""), self.data.get(f"comment-{c.key}", ""))
             for c in self.criteria

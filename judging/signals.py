@@ -5,9 +5,9 @@ from django.dispatch import receiver
 
 from awards.changes import criteria_changed
 
+from .scorecards import totals_refresh
+
 
 @receiver(criteria_changed)
 def recompute_totals(sender, award_id, **kwargs):
-    from .scorecards import totals_refresh
-
     totals_refresh(award=award_id)

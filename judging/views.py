@@ -10,6 +10,7 @@ from django.utils.dateformat import format as format_date
 
 from audit import log as audit
 from plaudit.layout import Fieldset, Rendered
+from plaudit.pdf import render_pdf
 from plaudit.people import display_name
 
 from . import access, ballots, conflicts, presentation, scorecards
@@ -318,8 +319,6 @@ def ballot(request: HttpRequest, stage_id: int) -> HttpResponse:
 def reading_pack(request: HttpRequest, stage_id: int) -> HttpResponse:
     """One PDF of every entry assigned to the judge, to read offline: through the same scoped
     queryset and the same blind presentation as the pages, so conflicts and identities stay out."""
-    from plaudit.pdf import render_pdf
-
     seat = _judge_seat(request, stage_id)
     stage = seat.stage
     if not conflicts.has_declared_any(request.user, stage):

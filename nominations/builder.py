@@ -26,6 +26,7 @@ from awards.models import Award, Question
 from plaudit.layout import Fieldset, Rendered
 from plaudit.templatetags.markdown import render_markdown
 
+from .uploads import check_upload
 from .words import count_characters, count_words
 
 FIELD_PREFIX = "q-"
@@ -320,8 +321,6 @@ class FileRulesValidator:
         self.question = question
 
     def __call__(self, upload):
-        from .uploads import check_upload
-
         message = check_upload(upload, self.question)
         if message:
             raise ValidationError(message, code="file")
@@ -368,23 +367,26 @@ def build_field(question: Question) -> forms.Field:
     return field
 
 
+def questions_by_section(award: Award) -> list[tuple[object, list[Question]]]:
+    """(section, its active questions) in form order: what a nominator is asked, and all a
+    service may store answers to. Reads the award's prefetched sections when it has them."""
+    return [(section, [q for q in section.questions.all() if q.active]) for section in award.sections.all()]
+
+
 class AwardForm(forms.Form):
     """The questions of one award, in sections, with server-side conditions."""
 
-    def __init__(self, *args, award: Award, questions_by_section: list | None = None, **kwargs):
+    def __init__(self, *args, award: Award, **kwargs):
         super().__init__(*args, **kwargs)
         self.award = award
-        if questions_by_section is None:
-            questions_by_section = [
-                (section, [q for q in section.questions.all() if q.active]) for section in award.sections.all()
-            ]
-        self.questions = [q for _, questions in questions_by_section for q in questions]
+        self.sections = questions_by_section(award)
+        self.questions = [q for _, questions in self.sections for q in questions]
         self.questions_by_key = {q.key: q for q in self.questions}
         for question in self.questions:
             self.fields[field_name(question)] = build_field(question)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(*[self._section_layout(s, qs) for s, qs in questions_by_section])
+        self.helper.layout = Layout(*[self._section_layout(s, qs) for s, qs in self.sections])
         if self.is_bound:
             # Hidden questions are never required; their answers are dropped in clean().
             for question in self.questions:
@@ -451,6 +453,15 @@ class AwardForm(forms.Form):
             raw = self.fields[name].widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
             values[question.key] = raw
         return values
+
+    def uploads(self) -> dict:
+        """The files posted, by question key: the service checks and stores them."""
+        posted = {}
+        for question in self.questions:
+            upload = self.files.get(self.add_prefix(field_name(question))) if is_file(question) else None
+            if upload is not None:
+                posted[question.key] = upload
+        return posted
 
 
 def data_from_drafts(questions, drafts: dict[str, object]) -> MultiValueDict:

@@ -14,10 +14,11 @@ from django.urls import reverse
 from audit import log as audit
 from awards.models import Award
 
-from .builder import AwardForm, data_from_drafts, field_name, is_file, stored
+from .builder import AwardForm, is_file, questions_by_section, stored
 from .emails import send_email
-from .forms import IdentityForm
+from .forms import IdentityForm, nomination_forms
 from .models import Answer, Dossier, Nomination, NominationLink, hash_token, new_token
+from .tasks import send_receipt
 from .uploads import check_upload
 
 
@@ -37,10 +38,6 @@ class NotEditable(Exception):
 class SubmissionProblems(Exception):
     identity_form: IdentityForm
     award_form: AwardForm
-
-
-def questions_by_section(award: Award):
-    return [(section, [q for q in section.questions.all() if q.active]) for section in award.sections.all()]
 
 
 def next_reference(award: Award) -> str:
@@ -130,23 +127,29 @@ def _ensure_editable(nomination: Nomination, now):
 
 
 def nomination_save_draft(
-    *, nomination: Nomination, identity_form: IdentityForm, award_form: AwardForm, now, sequence=("", 0)
+    *, nomination: Nomination, identity: dict, answers: dict, uploads: dict | None = None, now, sequence=("", 0)
 ) -> bool:
     """Save exactly what the nominator typed, valid or not, so that nothing is ever lost.
 
-    Valid uploads are stored at once; an invalid upload is refused by the form and not stored.
+    `identity` is the identity block as typed, by field name (`IdentityForm.IDENTITY_FIELDS`);
+    `answers` what was typed for each question, by question key (text, or a list for several
+    choices or a date's three boxes); `uploads` a file for each file question, by key. Keys the
+    award does not ask (an inactive question, a field of another form) are not stored. An upload
+    that breaks its question's rules is not stored (the form says why); the others are at once.
     `sequence` is (page view id, save counter) from the browser: a save that arrives after a
     later one from the same page is stale, and is dropped (returns False) rather than undoing it.
     """
     _ensure_editable(nomination, now)
-    drafts = storable_text(award_form.draft_values())
-    uploads = {}
-    for question in award_form.questions:
-        if not is_file(question):
-            continue
-        upload = award_form.files.get(award_form.add_prefix(field_name(question)))
-        if upload is not None and check_upload(upload, question) is None:
-            uploads[question.key] = upload
+    questions = {q.key: q for _, qs in questions_by_section(nomination.award) for q in qs}
+    drafts = {
+        key: storable_text(raw) for key, raw in answers.items() if key in questions and not is_file(questions[key])
+    }
+    identity_draft = {name: storable_text(identity[name]) for name in IdentityForm.IDENTITY_FIELDS if name in identity}
+    files = {
+        key: upload
+        for key, upload in (uploads or {}).items()
+        if key in questions and is_file(questions[key]) and check_upload(upload, questions[key]) is None
+    }
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
         # The award (dates only) is the one already read: no second read of it under the lock.
@@ -157,7 +160,7 @@ def nomination_save_draft(
             nomination.last_saved_at = locked.last_saved_at
             return False
         locked.draft_page, locked.draft_sequence = page, counter
-        locked.identity_draft = storable_text(identity_form.draft_values())
+        locked.identity_draft = identity_draft
         locked.last_saved_at = now
         locked.has_unsubmitted_changes = locked.status == Nomination.Status.SUBMITTED
         saved_fields = [
@@ -169,18 +172,17 @@ def nomination_save_draft(
             "updated_at",
         ]
         locked.save(update_fields=saved_fields)
-        by_key = {q.key: q for q in award_form.questions}
         existing = {a.question_id: a for a in locked.answers.all()}
         for key, raw in drafts.items():
-            question = by_key[key]
+            question = questions[key]
             answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
             # Autosave sends the whole form every few seconds; only what changed is written.
             if answer.pk is not None and answer.draft == raw:
                 continue
             answer.draft = raw
             answer.save()
-        for key, upload in uploads.items():
-            question = by_key[key]
+        for key, upload in files.items():
+            question = questions[key]
             answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
             answer.draft_file_name = upload.name[:255]
             answer.draft_file.save(upload.name, upload, save=False)
@@ -202,51 +204,6 @@ def storable_text(value):
     return value
 
 
-def working_copy(nomination: Nomination) -> tuple[dict, dict]:
-    """(answers, files) in one read: every answer's working copy (the draft, or the submitted value
-    where no draft exists), and each file question's current upload with the name it was uploaded
-    with (the draft's, else the submitted one), keyed by question key."""
-    values, files = {}, {}
-    for answer in nomination.answers.select_related("question"):
-        key = answer.question.key
-        raw = answer.draft if answer.draft is not None else answer.value
-        if raw is not None:
-            values[key] = raw
-        if answer.draft_file:
-            files[key] = (answer.draft_file, answer.draft_file_name)
-        elif answer.file:
-            files[key] = (answer.file, answer.file_name)
-    return values, files
-
-
-def drafts_of(nomination: Nomination) -> dict:
-    """The working copy of every answer: the draft, or the submitted value where no draft exists."""
-    return working_copy(nomination)[0]
-
-
-def stored_files(nomination: Nomination) -> dict:
-    """Each file question's current upload and the name it was uploaded with: the draft's, else the submitted one."""
-    return working_copy(nomination)[1]
-
-
-def bound_forms_from_drafts(nomination: Nomination):
-    """The identity and answer forms bound to what is saved, to validate a stored draft."""
-    award = nomination.award
-    identity_data = {k: v for k, v in nomination.identity_draft.items() if v is not None}
-    identity_form = IdentityForm(identity_data, award=award)
-    groups = questions_by_section(award)
-    questions = [q for _, qs in groups for q in qs]
-    drafts, files = working_copy(nomination)
-    award_form = AwardForm(
-        data_from_drafts(questions, drafts),
-        {},
-        award=award,
-        questions_by_section=groups,
-        initial={field_name(q): files[q.key][0] for q in questions if q.key in files},
-    )
-    return identity_form, award_form
-
-
 def nomination_submit(*, nomination: Nomination, now) -> Nomination:
     """Validate the saved draft in full and make it the submitted nomination.
 
@@ -254,7 +211,7 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
     NominationClosed after the deadline, NotEditable once withdrawn; nothing is written then.
     """
     _ensure_editable(nomination, now)
-    identity_form, award_form = bound_forms_from_drafts(nomination)
+    identity_form, award_form = nomination_forms(nomination, bind_saved=True)
     if not (identity_form.is_valid() & award_form.is_valid()):
         raise SubmissionProblems(identity_form, award_form)
     answers = award_form.answers()
@@ -311,8 +268,6 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
 
 
 def _after_submit(nomination_id: int, consent_token: str | None):
-    from .tasks import send_receipt
-
     send_receipt.enqueue(nomination_id)
     if consent_token:
         _send_consent_request(nomination_id, consent_token)

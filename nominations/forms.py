@@ -8,8 +8,9 @@ from awards.models import Award
 from plaudit.layout import Fieldset
 from plaudit.text import OneLineValidator
 
-from .builder import CharacterLimitValidator
+from .builder import AwardForm, CharacterLimitValidator, data_from_drafts, field_name, questions_by_section
 from .models import Nomination
+from .selectors import working_copy
 
 EMAIL_ERRORS = {
     "required": "Enter your email address",
@@ -154,6 +155,43 @@ class IdentityForm(forms.Form):
         if "nominee_kind" not in self.fields:
             data["nominee_kind"] = self.award.nominee
         return data
+
+
+def nomination_forms(nomination: Nomination, *, post=None, uploads=None, saved=None, bind_saved=False):
+    """The identity and answer forms of one nomination: every page and service builds them here.
+
+    - `post` (request.POST, with `uploads` as request.FILES): bound to what was just sent. An
+      upload already saved satisfies a required file question that is not sent again.
+    - `bind_saved`: bound to the saved working copy, to validate it exactly as if it had just been
+      sent (the check page, submitting).
+    - neither: unbound, showing the working copy (the edit page): drafts first, then what was
+      submitted.
+
+    `saved` is the working copy (`selectors.working_copy`) where the caller has read it already.
+    The award is `nomination.award`: the views set it to the award with its questions prefetched.
+    """
+    award = nomination.award
+    drafts, files = working_copy(nomination) if saved is None else saved
+    questions = [q for _, qs in questions_by_section(award) for q in qs]
+    saved_files = {field_name(q): files[q.key][0] for q in questions if q.key in files}
+    if post is not None:
+        return (
+            IdentityForm(post, award=award),
+            AwardForm(post, uploads, award=award, initial=saved_files),
+        )
+    if bind_saved:
+        identity_data = {name: value for name, value in nomination.identity_draft.items() if value is not None}
+        return (
+            IdentityForm(identity_data, award=award),
+            AwardForm(data_from_drafts(questions, drafts), {}, award=award, initial=saved_files),
+        )
+    identity = {
+        name: getattr(nomination, name) for name in IdentityForm.IDENTITY_FIELDS if getattr(nomination, name, "")
+    }
+    identity["self_nomination"] = "yes" if nomination.self_nomination else ("no" if nomination.submitted_at else None)
+    identity.update(nomination.identity_draft)
+    answers = {field_name(q): drafts.get(q.key) for q in questions}
+    return IdentityForm(initial=identity, award=award), AwardForm(award=award, initial=answers | saved_files)
 
 
 class WithdrawForm(forms.Form):

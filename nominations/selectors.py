@@ -1,4 +1,4 @@
-"""Reads shared by the nomination pages, the receipt and the exports."""
+"""Reads shared by the nomination pages, the services, the receipt and the exports."""
 
 from awards.access import award_with_questions
 from awards.models import Award, Question
@@ -61,3 +61,30 @@ def receipt_context(nomination: Nomination) -> dict:
         "identity": identity_rows(nomination),
         "sections": submitted_rows(nomination, award),
     }
+
+
+def working_copy(nomination: Nomination) -> tuple[dict, dict]:
+    """(answers, files) in one read: every answer's working copy (the draft, or the submitted value
+    where no draft exists), and each file question's current upload with the name it was uploaded
+    with (the draft's, else the submitted one), keyed by question key."""
+    values, files = {}, {}
+    for answer in nomination.answers.select_related("question"):
+        key = answer.question.key
+        raw = answer.draft if answer.draft is not None else answer.value
+        if raw is not None:
+            values[key] = raw
+        if answer.draft_file:
+            files[key] = (answer.draft_file, answer.draft_file_name)
+        elif answer.file:
+            files[key] = (answer.file, answer.file_name)
+    return values, files
+
+
+def drafts_of(nomination: Nomination) -> dict:
+    """The working copy of every answer: the draft, or the submitted value where no draft exists."""
+    return working_copy(nomination)[0]
+
+
+def stored_files(nomination: Nomination) -> dict:
+    """Each file question's current upload and the name it was uploaded with: the draft's, else the submitted one."""
+    return working_copy(nomination)[1]

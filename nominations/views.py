@@ -14,8 +14,8 @@ from awards import access as award_access
 from plaudit.pdf import render_pdf
 
 from . import access, domain, selectors
-from .builder import AwardForm, field_name, is_file, stored
-from .forms import ConsentForm, IdentityForm, StartForm, WithdrawForm
+from .builder import field_name, is_file, stored
+from .forms import ConsentForm, StartForm, WithdrawForm, nomination_forms
 from .models import Nomination
 
 
@@ -84,24 +84,6 @@ def _nomination(request, reference: str) -> tuple[Nomination, object]:
     return nomination, nomination.award
 
 
-def _forms_from_saved(nomination: Nomination, award, drafts: dict, files: dict):
-    """Unbound forms showing the working copy: drafts first, then what was submitted."""
-    identity_initial = {
-        name: getattr(nomination, name) for name in IdentityForm.IDENTITY_FIELDS if getattr(nomination, name, "")
-    }
-    identity_initial["self_nomination"] = (
-        "yes" if nomination.self_nomination else ("no" if nomination.submitted_at else None)
-    )
-    identity_initial.update(nomination.identity_draft)
-    groups = domain.questions_by_section(award)
-    initial = {field_name(q): drafts.get(q.key) for _, qs in groups for q in qs}
-    initial.update({field_name(q): files[q.key][0] for _, qs in groups for q in qs if q.key in files})
-    return (
-        IdentityForm(initial=identity_initial, award=award),
-        AwardForm(award=award, questions_by_section=groups, initial=initial),
-    )
-
-
 def _sequence(request) -> tuple[str, int]:
     """(page view id, save counter) that the page's script sends; ("", 0) without JavaScript."""
     # Bounded and cleaned: these go into the database as sent (found by fuzzing on PostgreSQL,
@@ -114,20 +96,21 @@ def _sequence(request) -> tuple[str, int]:
     return page, counter
 
 
-def _posted_forms(request, award, files: dict):
-    """The forms bound to what was posted; `files` (the uploads already saved) satisfy a required
-    file question that is not uploaded again."""
-    groups = domain.questions_by_section(award)
-    initial = {field_name(q): files[q.key][0] for _, qs in groups for q in qs if q.key in files}
-    return (
-        IdentityForm(request.POST, award=award),
-        AwardForm(request.POST, request.FILES, award=award, questions_by_section=groups, initial=initial),
+def _save_draft(request, nomination, identity_form, award_form, now) -> bool:
+    """Hand what was typed to the service as plain data: the forms only read it from the post."""
+    return domain.nomination_save_draft(
+        nomination=nomination,
+        identity=identity_form.draft_values(),
+        answers=award_form.draft_values(),
+        uploads=award_form.uploads(),
+        now=now,
+        sequence=_sequence(request),
     )
 
 
 def _edit_page(request, nomination, award, identity_form, award_form, status=200, files=None):
     now = timezone.now()
-    files = domain.stored_files(nomination) if files is None else files
+    files = selectors.stored_files(nomination) if files is None else files
     for question in award_form.questions:
         if question.key in files:
             name = field_name(question)
@@ -154,18 +137,12 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
     if nomination.closed_to_nominator or not nomination.is_open(now):
         return _read_only(request, nomination, award)
     if request.method != "POST":
-        drafts, files = domain.working_copy(nomination)
-        return _edit_page(request, nomination, award, *_forms_from_saved(nomination, award, drafts, files), files=files)
+        saved = selectors.working_copy(nomination)
+        return _edit_page(request, nomination, award, *nomination_forms(nomination, saved=saved), files=saved[1])
 
-    identity_form, award_form = _posted_forms(request, award, domain.stored_files(nomination))
+    identity_form, award_form = nomination_forms(nomination, post=request.POST, uploads=request.FILES)
     try:
-        domain.nomination_save_draft(
-            nomination=nomination,
-            identity_form=identity_form,
-            award_form=award_form,
-            now=now,
-            sequence=_sequence(request),
-        )
+        _save_draft(request, nomination, identity_form, award_form, now)
     except domain.NominationClosed:
         return _read_only(request, nomination, award)
     if "continue" in request.POST:
@@ -179,7 +156,7 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         for name in list(award_form.errors):
             if name not in refused:
                 del award_form.errors[name]
-        saved_identity = _forms_from_saved(nomination, award, *domain.working_copy(nomination))[0]
+        saved_identity = nomination_forms(nomination)[0]
         return _edit_page(request, nomination, award, saved_identity, award_form)
     messages.info(
         request,
@@ -194,15 +171,9 @@ def autosave(request: HttpRequest, reference: str) -> JsonResponse:
     nomination, award = _nomination(request, reference)
     now = timezone.now()
     # A draft is saved without validating, so the saved uploads (which only validation reads) are not needed.
-    identity_form, award_form = _posted_forms(request, award, files={})
+    identity_form, award_form = nomination_forms(nomination, post=request.POST, uploads=request.FILES, saved=({}, {}))
     try:
-        applied = domain.nomination_save_draft(
-            nomination=nomination,
-            identity_form=identity_form,
-            award_form=award_form,
-            now=now,
-            sequence=_sequence(request),
-        )
+        applied = _save_draft(request, nomination, identity_form, award_form, now)
     except (domain.NominationClosed, domain.NotEditable):
         return JsonResponse({"error": "This nomination can no longer be changed."}, status=409)
     return JsonResponse({"saved_at": _local_time(nomination.last_saved_at, award.programme), "applied": applied})
@@ -222,7 +193,7 @@ def _read_only(request, nomination, award):
 
 
 def _draft_rows(nomination, award):
-    drafts = domain.drafts_of(nomination)
+    drafts = selectors.drafts_of(nomination)
     rows = []
     for section in award.sections.all():
         answered = [
@@ -239,14 +210,14 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
     nomination, award = _nomination(request, reference)
     if not nomination.is_open(timezone.now()) or nomination.closed_to_nominator:
         return redirect("nominations:edit", nomination.reference)
-    identity_form, award_form = domain.bound_forms_from_drafts(nomination)
+    identity_form, award_form = nomination_forms(nomination, bind_saved=True)
     if not (identity_form.is_valid() & award_form.is_valid()):
         return _edit_page(request, nomination, award, identity_form, award_form)
     answers = award_form.answers()
     # A file is shown by the name it was uploaded with, not the name storage gave it.
-    file_names = {key: name for key, (_file, name) in domain.stored_files(nomination).items()}
+    file_names = {key: name for key, (_file, name) in selectors.stored_files(nomination).items()}
     sections = []
-    for section, questions in domain.questions_by_section(award):
+    for section, questions in award_form.sections:
         rows = [
             (
                 q,
@@ -321,7 +292,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 
 def uploaded_file(request: HttpRequest, reference: str, question_key: str) -> FileResponse:
     nomination = access.nomination_for_nominator(request, reference)
-    stored = domain.stored_files(nomination).get(question_key)
+    stored = selectors.stored_files(nomination).get(question_key)
     if stored is None:
         raise Http404("No file")
     stored, name = stored

@@ -10,6 +10,8 @@ typed, in the order it was typed.
 
 import re
 
+from django.core.exceptions import ValidationError
+
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BIDI_OVERRIDES = re.compile(r"[\u202a-\u202e]")
 
@@ -35,8 +37,6 @@ class OneLineValidator:
         self.label = label
 
     def __call__(self, value: str):
-        from django.core.exceptions import ValidationError
-
         if NOT_ONE_LINE.search(value or ""):
             raise ValidationError(
                 f"{self.label} must be on one line, without line breaks or special characters", code="one_line"

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from judging import access
 from judging.models import Scorecard, Stage
-from nominations.domain import bound_forms_from_drafts
+from nominations.forms import nomination_forms
 from nominations.models import Nomination
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_every_sample_nomination_passes_its_awards_own_form():
     nominations = Nomination.objects.filter(award__programme__slug="leadership-awards-2026")
     assert nominations.count() == 20
     for nomination in nominations:
-        identity_form, award_form = bound_forms_from_drafts(nomination)
+        identity_form, award_form = nomination_forms(nomination, bind_saved=True)
         assert identity_form.is_valid(), (nomination.reference, identity_form.errors)
         assert award_form.is_valid(), (nomination.reference, award_form.errors)
 
