@@ -12,6 +12,10 @@ from nominations.models import Answer, Nomination
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
+def _today_at_nine() -> dt.datetime:
+    return dt.datetime.now(LONDON).replace(hour=9, minute=0, second=0, microsecond=0)
+
+
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
@@ -21,8 +25,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     organiser = "Northfield NHS Trust"
     contact_email = "awards@example.org"
     timezone = "Europe/London"
-    nominations_open = dt.datetime(2026, 11, 1, 9, 0, tzinfo=LONDON)
-    nominations_close = dt.datetime(2027, 1, 31, 17, 0, tzinfo=LONDON)
+    # Open now, whatever the date the suite runs on: fixed dates would close every test's
+    # programme on the day they passed.
+    nominations_open = factory.LazyFunction(lambda: _today_at_nine() - dt.timedelta(days=1))
+    nominations_close = factory.LazyFunction(lambda: _today_at_nine() + dt.timedelta(days=60))
 
 
 class AwardFactory(factory.django.DjangoModelFactory):
@@ -107,3 +113,41 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
+
+
+# The smallest award that has every kind of rule the nomination journey keeps: a word limit, a
+# yes/no question that shows another, an optional file, and a question no longer asked.
+SMALLEST_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+NOMINATION_IDENTITY = {
+    "nominee_name": "Grace Hopper",
+    "nominee_job_title": "Ward manager",
+    "nominee_organisation": "Northfield NHS Trust",
+    "nominee_email": "grace@example.org",
+    "nominator_name": "Ada Lovelace",
+    "nominator_relationship": "Colleague",
+}
+
+
+def kindness_award(**programme) -> Award:
+    """An open award: story (at most 5 words), has-partners (yes/no), partners (shown on yes),
+    evidence (optional PDF up to 1 MB) and retired (inactive)."""
+    award = AwardFactory(programme=ProgrammeFactory(**programme), title="Kindness Award", nominee="individual")
+    section = SectionFactory(award=award, title="Your nomination")
+    QuestionFactory(section=section, key="story", prompt="What did they do?", max_words=5, position=0)
+    QuestionFactory(section=section, key="has-partners", type="yes_no", prompt="Partners?", position=1)
+    QuestionFactory(
+        section=section, key="partners", prompt="Which?", position=2, show_if_key="has-partners", show_if_value="yes"
+    )
+    QuestionFactory(
+        section=section,
+        key="evidence",
+        type="file",
+        prompt="Evidence",
+        required=False,
+        file_types=["pdf"],
+        max_size_mb=1,
+        position=3,
+    )
+    QuestionFactory(section=section, key="retired", prompt="No longer asked", active=False, position=4)
+    return award

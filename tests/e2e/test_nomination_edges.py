@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def award():
-    now = timezone.now()
     programme = ProgrammeFactory(
         slug="kindness-2027",
-        nominations_open=now - dt.timedelta(days=1),
-        nominations_close=now + dt.timedelta(days=10),
     )
     award = AwardFactory(programme=programme, slug="kindest-colleague", title="Kindest Colleague", nominee="individual")
     section = SectionFactory(award=award, title="Your nomination")

@@ -4,11 +4,14 @@ import datetime as dt
 import pathlib
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from awards import format
 from nominations import domain
-from tests.factories import AwardFactory, ProgrammeFactory
+from nominations.models import Nomination
+from tests.factories import NOMINATION_IDENTITY, SMALLEST_PDF, AwardFactory, ProgrammeFactory, kindness_award
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +48,7 @@ def test_last_years_definition_imported_as_a_new_programme_takes_nominations(yea
 
 
 def test_two_awards_with_the_same_initials_never_share_a_reference():
-    programme = ProgrammeFactory(
-        nominations_open=timezone.now() - dt.timedelta(days=1), nominations_close=timezone.now() + dt.timedelta(days=9)
-    )
+    programme = ProgrammeFactory()
     kindness = AwardFactory(programme=programme, title="Kindness Award", reference_prefix="KA")
     knowledge = AwardFactory(programme=programme, title="Knowledge Award", reference_prefix="KA")
     references = [
@@ -56,3 +57,143 @@ def test_two_awards_with_the_same_initials_never_share_a_reference():
     ]
     year = programme.nominations_open.year % 100
     assert references == [f"KA{year}-0001", f"KA{year}-0002", f"KA{year}-0003", f"KA{year}-0004"]
+
+
+# The services take plain data (identity fields and answers by question key), so each rule of the
+# write path is tried here without a request, a form or a view in between.
+
+
+@pytest.fixture
+def award():
+    return kindness_award()
+
+
+@pytest.fixture
+def nomination(award):
+    return domain.nomination_start(award=award, nominator_email="ada@example.org", now=timezone.now())[0]
+
+
+def save(nomination, identity=NOMINATION_IDENTITY, sequence=("", 0), uploads=None, **answers):
+    return domain.nomination_save_draft(
+        nomination=nomination,
+        identity=identity,
+        answers=answers,
+        uploads=uploads,
+        now=timezone.now(),
+        sequence=sequence,
+    )
+
+
+def drafts(nomination):
+    return dict(nomination.answers.values_list("question__key", "draft"))
+
+
+def test_a_draft_is_stored_exactly_as_typed_even_when_invalid(nomination):
+    too_long = "one two three four five six seven"
+    assert save(nomination, identity={"nominee_name": "Grace"}, story=too_long, **{"has-partners": "maybe"})
+    nomination.refresh_from_db()
+    assert drafts(nomination) == {"story": too_long, "has-partners": "maybe"}
+    assert nomination.identity_draft == {"nominee_name": "Grace"}
+
+
+def test_keys_the_award_does_not_ask_are_not_stored(nomination):
+    save(
+        nomination,
+        identity={**NOMINATION_IDENTITY, "status": "submitted", "consent_status": "given"},
+        story="Kind",
+        retired="old answer",
+        unknown="anything",
+        evidence="not a file",
+    )
+    nomination.refresh_from_db()
+    assert drafts(nomination) == {"story": "Kind"}
+    assert nomination.identity_draft == NOMINATION_IDENTITY
+    assert nomination.status == Nomination.Status.DRAFT
+
+
+def test_nul_characters_are_taken_out_of_everything_stored(nomination):
+    save(nomination, identity={"nominee_name": "Gr\x00ace"}, story="Ki\x00nd", **{"has-partners": ["y\x00es"]})
+    nomination.refresh_from_db()
+    assert drafts(nomination) == {"story": "Kind", "has-partners": ["yes"]}
+    assert nomination.identity_draft == {"nominee_name": "Grace"}
+
+
+def test_a_save_that_arrives_after_a_later_one_from_the_same_page_is_dropped(nomination):
+    assert save(nomination, story="second", sequence=("page-1", 2))
+    assert not save(nomination, story="first", sequence=("page-1", 1))
+    assert drafts(nomination) == {"story": "second"}
+    # Another page (another tab, or a reload) starts its own count.
+    assert save(nomination, story="from the other tab", sequence=("page-2", 1))
+    assert drafts(nomination) == {"story": "from the other tab"}
+
+
+def test_an_upload_is_stored_only_when_it_keeps_its_questions_rules(nomination):
+    save(nomination, uploads={"evidence": SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n", "image/png")})
+    assert not nomination.answers.filter(question__key="evidence").exists()
+    save(nomination, uploads={"evidence": SimpleUploadedFile("letter.pdf", SMALLEST_PDF, "application/pdf")})
+    answer = nomination.answers.get(question__key="evidence")
+    assert answer.draft_file_name == "letter.pdf" and answer.draft_file.read() == SMALLEST_PDF
+
+
+def test_submitting_with_a_required_answer_missing_writes_nothing(nomination):
+    save(nomination, story="Kind")
+    with pytest.raises(domain.SubmissionProblems) as problems:
+        domain.nomination_submit(nomination=nomination, now=timezone.now())
+    assert "q-has-partners" in problems.value.award_form.errors
+    assert "nominee_name" not in problems.value.identity_form.errors
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.DRAFT and nomination.submitted_at is None
+
+
+def test_submitting_stores_the_answers_shown_and_drops_the_hidden_ones(nomination):
+    save(nomination, story="Kind to everyone", partners="Typed, then hidden", **{"has-partners": "no"})
+    submitted = domain.nomination_submit(nomination=nomination, now=timezone.now())
+    assert submitted.status == Nomination.Status.SUBMITTED
+    assert submitted.nominee_name == "Grace Hopper"
+    assert dict(submitted.answers.values_list("question__key", "value")) == {
+        "story": "Kind to everyone",
+        "has-partners": "no",
+    }
+    assert not submitted.answers.exclude(draft=None).exists()
+
+
+def test_a_change_after_submitting_is_kept_apart_until_resubmitted(nomination):
+    save(nomination, story="Kind", **{"has-partners": "no"})
+    domain.nomination_submit(nomination=nomination, now=timezone.now())
+    save(nomination, story="Kinder still", **{"has-partners": "no"})
+    nomination.refresh_from_db()
+    assert nomination.has_unsubmitted_changes
+    assert nomination.answers.get(question__key="story").value == "Kind"
+    domain.nomination_submit(nomination=nomination, now=timezone.now())
+    nomination.refresh_from_db()
+    assert not nomination.has_unsubmitted_changes
+    assert nomination.answers.get(question__key="story").value == "Kinder still"
+
+
+def test_submitting_twice_with_nothing_new_changes_nothing(nomination):
+    save(nomination, story="Kind", **{"has-partners": "no"})
+    first = domain.nomination_submit(nomination=nomination, now=timezone.now())
+    again = domain.nomination_submit(nomination=nomination, now=first.submitted_at + dt.timedelta(minutes=5))
+    assert again.submitted_at == first.submitted_at
+    assert AuditEvent.objects.filter(subject=f"nomination:{nomination.pk}").count() == 1
+
+
+def test_nothing_is_saved_or_submitted_once_the_nomination_closes(nomination):
+    save(nomination, story="Kind", **{"has-partners": "no"})
+    later = nomination.closes_at + dt.timedelta(seconds=1)
+    with pytest.raises(domain.NominationClosed):
+        domain.nomination_save_draft(
+            nomination=nomination, identity=NOMINATION_IDENTITY, answers={"story": "Late"}, now=later
+        )
+    with pytest.raises(domain.NominationClosed):
+        domain.nomination_submit(nomination=nomination, now=later)
+    assert drafts(nomination) == {"story": "Kind", "has-partners": "no"}
+
+
+def test_a_withdrawn_nomination_cannot_be_changed(nomination):
+    domain.nomination_withdraw(nomination=nomination, now=timezone.now())
+    with pytest.raises(domain.NotEditable):
+        save(nomination, story="Changed my mind")
+    with pytest.raises(domain.NotEditable):
+        domain.nomination_submit(nomination=nomination, now=timezone.now())
+    assert drafts(nomination) == {}

@@ -3,11 +3,8 @@ page, the nomination form, and the admin's preview. (A date question was a serve
 nomination page: its widget's template lives in the project's templates, which Django's default
 form renderer did not look in; no demo award asks for a date, so nothing had caught it.)"""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from awards.models import Question
 from nominations.builder import FIELD_BUILDERS
@@ -27,10 +24,7 @@ SETTINGS = {
 
 @pytest.fixture
 def award():
-    now = timezone.now()
-    programme = ProgrammeFactory(
-        nominations_open=now - dt.timedelta(days=1), nominations_close=now + dt.timedelta(days=9)
-    )
+    programme = ProgrammeFactory()
     award = AwardFactory(programme=programme, nominee="individual")
     section = SectionFactory(award=award, title="About the nomination")
     for position, question_type in enumerate(Question.Type.values):

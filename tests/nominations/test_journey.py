@@ -11,48 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nominations.models import Answer, Nomination, NominationLink, hash_token
-from tests.factories import AwardFactory, ProgrammeFactory, QuestionFactory, SectionFactory
+from tests.factories import NOMINATION_IDENTITY, SMALLEST_PDF, QuestionFactory, kindness_award
 
 # Real commits: emails are sent once the transaction that wrote the nomination commits.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 
 @pytest.fixture
 def award():
-    now = timezone.now()
-    programme = ProgrammeFactory(
-        nominations_open=now - dt.timedelta(days=1), nominations_close=now + dt.timedelta(days=30)
-    )
-    award = AwardFactory(programme=programme, title="Kindness Award", nominee="individual")
-    section = SectionFactory(award=award, title="Your nomination")
-    QuestionFactory(section=section, key="story", prompt="What did they do?", max_words=5, position=0)
-    QuestionFactory(section=section, key="has-partners", type="yes_no", prompt="Partners?", position=1)
-    QuestionFactory(
-        section=section, key="partners", prompt="Which?", position=2, show_if_key="has-partners", show_if_value="yes"
-    )
-    QuestionFactory(
-        section=section,
-        key="evidence",
-        type="file",
-        prompt="Evidence",
-        required=False,
-        file_types=["pdf"],
-        max_size_mb=1,
-        position=3,
-    )
-    return award
-
-
-IDENTITY = {
-    "nominee_name": "Grace Hopper",
-    "nominee_job_title": "Ward manager",
-    "nominee_organisation": "Northfield NHS Trust",
-    "nominee_email": "grace@example.org",
-    "nominator_name": "Ada Lovelace",
-    "nominator_relationship": "Colleague",
-}
+    return kindness_award()
 
 
 def start(client, award, email="ada@example.org"):
@@ -89,7 +56,7 @@ def test_references_count_up_per_award(client, award):
 def test_a_draft_keeps_every_word_even_over_the_limit(client, award):
     nomination = start(client, award)
     text = "one two three four five six seven"
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": text, "save": "1"})
+    client.post(edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": text, "save": "1"})
     assert Answer.objects.get(question__key="story").draft == text
     page = client.get(edit_url(nomination)).content.decode()
     assert text in page
@@ -98,7 +65,7 @@ def test_a_draft_keeps_every_word_even_over_the_limit(client, award):
 def test_continuing_with_problems_shows_them_and_keeps_the_text(client, award):
     nomination = start(client, award)
     text = "one two three four five six seven"
-    response = client.post(edit_url(nomination), {**IDENTITY, "q-story": text, "continue": "1"})
+    response = client.post(edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": text, "continue": "1"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
@@ -111,7 +78,13 @@ def test_submit_stores_shown_answers_only_and_sends_a_receipt_with_a_pdf(client,
     nomination = start(client, award)
     client.post(
         edit_url(nomination),
-        {**IDENTITY, "q-story": "She listened", "q-has-partners": "no", "q-partners": "left over", "save": "1"},
+        {
+            **NOMINATION_IDENTITY,
+            "q-story": "She listened",
+            "q-has-partners": "no",
+            "q-partners": "left over",
+            "save": "1",
+        },
     )
     assert client.get(reverse("nominations:check", args=[nomination.reference])).status_code == 200
     response = client.post(reverse("nominations:submit", args=[nomination.reference]))
@@ -134,10 +107,14 @@ def test_submit_stores_shown_answers_only_and_sends_a_receipt_with_a_pdf(client,
 
 def test_editing_a_submitted_nomination_changes_nothing_until_it_is_resubmitted(client, award):
     nomination = start(client, award)
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "First version", "q-has-partners": "no", "save": "1"})
+    client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "First version", "q-has-partners": "no", "save": "1"}
+    )
     client.post(reverse("nominations:submit", args=[nomination.reference]))
 
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Second version", "q-has-partners": "no", "save": "1"})
+    client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Second version", "q-has-partners": "no", "save": "1"}
+    )
     story = Answer.objects.get(question__key="story")
     assert (story.value, story.draft) == ("First version", "Second version")
     assert Nomination.objects.get().has_unsubmitted_changes
@@ -149,7 +126,7 @@ def test_editing_a_submitted_nomination_changes_nothing_until_it_is_resubmitted(
 
 def test_another_visitor_cannot_reach_the_nomination(client, award):
     nomination = start(client, award)
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Private words", "save": "1"})
+    client.post(edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Private words", "save": "1"})
     from django.test import Client
 
     stranger = Client()
@@ -183,7 +160,9 @@ def test_the_link_stops_working_when_the_programme_closes(client, award):
 
 def test_after_the_deadline_a_draft_can_be_read_but_not_submitted(client, award):
     nomination = start(client, award)
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Nearly done", "q-has-partners": "no", "save": "1"})
+    client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Nearly done", "q-has-partners": "no", "save": "1"}
+    )
     award.programme.nominations_close = timezone.now() - dt.timedelta(minutes=1)
     award.programme.save()
 
@@ -193,7 +172,7 @@ def test_after_the_deadline_a_draft_can_be_read_but_not_submitted(client, award)
     response = client.post(reverse("nominations:submit", args=[nomination.reference]))
     assert "Nominations closed on" in response.content.decode()
     assert Nomination.objects.get().status == "draft"
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Too late", "save": "1"})
+    client.post(edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Too late", "save": "1"})
     assert Answer.objects.get(question__key="story").draft == "Nearly done"
     assert (
         client.post(reverse("nominations:autosave", args=[nomination.reference]), {"q-story": "x"}).status_code == 409
@@ -202,7 +181,9 @@ def test_after_the_deadline_a_draft_can_be_read_but_not_submitted(client, award)
 
 def test_an_extended_deadline_lets_one_nomination_submit_late(client, award):
     nomination = start(client, award)
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Nearly done", "q-has-partners": "no", "save": "1"})
+    client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Nearly done", "q-has-partners": "no", "save": "1"}
+    )
     award.programme.nominations_close = timezone.now() - dt.timedelta(minutes=1)
     award.programme.save()
     Nomination.objects.filter(pk=nomination.pk).update(deadline_override=timezone.now() + dt.timedelta(days=1))
@@ -235,7 +216,7 @@ def test_autosave_answers_with_the_time_in_the_programme_zone(client, award):
 
 def submitted(client, award):
     nomination = start(client, award)
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Kind", "q-has-partners": "no", "save": "1"})
+    client.post(edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Kind", "q-has-partners": "no", "save": "1"})
     client.post(reverse("nominations:submit", args=[nomination.reference]))
     message = next(m for m in mail.outbox if m.subject.startswith("You have been nominated"))
     return Nomination.objects.get(pk=nomination.pk), re.search(r"/consent/([^/\s]+)/", message.body).group(1)
@@ -288,7 +269,7 @@ def test_the_consent_link_answers_once_and_then_shows_the_answer(client, award):
 def test_a_nominators_resubmission_cannot_bring_back_removed_details(client, award):
     nomination, token = submitted(client, award)
     answer(Client(), token, {"decision": "decline", "remove_data": "on"})
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Kind", "q-has-partners": "no", "save": "1"})
+    client.post(edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Kind", "q-has-partners": "no", "save": "1"})
     client.post(reverse("nominations:submit", args=[nomination.reference]))
     nomination.refresh_from_db()
     assert (nomination.nominee_name, nomination.nominee_email, nomination.consent_status) == ("", "", "declined")
@@ -335,7 +316,7 @@ def test_self_nominations_need_no_consent(client, award):
     nomination = start(client, award)
     client.post(
         edit_url(nomination),
-        {**IDENTITY, "self_nomination": "yes", "q-story": "Me", "q-has-partners": "no", "save": "1"},
+        {**NOMINATION_IDENTITY, "self_nomination": "yes", "q-story": "Me", "q-has-partners": "no", "save": "1"},
     )
     client.post(reverse("nominations:submit", args=[nomination.reference]))
     nomination.refresh_from_db()
@@ -353,7 +334,9 @@ def upload(name, content):
 
 def test_a_real_pdf_is_stored_privately_and_served_only_to_its_nominator(client, award, settings):
     nomination = start(client, award)
-    client.post(edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", PDF), "save": "1"})
+    client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-evidence": upload("report.pdf", SMALLEST_PDF), "save": "1"}
+    )
     answer = Answer.objects.get(question__key="evidence")
     assert answer.draft_file_name == "report.pdf"
     assert answer.draft_file.path.startswith(str(settings.MEDIA_ROOT))
@@ -362,16 +345,15 @@ def test_a_real_pdf_is_stored_privately_and_served_only_to_its_nominator(client,
     url = reverse("nominations:file", args=[nomination.reference, "evidence"])
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
-    from django.test import Client
-
+    assert b"".join(response.streaming_content) == SMALLEST_PDF
     assert Client().get(url).status_code == 404
 
 
 def test_a_file_that_only_pretends_to_be_a_pdf_is_refused(client, award):
     nomination = start(client, award)
     response = client.post(
-        edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", b"MZ\x90\x00 not a pdf"), "save": "1"}
+        edit_url(nomination),
+        {**NOMINATION_IDENTITY, "q-evidence": upload("report.pdf", b"MZ\x90\x00 not a pdf"), "save": "1"},
     )
     assert "The selected file is not a real PDF file" in response.content.decode()
     assert not Answer.objects.filter(question__key="evidence").exclude(draft_file="").exists()
@@ -380,9 +362,9 @@ def test_a_file_that_only_pretends_to_be_a_pdf_is_refused(client, award):
 def test_the_scanning_hook_can_refuse_a_file(client, award, settings):
     settings.PLAUDIT_UPLOAD_SCANNER = "tests.nominations.scanner.refuse_eicar"
     nomination = start(client, award)
-    infected = PDF + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    infected = SMALLEST_PDF + b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
     response = client.post(
-        edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", infected), "save": "1"}
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-evidence": upload("report.pdf", infected), "save": "1"}
     )
     assert "The selected file contains a virus" in response.content.decode()
     assert not Answer.objects.filter(question__key="evidence").exclude(draft_file="").exists()
@@ -408,14 +390,16 @@ def test_only_submitted_nominations_with_consent_go_to_judging(award):
 def test_a_late_autosave_never_undoes_a_later_save_from_the_same_page(client, award):
     nomination = start(client, award)
     autosave = reverse("nominations:autosave", args=[nomination.reference])
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "Final words", "_page": "p1", "_seq": "5", "save": "1"})
+    client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Final words", "_page": "p1", "_seq": "5", "save": "1"}
+    )
 
-    response = client.post(autosave, {**IDENTITY, "q-story": "Older words", "_page": "p1", "_seq": "4"})
+    response = client.post(autosave, {**NOMINATION_IDENTITY, "q-story": "Older words", "_page": "p1", "_seq": "4"})
 
     assert response.json()["applied"] is False and response.json()["saved_at"]
     assert Answer.objects.get(question__key="story").draft == "Final words"
     # A save from another page (another tab, or a later visit) is applied.
-    client.post(autosave, {**IDENTITY, "q-story": "From another tab", "_page": "p2", "_seq": "1"})
+    client.post(autosave, {**NOMINATION_IDENTITY, "q-story": "From another tab", "_page": "p2", "_seq": "1"})
     assert Answer.objects.get(question__key="story").draft == "From another tab"
 
 
@@ -424,7 +408,7 @@ def test_the_edit_page_does_not_grow_in_queries_with_the_answers(client, award):
     from django.test.utils import CaptureQueriesContext
 
     nomination = start(client, award)
-    client.post(edit_url(nomination), {**IDENTITY, "q-story": "One", "save": "1"})
+    client.post(edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "One", "save": "1"})
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -446,7 +430,7 @@ def test_autosave_writes_only_the_answers_that_changed(client, award):
 
     nomination = start(client, award)
     autosave = reverse("nominations:autosave", args=[nomination.reference])
-    form = {**IDENTITY, "q-story": "Listened", "q-has-partners": "yes", "q-partners": "The chaplaincy"}
+    form = {**NOMINATION_IDENTITY, "q-story": "Listened", "q-has-partners": "yes", "q-partners": "The chaplaincy"}
     client.post(autosave, form)
 
     def answer_writes(data):
@@ -482,8 +466,10 @@ def test_a_file_over_the_ceiling_is_cut_off_as_it_arrives_and_refused_by_name(cl
     settings.FILE_UPLOAD_HANDLERS = [handlers[0], "tests.nominations.test_journey.Counting", *handlers[1:]]
     Counting.stored = 0
     nomination = start(client, award)
-    huge = PDF + b"x" * (30 * 1024 * 1024)
-    response = client.post(edit_url(nomination), {**IDENTITY, "q-evidence": upload("report.pdf", huge), "save": "1"})
+    huge = SMALLEST_PDF + b"x" * (30 * 1024 * 1024)
+    response = client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-evidence": upload("report.pdf", huge), "save": "1"}
+    )
     # The question allows 1 MB: the message names it; and no more than the 2 MB ceiling got past the handler.
     assert "The selected file must be smaller than 1.0\xa0MB" in response.content.decode()
     assert 0 < Counting.stored <= 2 * 1024 * 1024
