@@ -4,6 +4,7 @@ Everything here is configuration an admin edits or imports (award-format.md);
 the rules it must keep are in awards.rules so the importer and the admin share them.
 """
 
+import calendar
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -77,8 +78,6 @@ class Programme(models.Model):
     @property
     def retain_until(self):
         """When this programme's personal data is due to be anonymised (the same day, months later)."""
-        import calendar
-
         close = self.nominations_close
         month_index = close.month - 1 + self.retention_months
         year, month = close.year + month_index // 12, month_index % 12 + 1

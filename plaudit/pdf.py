@@ -26,7 +26,7 @@ class StaticOnlyFetcher:
     _fail_on_errors = False  # a refused fetch leaves the image out; the PDF still renders
 
     def fetch(self, url: str, headers=None):
-        from weasyprint.urls import URLFetcherResponse
+        from weasyprint.urls import URLFetcherResponse  # see html_to_pdf
 
         parsed = urlparse(url)
         path = parsed.path
@@ -48,6 +48,8 @@ static_only_fetcher = StaticOnlyFetcher()
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF (PDF/UA-1) of the HTML, fetching only static files; control characters in it
     printed as their codes (plaudit.text)."""
+    # Imported when the first PDF is made: WeasyPrint loads Pango and its fonts on import, which
+    # a process that never makes a PDF (most web workers, manage.py commands) need not pay for.
     from weasyprint import HTML
 
     return HTML(string=printable(html), base_url=BASE_URL, url_fetcher=static_only_fetcher).write_pdf(

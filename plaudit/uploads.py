@@ -8,6 +8,8 @@ the form a `TooLargeUpload` instead of the file, so the field says the file is t
 The proxy in front caps whole requests (docs/deploy.md).
 """
 
+import io
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
@@ -25,8 +27,6 @@ class TooLargeUpload(UploadedFile):
     too_large = True
 
     def __init__(self, name: str, size: int, content_type: str = "application/octet-stream"):
-        import io
-
         super().__init__(file=io.BytesIO(b""), name=name, content_type=content_type, size=size)
 
 
