@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, FloatField, OuterRef, Sum
 from django.db.models.functions import Cast
+from django.utils.text import capfirst
 
-from judging import access, scoring
+from judging import access, assignments, scoring
 from judging.conflicts import conflicted_q
 from judging.models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
 from judging.presentation import entry_title
@@ -23,7 +24,8 @@ from nominations.models import Answer
 from nominations.selectors import display_value
 from plaudit.people import display_name
 
-FORMER_JUDGE = ("A former judge", "")
+# A judge who has left the panel since scoring: named as the assignments pages name them.
+FORMER_JUDGE = (capfirst(assignments.FORMER_JUDGE), "")
 
 SELECTED = {
     Decision.Outcome.PROMOTED,
@@ -70,7 +72,7 @@ class StageResults:
 
     def judge(self, judge_id) -> tuple[str, str]:
         """(name, group name) of a judge who scored in the stage; one who has left the panel since
-        is "A former judge", never unnamed and never a missing row."""
+        is "A judge no longer on the panel", never unnamed and never a missing row."""
         return self.judges.get(judge_id, FORMER_JUDGE)
 
     @property

@@ -57,6 +57,17 @@ def test_the_ranking_page_explains_switches_and_is_404_for_a_conflicted_entry(cl
     assert "Alan Turing" not in client.get(url).content.decode()
 
 
+def test_a_judge_who_left_the_panel_is_named_as_the_assignments_pages_name_them(client, scored):
+    from judging.models import PanelMember
+
+    PanelMember.objects.filter(user=scored.people["alice"], stage=scored.stage).delete()
+    client.force_login(scored.people["chidi"])
+    explain = client.get(reverse("judging:explain", args=[scored.stage.pk, scored.entries[1].pk])).content.decode()
+    # Her scorecard is still counted and shown, under the one name for a judge who has left.
+    assert "A judge no longer on the panel" in explain and "Alice Judge" not in explain
+    assert "A humane entry" in explain
+
+
 def test_a_blind_stage_ranking_names_no_one(client, scored):
     scored.stage.blind = True
     scored.stage.save()
