@@ -95,6 +95,10 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
             "Entries and assignment",
             {"fields": ("entries_from", "assigning", "judges_per_entry", "cap_per_judge", "assignment_seed")},
         ),
+        (
+            "Results",
+            {"fields": ("min_scorecards", "shortlist_size")},
+        ),
     )
 
     @admin.action(description="Bring in every eligible entry")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from awards.models import Award
@@ -59,6 +60,23 @@ class Stage(models.Model):
         null=True, blank=True, help_text="Most entries per judge; blank for no cap."
     )
     assignment_seed = models.PositiveIntegerField(default=0, help_text="The same seed always gives the same split.")
+    # The ranking is honest about missing data (results.ranking): an entry with fewer submitted
+    # scorecards than this is listed after the ranked ones, unranked, until it has them or the
+    # chair includes it as it is.
+    min_scorecards = models.PositiveIntegerField(
+        "Scorecards an entry needs to be ranked",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Blank: every scorecard expected (judges assigned, less conflicts).",
+    )
+    shortlist_size = models.PositiveIntegerField(
+        "Entries the panel means to shortlist",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Flags every entry that normalising moves into or out of the top this many. Blank if not known.",
+    )
     # A blind stage is blind for its chairs too, until the awards office deliberately unblinds
     # it once its decisions are applied (judging.access.sees_identities; recorded and audited).
     unblinded_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -148,6 +166,12 @@ class Entry(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="entries")
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
+    # A chair's deliberate choice to rank an entry with fewer scorecards than the stage needs
+    # (results.decisions.entries_rank_incomplete; audited).
+    ranked_incomplete_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ranked_incomplete_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
 
     class Meta:
         ordering = ["stage", "id"]

@@ -55,12 +55,13 @@ def _check_may_score(*, entry: Entry, judge, now):
         )
 
 
-def counted(scorecards, *, stage: Stage):
+def counted(scorecards, *, stage: Stage, pairs: set | None = None):
     """The scorecards that count in the stage's results: submitted, and not by a judge who has
     since declared (or been found to have) a conflict with the entry; those are kept for the
     record, not counted. The conflicted ones are found through the stage's conflict pairs, which
-    read only the entries conflicts touch (a condition per scorecard took seconds at 15,000)."""
-    return scorecards.filter(status=Scorecard.Status.SUBMITTED).exclude(pk__in=void_scorecards(stage))
+    read only the entries conflicts touch (a condition per scorecard took seconds at 15,000).
+    `pairs`: the stage's conflict pairs, where the caller has them already."""
+    return scorecards.filter(status=Scorecard.Status.SUBMITTED).exclude(pk__in=void_scorecards(stage, pairs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +92,9 @@ def lines(card: Scorecard, criteria) -> list[Line]:
     return [Line(criterion, by_criterion.get(criterion.pk)) for criterion in criteria]
 
 
-def void_scorecards(stage: Stage) -> list[int]:
+def void_scorecards(stage: Stage, pairs: set | None = None) -> list[int]:
     """Ids of the stage's scorecards by a judge conflicted with the entry."""
-    pairs = conflict_pairs(stage)
+    pairs = conflict_pairs(stage) if pairs is None else pairs
     if not pairs:
         return []
     touched = Scorecard.objects.filter(entry_id__in={entry_id for _judge, entry_id in pairs})

@@ -14,8 +14,13 @@ implementations (Krippendorff's alpha against the `krippendorff` package).
    M + S·(t − μ_j)/σ_j (M, S: mean and SD of all totals in the stage); other judges' totals
    are unchanged (and the result says which judges those are).
 5. Agreement: Krippendorff's alpha, interval metric, entries as units, judges as coders.
-6. Flags: totals spanning 30 points or more; raw and normalised ranks more than 2 apart.
+6. Flags: totals spanning 30 points or more; where the stage says how many it means to
+   shortlist (k), an entry in the raw top k and not the normalised one, or the other way
+   round; otherwise raw and normalised ranks at least max(2, 5% of the ranked entries) apart.
 7. Ranking: highest first; scores equal to two decimals share a rank and are flagged as a tie.
+   Only complete entries are ranked: those with at least the stage's minimum of scorecards
+   (by default every scorecard expected of them), or that the chair chose to rank as they
+   are. The others come after the ranked entries, unranked and flagged incomplete.
 8. Voting: approvals counted; ranked ballots by Borda count (first of m ranked gets m points).
 """
 
@@ -28,7 +33,8 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 SPREAD_FLAG = 30.0
-RANK_SHIFT_FLAG = 2
+RANK_SHIFT_FLAG = 2  # at least this many places, or RANK_SHIFT_SHARE of the ranked entries
+RANK_SHIFT_SHARE = 0.05
 MIN_CARDS_TO_NORMALISE = 3
 REST = None  # the group of judges in no group (or in a group without a share)
 
@@ -234,6 +240,9 @@ class EntryResult:
     rank: int | None = None
     normalised_rank: int | None = None
     tie: bool = False
+    expected: int | None = None  # scorecards expected (judges assigned, less conflicts), if known
+    complete: bool = True  # has the scorecards the stage needs, so it is ranked
+    included: bool = False  # ranked as it is, by the chair's choice, though incomplete
     flags: list[str] = field(default_factory=list)
 
 
@@ -246,12 +255,40 @@ class Results:
     ordered_by: str  # "raw" or "normalised"
 
     def ordered(self) -> list[EntryResult]:
-        """Entries in rank order by the chosen score; unscored entries last."""
+        """Entries in rank order by the chosen score; then the unranked (incomplete) by that
+        score, highest first; unscored entries last."""
         key = "rank" if self.ordered_by == "raw" else "normalised_rank"
-        return sorted(
-            self.entries.values(),
-            key=lambda r: (getattr(r, key) is None, getattr(r, key) or 0, repr(r.entry)),
-        )
+        score = "score" if self.ordered_by == "raw" else "normalised_score"
+
+        def place(r: EntryResult):
+            ranked = getattr(r, key)
+            value = getattr(r, score)
+            return (ranked is None, value is None, ranked or 0, -(value or 0.0), repr(r.entry))
+
+        return sorted(self.entries.values(), key=place)
+
+
+def required_scorecards(expected: int | None, minimum: int | None) -> int:
+    """How many submitted scorecards an entry needs to be ranked: the stage's minimum where it
+    sets one, else every scorecard expected of the entry; never fewer than one."""
+    if minimum is not None:
+        return max(1, minimum)
+    return max(1, expected or 0)
+
+
+def rank_shift_flagged(raw_rank: int | None, normalised_rank: int | None, ranked: int) -> bool:
+    """Whether normalising moves an entry far enough to flag: at least max(2, 5% of the ranked
+    entries) places, so the flag means as much in an award of 5 entries as in one of 500."""
+    if raw_rank is None or normalised_rank is None:
+        return False
+    return abs(raw_rank - normalised_rank) >= max(RANK_SHIFT_FLAG, math.ceil(RANK_SHIFT_SHARE * ranked))
+
+
+def changes_shortlist(raw_rank: int | None, normalised_rank: int | None, k: int) -> bool:
+    """Whether the entry is in the top k by one score and not by the other."""
+    in_raw = raw_rank is not None and raw_rank <= k
+    in_normalised = normalised_rank is not None and normalised_rank <= k
+    return in_raw != in_normalised
 
 
 def compute(
@@ -262,11 +299,19 @@ def compute(
     shares: Mapping[str, float] | None = None,
     order_by: str = "raw",
     criterion_sums: Mapping[str, Iterable[tuple[int, float, float]]] | None = None,
+    expected: Mapping[Hashable, int] | None = None,
+    minimum: int | None = None,
+    included: Iterable[Hashable] = (),
+    shortlist: int | None = None,
 ) -> Results:
     """Everything the ranking page shows, from submitted scorecards. Pure: the same input, the same output.
 
     `criterion_sums` (per criterion key, each entry's count, sum and sum of squares of its
     values) stands in for the scores when the cards carry only their weighted sums.
+    `expected` is how many scorecards each entry expects, `minimum` the stage's minimum to be
+    ranked (None: all expected), `included` the incomplete entries the chair chose to rank,
+    `shortlist` how many entries the panel means to shortlist. Without `expected`, every
+    entry with a scorecard is complete.
     """
     shares = shares or {}
     results = {entry: EntryResult(entry) for entry in entries}
@@ -303,14 +348,28 @@ def compute(
         result.normalised_score = grouped_score(normal_by_group, shares)
         raw_scores[entry], normal_scores[entry] = result.score, result.normalised_score
 
-    raw_ranks, raw_ties = rank(raw_scores)
-    normal_ranks, normal_ties = rank(normal_scores)
+    included = set(included)
+    for entry, result in results.items():
+        if expected is not None:
+            # A scorecard counted is one expected, even if its judge was taken off the entry since.
+            result.expected = max(expected.get(entry, 0), result.n)
+            result.complete = result.n >= required_scorecards(result.expected, minimum)
+        else:
+            result.complete = result.n > 0
+        result.included = not result.complete and result.n > 0 and entry in included
+    ranked = {entry for entry, result in results.items() if result.complete or result.included}
+    raw_ranks, raw_ties = rank({entry: raw_scores[entry] for entry in ranked})
+    normal_ranks, normal_ties = rank({entry: normal_scores[entry] for entry in ranked})
     for entry, result in results.items():
         result.rank, result.normalised_rank = raw_ranks.get(entry), normal_ranks.get(entry)
         result.tie = entry in (raw_ties if order_by == "raw" else normal_ties)
+        if not result.complete:
+            result.flags.append("included as it is" if result.included else "incomplete")
         if result.n and result.high - result.low >= SPREAD_FLAG:
             result.flags.append("judges disagree")
-        if result.rank is not None and abs(result.rank - result.normalised_rank) > RANK_SHIFT_FLAG:
+        if shortlist and changes_shortlist(result.rank, result.normalised_rank, shortlist):
+            result.flags.append("normalisation changes the shortlist")
+        elif rank_shift_flagged(result.rank, result.normalised_rank, len(ranked)):
             result.flags.append("rank moves when normalised")
         if result.tie:
             result.flags.append("tie")

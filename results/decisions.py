@@ -114,6 +114,48 @@ def decisions_clear(*, entries: list[Entry], by, now) -> int:
     return cleared
 
 
+class RankingRefused(Exception):
+    """Nothing to include or leave out: the message says why."""
+
+
+def entries_rank_as_they_are(*, stage: Stage, entries: list[Entry], incomplete: set[int], by, now) -> int:
+    """The chair's deliberate choice to rank entries that have fewer scorecards than the stage
+    needs, on the scorecards they have. Only entries in `incomplete` (unranked, with at least
+    one scorecard) are changed; each choice is recorded on the entry and in the audit log."""
+    chosen = [entry for entry in entries if entry.pk in incomplete]
+    if not chosen:
+        raise RankingRefused("Tick an incomplete entry that has at least one scorecard to rank it as it is")
+    with transaction.atomic():
+        Entry.objects.filter(pk__in=[e.pk for e in chosen], stage=stage).update(
+            ranked_incomplete_at=now, ranked_incomplete_by=by
+        )
+        audit.record(
+            audit.Action.DECISION,
+            f"{stage}: ranked as they are, without every scorecard: {', '.join(sorted(e.reference for e in chosen))}",
+            actor=by,
+            subject=f"stage:{stage.pk}",
+        )
+    return len(chosen)
+
+
+def entries_wait_for_scorecards(*, stage: Stage, entries: list[Entry], by) -> int:
+    """Undo `entries_rank_as_they_are`: the entries are unranked again until complete. Recorded."""
+    chosen = [entry for entry in entries if entry.ranked_incomplete_at]
+    if not chosen:
+        raise RankingRefused("Tick an entry you chose to rank as it is")
+    with transaction.atomic():
+        Entry.objects.filter(pk__in=[e.pk for e in chosen], stage=stage).update(
+            ranked_incomplete_at=None, ranked_incomplete_by=None
+        )
+        audit.record(
+            audit.Action.DECISION,
+            f"{stage}: unranked until their scorecards are in: {', '.join(sorted(e.reference for e in chosen))}",
+            actor=by,
+            subject=f"stage:{stage.pk}",
+        )
+    return len(chosen)
+
+
 def next_stage(stage: Stage) -> Stage | None:
     """The stage after this one in the same award that takes promoted entries."""
     return (

@@ -11,7 +11,13 @@ from .decisions import unknown_placeholders
 class DecisionForm(forms.Form):
     """Record the same outcome, with reasons, on the entries ticked in the ranking; or clear or apply."""
 
-    ACTIONS = [("record", "Record"), ("clear", "Clear"), ("apply", "Apply")]
+    ACTIONS = [
+        ("record", "Record"),
+        ("clear", "Clear"),
+        ("apply", "Apply"),
+        ("include", "Rank as they are"),
+        ("wait", "Wait for their scorecards"),
+    ]
 
     entries = forms.TypedMultipleChoiceField(
         coerce=int,

@@ -14,8 +14,8 @@ from django.db.models.functions import Cast
 from django.utils.text import capfirst
 
 from judging import access, assignments, scoring
-from judging.conflicts import conflicted_q
-from judging.models import Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
+from judging.conflicts import conflict_pairs, conflicted_q
+from judging.models import Assignment, Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
 from judging.presentation import entry_title
 from judging.scorecards import counted
 from judging.scorecards import lines as scorecard_lines
@@ -137,7 +137,9 @@ def stage_results(
     """The ranking of the entries the viewer may see, by raw or normalised score (or votes)."""
     blind = stage.blind if blind is None else blind
     order_by = "normalised" if order_by == "normalised" else "raw"
-    entries = list(visible_entries(stage, viewer))
+    # Built once: building it asks whether the viewer chairs the stage.
+    visible = visible_entries(stage, viewer)
+    entries = list(visible)
     attach = Entry.stage.field.set_cached_value
     for entry in entries:
         attach(entry, stage)
@@ -152,11 +154,22 @@ def stage_results(
         voting_points = _votes(stage, ids)
         computed = _ranked_votes(ids, voting_points)
     else:
-        cards, submitted = _card_totals(stage, entries_query=visible_entries(stage, viewer), groups=groups)
+        # Read once: they void scorecards and take judges off what an entry expects.
+        conflicted = conflict_pairs(stage)
+        cards, submitted = _card_totals(stage, entries_query=visible, groups=groups, conflicted=conflicted)
         # Agreement per criterion reads every score; only the pages that show it ask for it.
         sums = criterion_sums(submitted) if criterion_agreement else {}
         computed = scoring.compute(
-            entries=ids, cards=cards, criteria=criteria, shares=shares, order_by=order_by, criterion_sums=sums
+            entries=ids,
+            cards=cards,
+            criteria=criteria,
+            shares=shares,
+            order_by=order_by,
+            criterion_sums=sums,
+            expected=expected_scorecards(stage, ids, conflicted=conflicted),
+            minimum=stage.min_scorecards,
+            included=[entry.pk for entry in entries if entry.ranked_incomplete_at],
+            shortlist=stage.shortlist_size,
         )
     decisions = {entry.pk: getattr(entry, "decision", None) for entry in entries}
     by_id = {entry.pk: entry for entry in entries}
@@ -183,10 +196,26 @@ def stage_results(
     )
 
 
-def _card_totals(stage, *, entries_query, groups):
+def expected_scorecards(stage: Stage, ids, *, conflicted: set | None = None) -> dict[int, int]:
+    """How many scorecards each entry expects: its judges (assigned), less any conflicted with it."""
+    conflicted = conflict_pairs(stage) if conflicted is None else conflicted
+    expected: Counter = Counter()
+    pairs = Assignment.objects.filter(entry__stage=stage).order_by().values_list("entry_id", "judge_id")
+    wanted = set(ids)
+    for entry_id, judge_id in pairs.iterator(chunk_size=5000):
+        if entry_id in wanted and (judge_id, entry_id) not in conflicted:
+            expected[entry_id] += 1
+    return {entry_id: expected[entry_id] for entry_id in ids}
+
+
+def _card_totals(stage, *, entries_query, groups, conflicted):
     """Each submitted scorecard as a scoring.Card with its total: the stored total where there is
     one (100,000 numbers for the largest stage), added up in SQL for any without."""
-    submitted = counted(Scorecard.objects.filter(entry__stage=stage, entry__in=entries_query.values("pk")), stage=stage)
+    submitted = counted(
+        Scorecard.objects.filter(entry__stage=stage, entry__in=entries_query.values("pk")),
+        stage=stage,
+        pairs=conflicted,
+    )
     cards, missing = [], {}
     for card_id, entry_id, judge_id, total in submitted.order_by().values_list("pk", "entry_id", "judge_id", "total"):
         if total is None:

@@ -46,8 +46,9 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = access.chaired_stage_or_404(request.user, stage_id)
     order = _order(request)
     by_criterion = request.GET.get("agreement") == "criteria"
+    sees_identities = access.sees_identities(request.user, stage)
     stage_results = standings.stage_results(
-        stage, request.user, order_by=order, blind=_blind_for(request.user, stage), criterion_agreement=by_criterion
+        stage, request.user, order_by=order, blind=not sees_identities, criterion_agreement=by_criterion
     )
     form = DecisionForm(request.POST or None, entries=[row.entry for row in stage_results.rows])
     if request.method == "POST":
@@ -75,6 +76,8 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
         "panel_sd": panel_sd,
         "spread": standings.spread(stage_results),
         "pending": sum(1 for row in rows if row.decision and row.decision.status == Decision.Status.PENDING),
+        "incomplete": sum(1 for row in rows if not row.result.complete and not row.result.included),
+        "included": sum(1 for row in rows if row.result.included),
         "next_stage": decisions.next_stage(stage),
         "voting": stage_results.voting_points is not None,
         "by_criterion": by_criterion,
@@ -84,7 +87,7 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
             for a in [stage_results.computed.alpha_by_criterion.get(c.key) if stage_results.computed else None]
         ],
         "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19},
-        "sees_identities": access.sees_identities(request.user, stage),
+        "sees_identities": sees_identities,
         **left_judging(request.user, stage),
     }
     return render(request, "judging/results/ranking.html", context)
@@ -103,7 +106,19 @@ def _decide(request, stage, stage_results, form):
     now = timezone.now()
     action = form.cleaned_data["action"]
     try:
-        if action == "clear":
+        if action == "include":
+            incomplete = {row.entry.pk for row in stage_results.rows if row.result.n and not row.result.complete}
+            count = decisions.entries_rank_as_they_are(
+                stage=stage, entries=chosen, incomplete=incomplete, by=request.user, now=now
+            )
+            messages.info(
+                request,
+                f"{count} incomplete {'entry' if count == 1 else 'entries'} ranked as {'it is' if count == 1 else 'they are'}.",
+            )
+        elif action == "wait":
+            count = decisions.entries_wait_for_scorecards(stage=stage, entries=chosen, by=request.user)
+            messages.info(request, f"{count} {'entry' if count == 1 else 'entries'} unranked until complete.")
+        elif action == "clear":
             count = decisions.decisions_clear(entries=chosen, by=request.user, now=now)
             messages.info(request, f"Cleared {count} pending {'decision' if count == 1 else 'decisions'}.")
         elif action == "apply":
@@ -121,7 +136,7 @@ def _decide(request, stage, stage_results, form):
             )
             label = Decision.Outcome(form.cleaned_data["outcome"]).label.lower()
             messages.info(request, f"{count} {'entry' if count == 1 else 'entries'} marked {label} (pending).")
-    except decisions.DecisionRefused as error:
+    except (decisions.DecisionRefused, decisions.RankingRefused) as error:
         form.add_error(None, str(error))
         return None
     # Back to the same view of the ranking: its order, sort and page.

@@ -176,3 +176,33 @@ def test_long_lists_are_read_a_page_at_a_time(page, live_server, scored, monkeyp
     page.get_by_role("navigation", name="Pages of your entries").get_by_role("link", name=re.compile("Next")).click()
     expect(page.get_by_role("link", name=e[2].reference, exact=True)).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_chair_sees_an_incomplete_entry_unranked_and_ranks_it_as_it_is(page, live_server, scored):
+    from judging.models import Scorecard
+
+    turing = scored.entries[1]
+    # Alice's scorecard on Alan Turing's entry is reopened: one of its two expected is in.
+    Scorecard.objects.filter(entry=turing, judge=scored.people["alice"]).update(status="draft")
+    sign_in_to_panels(page, live_server.url, "chidi")
+    page.get_by_role("link", name="Shortlisting").click()
+    page.get_by_role("link", name="Ranking and decisions").click()
+    expect(page.locator("#incomplete-note")).to_contain_text("1 entry has fewer scorecards than the stage needs")
+    row = page.get_by_role("row").filter(has_text=turing.reference)
+    expect(row).to_contain_text("1 of 2")
+    expect(row).to_contain_text("incomplete")
+    # Listed last, without a rank.
+    expect(page.locator(".plaudit-ranking tbody tr").last).to_contain_text(turing.reference)
+    expect(row.get_by_role("cell").nth(1)).to_have_text("–")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Rank ticked entries as they are").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Tick at least one entry")
+    assert_accessible(page)
+    page.get_by_label(f"Select {turing.reference}").check()
+    page.get_by_role("button", name="Rank ticked entries as they are").click()
+    expect(page.get_by_text("1 incomplete entry ranked as it is.")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=turing.reference)
+    expect(row).to_contain_text("included as it is")
+    expect(row.get_by_role("cell").nth(1)).to_have_text("2")
+    assert_accessible(page)

@@ -16,10 +16,13 @@ from judging.scoring import (
     approval_counts,
     borda_points,
     card_total,
+    changes_shortlist,
     compute,
     grouped_score,
     krippendorff_alpha,
     rank,
+    rank_shift_flagged,
+    required_scorecards,
 )
 
 IMPACT = Criterion("impact", 3, 0, 5)
@@ -74,6 +77,45 @@ def test_flags_spread_and_rank_moves():
     cards = [Card("j1", "a", {"impact": 5}), Card("j2", "a", {"impact": 1}), Card("j1", "b", {"impact": 3})]
     results = compute(entries="ab", cards=cards, criteria=[IMPACT])
     assert "judges disagree" in results.entries["a"].flags and "judges disagree" not in results.entries["b"].flags
+
+
+def test_an_entry_without_every_scorecard_is_listed_after_the_ranked_ones_unranked():
+    # b has the best score but one scorecard of the two it expects; c has none yet.
+    cards = [Card("j1", "a", {"impact": 2}), Card("j2", "a", {"impact": 3}), Card("j1", "b", {"impact": 5})]
+    expected = {"a": 2, "b": 2, "c": 2}
+    results = compute(entries="abc", cards=cards, criteria=[IMPACT], expected=expected)
+    a, b, c = (results.entries[e] for e in "abc")
+    assert (a.rank, a.complete, a.expected) == (1, True, 2)
+    assert (b.rank, b.normalised_rank, b.complete, b.n, b.expected) == (None, None, False, 1, 2)
+    assert "incomplete" in b.flags and "incomplete" in c.flags and "incomplete" not in a.flags
+    assert b.score == 100.0  # its figures are still shown
+    assert [r.entry for r in results.ordered()] == ["a", "b", "c"]
+
+    # The stage's minimum, where it sets one, is what an entry needs.
+    results = compute(entries="abc", cards=cards, criteria=[IMPACT], expected=expected, minimum=1)
+    assert [(r.entry, r.rank) for r in results.ordered()] == [("b", 1), ("a", 2), ("c", None)]
+
+    # The chair may rank it on the scorecards it has: ranked, and marked so.
+    results = compute(entries="abc", cards=cards, criteria=[IMPACT], expected=expected, included={"b", "c"})
+    b, c = results.entries["b"], results.entries["c"]
+    assert (b.rank, b.included, b.complete) == (1, True, False) and "included as it is" in b.flags
+    assert (c.rank, c.included) == (None, False)  # nothing to rank it on
+
+
+def test_a_scorecard_counted_is_one_expected():
+    results = compute(entries="a", cards=[Card("j1", "a", {"impact": 2})], criteria=[IMPACT], expected={"a": 0})
+    assert (results.entries["a"].expected, results.entries["a"].complete, results.entries["a"].rank) == (1, True, 1)
+    assert required_scorecards(0, None) == 1 and required_scorecards(3, None) == 3 and required_scorecards(3, 2) == 2
+
+
+def test_rank_move_flags_scale_with_the_award():
+    # Five entries: first to third is a move worth flagging (the old rule, more than 2 places, missed it).
+    assert rank_shift_flagged(1, 3, 5) and not rank_shift_flagged(1, 2, 5)
+    # 200 entries: at least 5% of them, 10 places.
+    assert not rank_shift_flagged(40, 49, 200) and rank_shift_flagged(40, 50, 200)
+    assert not rank_shift_flagged(None, 3, 5)
+    assert changes_shortlist(3, 4, 3) and changes_shortlist(4, 3, 3) and changes_shortlist(None, 2, 3)
+    assert not changes_shortlist(1, 3, 3) and not changes_shortlist(4, 9, 3)
 
 
 def test_agreement_reading_is_plain_language():
@@ -190,3 +232,37 @@ def test_alpha_from_sums_is_alpha(units):
     sums = [(len(v), float(sum(v.values())), float(sum(x * x for x in v.values()))) for v in units.values()]
     ours, direct = krippendorff_alpha_from_sums(sums), krippendorff_alpha(units)
     assert (ours is None and direct is None) or ours == pytest.approx(direct, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scorecards(), st.data())
+def test_only_complete_or_included_entries_are_ranked_and_they_come_first(data, draw):
+    criteria, entries, cards = data
+    expected = {entry: draw.draw(st.integers(0, 5)) for entry in entries}
+    minimum = draw.draw(st.one_of(st.none(), st.integers(1, 4)))
+    included = set(draw.draw(st.lists(st.sampled_from(entries))))
+    shortlist = draw.draw(st.one_of(st.none(), st.integers(1, 4)))
+    results = compute(
+        entries=entries,
+        cards=cards,
+        criteria=criteria,
+        expected=expected,
+        minimum=minimum,
+        included=included,
+        shortlist=shortlist,
+    )
+    ordered = results.ordered()
+    ranked = [r for r in ordered if r.rank is not None]
+    assert ordered[: len(ranked)] == ranked  # ranked entries first, in rank order
+    assert [r.rank for r in ranked] == sorted(r.rank for r in ranked)
+    for r in ordered:
+        scored = r.score is not None
+        needs = minimum if minimum is not None else max(expected[r.entry], r.n)
+        complete = r.n >= max(1, needs)
+        assert r.complete == complete
+        assert (r.rank is not None) == (scored and (complete or r.entry in included))
+        # Ranks are among the ranked entries only.
+        assert r.rank is None or r.rank <= len(ranked)
+        assert ("normalisation changes the shortlist" in r.flags) == bool(
+            shortlist and changes_shortlist(r.rank, r.normalised_rank, shortlist)
+        )

@@ -415,9 +415,15 @@ def test_the_database_sums_give_the_same_results_as_the_pure_maths(panel):
         values = {s.criterion.key: (None if s.not_applicable else s.value) for s in card.scores.all()}
         cards.append(scoring.Card(card.judge_id, card.entry_id, values))
     criteria = [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in via_sql.criteria]
+    # Which entries are complete is tested on its own (expected_scorecards); here, the sums.
     pure = scoring.compute(
-        entries=[row.entry.pk for row in via_sql.rows], cards=cards, criteria=criteria, order_by="normalised"
+        entries=[row.entry.pk for row in via_sql.rows],
+        cards=cards,
+        criteria=criteria,
+        order_by="normalised",
+        expected={row.entry.pk: row.result.expected for row in via_sql.rows},
     )
+    assert any(not row.result.complete for row in via_sql.rows)
     assert via_sql.alpha == pytest.approx(pure.alpha, abs=1e-9)
     for key, alpha in pure.alpha_by_criterion.items():
         assert via_sql.computed.alpha_by_criterion[key] == pytest.approx(alpha, abs=1e-9)
@@ -489,3 +495,49 @@ def test_the_office_approves_exactly_the_ticked_comments_and_the_audit_says_so(c
     assert client.get(url).status_code == 404
     explain = client.get(reverse("judging:explain", args=[scored.stage.pk, e[1].pk])).content.decode()
     assert "Choose which comments may go to the nominator" not in explain
+
+
+def test_an_entry_is_ranked_only_once_it_has_every_scorecard_expected(client, scored):
+    """Entries expect a scorecard from each judge assigned, less conflicts: Grace Hopper's entry
+    expects bob's only (alice is conflicted), the others bob's and alice's."""
+    from audit.models import AuditEvent
+    from judging.models import Scorecard
+
+    e = scored.entries
+    # Alice's scorecard on Alan Turing's entry is reopened: it now has 1 of 2.
+    Scorecard.objects.filter(entry=e[1], judge=scored.people["alice"]).update(status="draft")
+    results = ranking.stage_results(scored.stage, scored.people["root"])
+    by_ref = {row.entry.reference: row.result for row in results.rows}
+    assert [(by_ref[x.reference].n, by_ref[x.reference].expected) for x in e] == [(1, 1), (1, 2), (2, 2)]
+    assert refs(results) == [e[0].reference, e[2].reference, e[1].reference]
+    assert by_ref[e[1].reference].rank is None and "incomplete" in by_ref[e[1].reference].flags
+
+    client.force_login(scored.people["chidi"])
+    url = reverse("judging:ranking", args=[scored.stage.pk])
+    page = client.get(url).content.decode()
+    assert "1 entry has fewer scorecards than the stage needs" in page and "1 of 2" in page
+    # The export says so too: an empty rank, expected and complete columns, the flag.
+    content, _, _ = exports.export(results, "ranking", "csv")
+    rows = _csv(content)
+    header, turing = rows[0], next(row for row in rows if row[1] == e[1].reference)
+    assert header[8:11] == ["scorecards", "scorecards_expected", "complete"]
+    assert (turing[0], turing[8], turing[9], turing[10]) == ("", "1", "2", "no") and "incomplete" in turing[13]
+
+    # Ticking a complete entry does nothing but explain; ticking the incomplete one ranks it, recorded.
+    page = client.post(url, {"entries": [e[2].pk], "action": "include"}).content.decode()
+    assert "Tick an incomplete entry that has at least one scorecard" in page
+    assert client.post(url, {"entries": [e[1].pk], "action": "include"}).status_code == 302
+    entry = Entry.objects.get(pk=e[1].pk)
+    assert entry.ranked_incomplete_by == scored.people["chidi"] and entry.ranked_incomplete_at
+    assert AuditEvent.objects.filter(summary__contains=f"ranked as they are, without every scorecard: {e[1].reference}")
+    turing = next(r.result for r in ranking.stage_results(scored.stage, scored.people["root"]).rows if r.entry == e[1])
+    assert turing.rank == 2 and "included as it is" in turing.flags
+
+    # And back: unranked until complete.
+    assert client.post(url, {"entries": [e[1].pk], "action": "wait"}).status_code == 302
+    assert Entry.objects.get(pk=e[1].pk).ranked_incomplete_at is None
+
+    # A stage that needs one scorecard ranks it.
+    Stage.objects.filter(pk=scored.stage.pk).update(min_scorecards=1)
+    scored.stage.refresh_from_db()
+    assert all(row.result.rank for row in ranking.stage_results(scored.stage, scored.people["root"]).rows)
