@@ -13,7 +13,10 @@ implementations (Krippendorff's alpha against the `krippendorff` package).
 4. Normalised: a judge with ≥ 3 totals and a non-zero SD has each total mapped to
    M + S·(t − μ_j)/σ_j (M, S: mean and SD of all totals in the stage); other judges' totals
    are unchanged (and the result says which judges those are).
-5. Agreement: Krippendorff's alpha, interval metric, entries as units, judges as coders.
+5. Agreement: Krippendorff's alpha, interval metric, entries as units, judges as coders, with a
+   bootstrap 95% interval (entries resampled with replacement, 1,000 times, from a fixed seed);
+   below 20 pairable values (scores of entries that two or more judges scored) it is "too
+   little data to judge agreement", and no figure is given.
 6. Flags: totals spanning 30 points or more; where the stage says how many it means to
    shortlist (k), an entry in the raw top k and not the normalised one, or the other way
    round; otherwise raw and normalised ranks at least max(2, 5% of the ranked entries) apart.
@@ -32,11 +35,16 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 SPREAD_FLAG = 30.0
 RANK_SHIFT_FLAG = 2  # at least this many places, or RANK_SHIFT_SHARE of the ranked entries
 RANK_SHIFT_SHARE = 0.05
 MIN_CARDS_TO_NORMALISE = 3
 REST = None  # the group of judges in no group (or in a group without a share)
+MIN_PAIRABLE_VALUES = 20  # fewer, and alpha says more about chance than about the judges
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 20261130  # fixed: the same scores always give the same interval
 
 
 @dataclass(frozen=True)
@@ -204,6 +212,74 @@ def krippendorff_alpha_from_sums(units: Iterable[tuple[int, float, float]]) -> f
     return 1.0 - observed / expected
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """Krippendorff's alpha with its bootstrap 95% interval, or why there is none."""
+
+    alpha: float | None
+    low: float | None
+    high: float | None
+    pairable_values: int  # values of units with two or more values
+    pairable_units: int
+
+    @property
+    def enough(self) -> bool:
+        return self.pairable_values >= MIN_PAIRABLE_VALUES and self.alpha is not None
+
+
+def _alpha_arrays(m, s, ss):
+    """Alpha (interval) from arrays of per-unit counts, sums and sums of squares, along the last
+    axis: the formula of krippendorff_alpha_from_sums, for many resamples at once."""
+    n = m.sum(axis=-1)
+    observed = (2 * (m * ss - s * s) / (m - 1)).sum(axis=-1) / n
+    total, total_squares = s.sum(axis=-1), ss.sum(axis=-1)
+    expected = 2 * (n * total_squares - total * total) / (n * (n - 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 1e-12, 1.0 - observed / np.where(expected > 1e-12, expected, 1.0), np.nan)
+
+
+def bootstrap_indices(units: int, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED):
+    """Which units each resample takes (with replacement), one row per resample, in blocks of
+    at most 100 rows (a block of 100 resamples of 5,000 entries is 4 MB; all 1,000 at once would
+    hold hundreds of MB in a web request)."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, resamples, 100):
+        yield rng.integers(0, units, size=(min(100, resamples - start), units))
+
+
+def agreement(units: Iterable[tuple[int, float, float]], *, resamples: int = BOOTSTRAP_RESAMPLES) -> Agreement:
+    """Krippendorff's alpha from each unit's (count, sum, sum of squares) in a fixed order, with a
+    bootstrap 95% interval: the units are resampled with replacement and alpha computed again;
+    the interval runs from the 2.5th to the 97.5th percentile of those that are defined. Below
+    MIN_PAIRABLE_VALUES no alpha is given at all (Agreement.enough is False)."""
+    pairable = [(m, s, ss) for m, s, ss in units if m >= 2]
+    values = sum(m for m, _, _ in pairable)
+    if values < MIN_PAIRABLE_VALUES:
+        return Agreement(None, None, None, values, len(pairable))
+    alpha = krippendorff_alpha_from_sums(pairable)
+    if alpha is None:
+        return Agreement(None, None, None, values, len(pairable))
+    m, s, ss = (np.array(column, dtype=float) for column in zip(*pairable, strict=True))
+    alphas = np.concatenate(
+        [np.empty(0)]
+        + [_alpha_arrays(m[chosen], s[chosen], ss[chosen]) for chosen in bootstrap_indices(len(pairable), resamples)]
+    )
+    alphas = alphas[~np.isnan(alphas)]
+    if not len(alphas):
+        return Agreement(alpha, None, None, values, len(pairable))
+    low, high = np.percentile(alphas, [2.5, 97.5])
+    return Agreement(alpha, float(low), float(high), values, len(pairable))
+
+
+def unit_sums(units: Mapping[Hashable, Mapping[Hashable, float]]) -> list[tuple[int, float, float]]:
+    """Each unit's (count, sum, sum of squares), in the order of the units' keys as text, so the
+    bootstrap resamples the same entries whatever order they were given in."""
+    return [
+        (len(values), sum(values.values()), sum(v * v for v in values.values()))
+        for _, values in sorted(units.items(), key=lambda item: repr(item[0]))
+    ]
+
+
 def rank(scores: Mapping[Hashable, float | None]) -> tuple[dict[Hashable, int], set[Hashable]]:
     """Competition ranks (1, 2, 2, 4) by score, highest first; scores equal to two decimals tie.
     Entries with no score come last, unranked. Returns (ranks, tied entries)."""
@@ -253,6 +329,8 @@ class Results:
     alpha_by_criterion: dict[str, float | None]
     unnormalised_judges: set
     ordered_by: str  # "raw" or "normalised"
+    agreement: Agreement | None = None
+    agreement_by_criterion: dict[str, Agreement] = field(default_factory=dict)
 
     def ordered(self) -> list[EntryResult]:
         """Entries in rank order by the chosen score; then the unranked (incomplete) by that
@@ -376,8 +454,12 @@ def compute(
 
     units = {entry: result.totals for entry, result in results.items()}
     by_criterion: dict[str, float | None] = {}
+    agreement_by_criterion: dict[str, Agreement] = {}
     if criterion_sums is not None:
-        by_criterion = {c.key: krippendorff_alpha_from_sums(criterion_sums.get(c.key, ())) for c in criteria}
+        for c in criteria:
+            sums = list(criterion_sums.get(c.key, ()))
+            by_criterion[c.key] = krippendorff_alpha_from_sums(sums)
+            agreement_by_criterion[c.key] = agreement(sums, resamples=0)
     for criterion in criteria if criterion_sums is None else ():
         values: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
         for card in cards:
@@ -385,12 +467,15 @@ def compute(
             if value is not None:
                 values[card.entry][card.judge] = float(value)
         by_criterion[criterion.key] = krippendorff_alpha(values)
+        agreement_by_criterion[criterion.key] = agreement(unit_sums(values), resamples=0)
     return Results(
         entries=results,
         alpha=krippendorff_alpha(units),
         alpha_by_criterion=by_criterion,
         unnormalised_judges=unchanged,
         ordered_by=order_by,
+        agreement=agreement(unit_sums(units)),
+        agreement_by_criterion=agreement_by_criterion,
     )
 
 
@@ -412,6 +497,17 @@ def borda_points(ballots: Iterable[list[Hashable]]) -> dict[Hashable, int]:
         for position, entry in enumerate(ranking):
             points[entry] += m - position
     return dict(points)
+
+
+def agreement_words(agreement: Agreement | None) -> str:
+    """What the panel reads about agreement: too little data, or the reading of alpha."""
+    if agreement is None or agreement.pairable_values < MIN_PAIRABLE_VALUES:
+        values = agreement.pairable_values if agreement else 0
+        return (
+            f"Too little data to judge agreement: {values} score{'' if values == 1 else 's'} of entries "
+            f"that two or more judges scored (at least {MIN_PAIRABLE_VALUES} needed)."
+        )
+    return agreement_reading(agreement.alpha)
 
 
 def agreement_reading(alpha: float | None) -> str:

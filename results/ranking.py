@@ -76,12 +76,18 @@ class StageResults:
         return self.judges.get(judge_id, FORMER_JUDGE)
 
     @property
+    def agreement(self) -> scoring.Agreement | None:
+        return self.computed.agreement if self.computed else None
+
+    @property
     def alpha(self):
-        return self.computed.alpha if self.computed else None
+        """Alpha where there is enough data to judge agreement; None otherwise."""
+        agreement = self.agreement
+        return agreement.alpha if agreement and agreement.enough else None
 
     @property
     def reading(self) -> str:
-        return scoring.agreement_reading(self.alpha)
+        return scoring.agreement_words(self.agreement)
 
     def leniency(self) -> tuple[list[JudgeLeniency], float | None, float | None]:
         """Each judge's mean and spread of totals, with the panel's mean and spread to read them against."""

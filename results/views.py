@@ -82,9 +82,11 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
         "voting": stage_results.voting_points is not None,
         "by_criterion": by_criterion,
         "criterion_alpha": [
-            (c, a, scoring.agreement_reading(a))
+            (c, agreement.alpha if agreement and agreement.enough else None, scoring.agreement_words(agreement))
             for c in stage_results.criteria
-            for a in [stage_results.computed.alpha_by_criterion.get(c.key) if stage_results.computed else None]
+            for agreement in [
+                stage_results.computed.agreement_by_criterion.get(c.key) if stage_results.computed else None
+            ]
         ],
         "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19},
         "sees_identities": sees_identities,

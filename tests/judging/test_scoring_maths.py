@@ -12,8 +12,11 @@ from hypothesis import strategies as st
 from judging.scoring import (
     Card,
     Criterion,
+    agreement,
     agreement_reading,
+    agreement_words,
     approval_counts,
+    bootstrap_indices,
     borda_points,
     card_total,
     changes_shortlist,
@@ -23,6 +26,7 @@ from judging.scoring import (
     rank,
     rank_shift_flagged,
     required_scorecards,
+    unit_sums,
 )
 
 IMPACT = Criterion("impact", 3, 0, 5)
@@ -266,3 +270,54 @@ def test_only_complete_or_included_entries_are_ranked_and_they_come_first(data, 
         assert ("normalisation changes the shortlist" in r.flags) == bool(
             shortlist and changes_shortlist(r.rank, r.normalised_rank, shortlist)
         )
+
+
+def _matrix(seed, entries=30, judges=4):
+    rng = random.Random(seed)
+    units = {}
+    for entry in range(entries):
+        quality = rng.uniform(20, 80)
+        units[f"e{entry:02d}"] = {
+            f"j{j}": round(min(100, max(0, quality + rng.gauss(0, 12))), 2) for j in range(judges) if rng.random() < 0.8
+        }
+    return units
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_agreement_interval_is_the_bootstrap_of_the_krippendorff_package(seed):
+    """Each resample's alpha computed independently by the krippendorff package, on the same
+    resampled entries; the interval is their 2.5th to 97.5th percentile."""
+    units = _matrix(seed)
+    result = agreement(unit_sums(units), resamples=200)
+    pairable = [values for _, values in sorted(units.items()) if len(values) >= 2]
+    judges = sorted({j for values in pairable for j in values})
+    alphas = []
+    for block in bootstrap_indices(len(pairable), 200):
+        for row in block:
+            matrix = np.array([[pairable[i].get(j, np.nan) for i in row] for j in judges], dtype=float)
+            alphas.append(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
+    low, high = np.percentile(alphas, [2.5, 97.5])
+    assert result.low == pytest.approx(low, abs=1e-9) and result.high == pytest.approx(high, abs=1e-9)
+    assert result.alpha == pytest.approx(krippendorff_alpha(units), abs=1e-12)
+    assert result.low < result.alpha < result.high
+    assert result.pairable_units == len(pairable) and result.enough
+
+
+def test_the_same_scores_give_the_same_interval_in_any_order():
+    units = _matrix(7)
+    shuffled = dict(reversed(list(units.items())))
+    assert agreement(unit_sums(units)) == agreement(unit_sums(shuffled))
+
+
+def test_too_little_data_gives_no_alpha_and_says_so():
+    # Five entries scored by two judges: ten pairable values, under the minimum of twenty.
+    units = {f"e{i}": {"a": 10.0 * i, "b": 90.0 - 10 * i} for i in range(5)}
+    thin = agreement(unit_sums(units))
+    assert (thin.alpha, thin.low, thin.high, thin.pairable_values, thin.enough) == (None, None, None, 10, False)
+    assert agreement_words(thin).startswith("Too little data to judge agreement: 10 scores")
+    units.update({f"f{i}": {"a": 10.0 * i, "b": 10.0 * i + 1} for i in range(5)})
+    enough = agreement(unit_sums(units))
+    assert enough.enough and enough.pairable_values == 20 and "Too little" not in agreement_words(enough)
+    # The ranking's figure follows it.
+    cards = [Card(j, e, {"impact": 1 + i % 5}) for i, (e, j) in enumerate((e, j) for e in "abcde" for j in "xy")]
+    assert compute(entries="abcde", cards=cards, criteria=[IMPACT]).agreement.enough is False
