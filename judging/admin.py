@@ -97,7 +97,7 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
         ),
         (
             "Results",
-            {"fields": ("min_scorecards", "shortlist_size")},
+            {"fields": ("min_scorecards", "shortlist_size", "tie_break", "tie_break_criterion")},
         ),
     )
 

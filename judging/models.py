@@ -35,6 +35,12 @@ class Stage(models.Model):
         NEVER = "never", "Never"
         AFTER_OWN = "after_own", "After submitting their own scorecard for that entry"
 
+    class TieBreak(models.TextChoices):
+        PANEL = "panel", "Left to the panel"
+        MEDIAN = "median", "The higher median scorecard total"
+        NORMALISED = "normalised", "The other score (normalised when ordered by raw, raw when by normalised)"
+        CRITERION = "criterion", "The higher mean score on one criterion"
+
     class Assigning(models.TextChoices):
         EVERYONE = "everyone", "Every judge scores every entry"
         BALANCED = "balanced", "A balanced split"
@@ -70,6 +76,19 @@ class Stage(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Blank: every scorecard expected (judges assigned, less conflicts).",
     )
+    tie_break = models.CharField(
+        "How ties are broken",
+        max_length=12,
+        choices=TieBreak.choices,
+        default=TieBreak.PANEL,
+        help_text="Entries still equal after it stay tied, and are marked so.",
+    )
+    tie_break_criterion = models.CharField(
+        "Criterion that breaks ties",
+        max_length=100,
+        blank=True,
+        help_text="The key of one of the award's criteria, when ties are broken by a criterion.",
+    )
     shortlist_size = models.PositiveIntegerField(
         "Entries the panel means to shortlist",
         null=True,
@@ -103,6 +122,16 @@ class Stage(models.Model):
             errors["approvals_allowed"] = "Say how many entries each judge may approve."
         if self.assigning == self.Assigning.BALANCED and not self.judges_per_entry:
             errors["judges_per_entry"] = "A balanced split needs at least one judge per entry."
+        if self.tie_break == self.TieBreak.CRITERION:
+            keys = list(self.award.criteria.values_list("key", flat=True)) if self.award_id else []
+            if self.tie_break_criterion not in keys:
+                errors["tie_break_criterion"] = (
+                    f"Enter the key of one of the award's criteria: {', '.join(keys)}."
+                    if keys
+                    else "The award has no criteria to break ties with."
+                )
+        elif self.tie_break_criterion:
+            errors["tie_break_criterion"] = "Leave this empty unless ties are broken by a criterion."
         if errors:
             raise ValidationError(errors)
 

@@ -20,7 +20,9 @@ implementations (Krippendorff's alpha against the `krippendorff` package).
 6. Flags: totals spanning 30 points or more; where the stage says how many it means to
    shortlist (k), an entry in the raw top k and not the normalised one, or the other way
    round; otherwise raw and normalised ranks at least max(2, 5% of the ranked entries) apart.
-7. Ranking: highest first; scores equal to two decimals share a rank and are flagged as a tie.
+7. Ranking: highest first; scores equal to two decimals share a rank and are flagged as a tie,
+   unless the stage breaks ties (by the median total, the other score, or one criterion's mean
+   score): then only entries equal on that too share a rank.
    Only complete entries are ranked: those with at least the stage's minimum of scorecards
    (by default every scorecard expected of them), or that the chair chose to rank as they
    are. The others come after the ranked entries, unranked and flagged incomplete.
@@ -280,24 +282,41 @@ def unit_sums(units: Mapping[Hashable, Mapping[Hashable, float]]) -> list[tuple[
     ]
 
 
-def rank(scores: Mapping[Hashable, float | None]) -> tuple[dict[Hashable, int], set[Hashable]]:
+def rank(
+    scores: Mapping[Hashable, float | None], second: Mapping[Hashable, float | None] | None = None
+) -> tuple[dict[Hashable, int], set[Hashable]]:
     """Competition ranks (1, 2, 2, 4) by score, highest first; scores equal to two decimals tie.
-    Entries with no score come last, unranked. Returns (ranks, tied entries)."""
+    `second`, where given, breaks ties: the higher second value (to two decimals) goes first, and
+    only entries equal on both stay tied (an entry without a second value comes after those with
+    one). Entries with no score come last, unranked. Returns (ranks, tied entries)."""
+    second = second or {}
+
+    def key(entry, score):
+        other = second.get(entry)
+        return (round(score, 2), None if other is None else round(other, 2))
+
     scored = sorted(
-        ((entry, round(score, 2)) for entry, score in scores.items() if score is not None),
-        key=lambda item: (-item[1], repr(item[0])),
+        ((entry, key(entry, score)) for entry, score in scores.items() if score is not None),
+        key=lambda item: (-item[1][0], item[1][1] is None, -(item[1][1] or 0.0), repr(item[0])),
     )
     ranks, tied = {}, set()
-    counts: dict[float, int] = defaultdict(int)
-    for _, key in scored:
-        counts[key] += 1
+    counts: dict[tuple, int] = defaultdict(int)
+    for _, k in scored:
+        counts[k] += 1
     previous, previous_rank = None, 0
-    for position, (entry, key) in enumerate(scored, start=1):
-        ranks[entry] = previous_rank if key == previous else position
-        previous, previous_rank = key, ranks[entry]
-        if counts[key] > 1:
+    for position, (entry, k) in enumerate(scored, start=1):
+        ranks[entry] = previous_rank if k == previous else position
+        previous, previous_rank = k, ranks[entry]
+        if counts[k] > 1:
             tied.add(entry)
     return ranks, tied
+
+
+TIE_BREAKS = {
+    "median": "the median total",
+    "normalised": "the other score",
+    "criterion": "the criterion",
+}
 
 
 @dataclass
@@ -316,6 +335,7 @@ class EntryResult:
     rank: int | None = None
     normalised_rank: int | None = None
     tie: bool = False
+    tie_broken: bool = False  # level on score with another entry, separated by the tie-break
     expected: int | None = None  # scorecards expected (judges assigned, less conflicts), if known
     complete: bool = True  # has the scorecards the stage needs, so it is ranked
     included: bool = False  # ranked as it is, by the chair's choice, though incomplete
@@ -381,6 +401,8 @@ def compute(
     minimum: int | None = None,
     included: Iterable[Hashable] = (),
     shortlist: int | None = None,
+    tie_break: str | None = None,
+    tie_values: Mapping[Hashable, float | None] | None = None,
 ) -> Results:
     """Everything the ranking page shows, from submitted scorecards. Pure: the same input, the same output.
 
@@ -389,7 +411,9 @@ def compute(
     `expected` is how many scorecards each entry expects, `minimum` the stage's minimum to be
     ranked (None: all expected), `included` the incomplete entries the chair chose to rank,
     `shortlist` how many entries the panel means to shortlist. Without `expected`, every
-    entry with a scorecard is complete.
+    entry with a scorecard is complete. `tie_break` ("median", "normalised" or "criterion",
+    with `tie_values` per entry for the criterion; None or "panel" for none) orders entries
+    whose scores are equal; those equal on it too stay tied.
     """
     shares = shares or {}
     results = {entry: EntryResult(entry) for entry in entries}
@@ -436,11 +460,27 @@ def compute(
             result.complete = result.n > 0
         result.included = not result.complete and result.n > 0 and entry in included
     ranked = {entry for entry, result in results.items() if result.complete or result.included}
-    raw_ranks, raw_ties = rank({entry: raw_scores[entry] for entry in ranked})
-    normal_ranks, normal_ties = rank({entry: normal_scores[entry] for entry in ranked})
+    raw_second = normal_second = None
+    if tie_break == "median":
+        raw_second = {entry: results[entry].median for entry in ranked}
+        normal_second = {
+            entry: statistics.median(results[entry].normalised_totals.values())
+            if results[entry].normalised_totals
+            else None
+            for entry in ranked
+        }
+    elif tie_break == "normalised":
+        raw_second, normal_second = normal_scores, raw_scores
+    elif tie_break == "criterion":
+        raw_second = normal_second = tie_values or {}
+    raw_ranks, raw_ties = rank({entry: raw_scores[entry] for entry in ranked}, raw_second)
+    normal_ranks, normal_ties = rank({entry: normal_scores[entry] for entry in ranked}, normal_second)
+    # Ties before any tie-break, to say which entries it separated.
+    _, level = rank({entry: (raw_scores if order_by == "raw" else normal_scores)[entry] for entry in ranked})
     for entry, result in results.items():
         result.rank, result.normalised_rank = raw_ranks.get(entry), normal_ranks.get(entry)
         result.tie = entry in (raw_ties if order_by == "raw" else normal_ties)
+        result.tie_broken = entry in level and not result.tie
         if not result.complete:
             result.flags.append("included as it is" if result.included else "incomplete")
         if result.n and result.high - result.low >= SPREAD_FLAG:
@@ -451,6 +491,8 @@ def compute(
             result.flags.append("rank moves when normalised")
         if result.tie:
             result.flags.append("tie")
+        elif result.tie_broken:
+            result.flags.append(f"tie broken by {TIE_BREAKS[tie_break]}")
 
     units = {entry: result.totals for entry, result in results.items()}
     by_criterion: dict[str, float | None] = {}

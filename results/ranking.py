@@ -9,7 +9,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, FloatField, OuterRef, Sum
+from django.db.models import Avg, Count, FloatField, OuterRef, Sum
 from django.db.models.functions import Cast
 from django.utils.text import capfirst
 
@@ -84,6 +84,26 @@ class StageResults:
         """Alpha where there is enough data to judge agreement; None otherwise."""
         agreement = self.agreement
         return agreement.alpha if agreement and agreement.enough else None
+
+    @property
+    def unranked(self) -> int:
+        """Entries listed without a rank (too few scorecards, not included by a chair)."""
+        return sum(1 for row in self.rows if not row.result.complete and not row.result.included)
+
+    @property
+    def tie_break(self) -> str:
+        """How ties were broken, in words, for the page, the pack and the exports."""
+        stage = self.stage
+        if self.voting_points is not None or stage.tie_break == Stage.TieBreak.PANEL:
+            return "Ties are left to the panel."
+        if stage.tie_break == Stage.TieBreak.CRITERION:
+            criterion = next((c for c in self.criteria if c.key == stage.tie_break_criterion), None)
+            name = criterion.title if criterion else stage.tie_break_criterion
+            return f"Ties are broken by the higher mean score on “{name}”; entries equal on that too stay tied."
+        if stage.tie_break == Stage.TieBreak.MEDIAN:
+            return "Ties are broken by the higher median scorecard total; entries equal on that too stay tied."
+        other = "raw" if self.order_by == "normalised" else "normalised"
+        return f"Ties are broken by the higher {other} score; entries equal on that too stay tied."
 
     @property
     def reading(self) -> str:
@@ -176,6 +196,10 @@ def stage_results(
             minimum=stage.min_scorecards,
             included=[entry.pk for entry in entries if entry.ranked_incomplete_at],
             shortlist=stage.shortlist_size,
+            tie_break=stage.tie_break,
+            tie_values=criterion_means(submitted, stage.tie_break_criterion)
+            if stage.tie_break == Stage.TieBreak.CRITERION
+            else None,
         )
     decisions = {entry.pk: getattr(entry, "decision", None) for entry in entries}
     by_id = {entry.pk: entry for entry in entries}
@@ -235,6 +259,19 @@ def _card_totals(stage, *, entries_query, groups, conflicted):
                 scoring.Card(judge_id, entry_id, group=groups.get(judge_id), weighted=weighted, weights=weights)
             )
     return cards, submitted
+
+
+def criterion_means(submitted, key: str) -> dict[int, float]:
+    """Each entry's mean score on one criterion over its counted scorecards (N/A left out): what
+    breaks ties when the stage breaks them by a criterion."""
+    means = (
+        Score.objects.filter(scorecard__in=submitted.values("pk"), criterion__key=key, value__isnull=False)
+        .order_by()
+        .values("scorecard__entry_id")
+        .annotate(mean=Avg(Cast("value", FloatField())))
+        .values_list("scorecard__entry_id", "mean")
+    )
+    return dict(means)
 
 
 def criterion_sums(submitted) -> dict[str, list]:

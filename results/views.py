@@ -76,7 +76,7 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
         "panel_sd": panel_sd,
         "spread": standings.spread(stage_results),
         "pending": sum(1 for row in rows if row.decision and row.decision.status == Decision.Status.PENDING),
-        "incomplete": sum(1 for row in rows if not row.result.complete and not row.result.included),
+        "incomplete": stage_results.unranked,
         "included": sum(1 for row in rows if row.result.included),
         "next_stage": decisions.next_stage(stage),
         "voting": stage_results.voting_points is not None,

@@ -206,3 +206,37 @@ def test_the_chair_sees_an_incomplete_entry_unranked_and_ranks_it_as_it_is(page,
     expect(row).to_contain_text("included as it is")
     expect(row.get_by_role("cell").nth(1)).to_have_text("2")
     assert_accessible(page)
+
+
+def test_the_office_chooses_how_ties_are_broken_and_the_chair_sees_it(page, live_server, panel, sign_in):
+    e = panel.entries
+    for judge in ("alice", "bob"):
+        submit(e[1], panel.people[judge], {"impact": 4, "reach": 2})
+        submit(e[2], panel.people[judge], {"impact": 2, "reach": 4})
+    submit(e[0], panel.people["bob"], {"impact": 1, "reach": 1})
+    ranking_url = f"{live_server.url}/judging/stages/{panel.stage.pk}/ranking/"
+
+    sign_in(panel.people["root"])
+    page.goto(ranking_url)
+    expect(page.locator("#ties")).to_have_text("Ties are left to the panel.")
+    for entry in e[1:]:
+        expect(page.get_by_role("row").filter(has_text=entry.reference)).to_contain_text("tie")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/admin/judging/stage/{panel.stage.pk}/change/")
+    page.get_by_label("How ties are broken").select_option(label="The higher mean score on one criterion")
+    page.get_by_label("Criterion that breaks ties").fill("reeach")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("Enter the key of one of the award's criteria: impact, reach.")
+    page.get_by_label("Criterion that breaks ties").fill("impact")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(ranking_url)
+    expect(page.locator("#ties")).to_contain_text("Ties are broken by the higher mean score on “Impact”")
+    rows = page.locator(".plaudit-ranking tbody tr")
+    expect(rows.nth(0)).to_contain_text(e[1].reference)
+    expect(rows.nth(0)).to_contain_text("tie broken by the criterion")
+    expect(rows.nth(1)).to_contain_text(e[2].reference)
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("2")
+    assert_accessible(page)

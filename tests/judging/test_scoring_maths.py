@@ -321,3 +321,52 @@ def test_too_little_data_gives_no_alpha_and_says_so():
     # The ranking's figure follows it.
     cards = [Card(j, e, {"impact": 1 + i % 5}) for i, (e, j) in enumerate((e, j) for e in "abcde" for j in "xy")]
     assert compute(entries="abcde", cards=cards, criteria=[IMPACT]).agreement.enough is False
+
+
+PLAIN = Criterion("x", 1, 0, 100)  # a total is the score itself
+
+
+def _cards(totals_by_entry):
+    return [
+        Card(f"j{i}", entry, {"x": total})
+        for entry, totals in totals_by_entry.items()
+        for i, total in enumerate(totals)
+    ]
+
+
+def test_a_stage_breaks_ties_as_it_chose_and_says_which_stay_tied():
+    # a and b have the same mean (50); a's median is 60, b's 50. c is behind; d level with c on everything.
+    cards = _cards({"a": [20, 60, 70], "b": [40, 50, 60], "c": [30, 30, 30], "d": [30, 30, 30]})
+    by_panel = compute(entries="abcd", cards=cards, criteria=[PLAIN])
+    assert [(r.entry, r.rank) for r in by_panel.ordered()] == [("a", 1), ("b", 1), ("c", 3), ("d", 3)]
+    assert all("tie" in r.flags for r in by_panel.ordered())
+
+    by_median = compute(entries="abcd", cards=cards, criteria=[PLAIN], tie_break="median")
+    assert [(r.entry, r.rank) for r in by_median.ordered()] == [("a", 1), ("b", 2), ("c", 3), ("d", 3)]
+    a, b, c = (by_median.entries[e] for e in "abc")
+    assert "tie broken by the median total" in a.flags and "tie" not in a.flags and not a.tie
+    assert "tie broken by the median total" in b.flags
+    assert "tie" in c.flags and c.tie  # equal on the median too
+
+    by_criterion = compute(
+        entries="abcd", cards=cards, criteria=[PLAIN], tie_break="criterion", tie_values={"a": 2.0, "b": 3.5, "c": 1}
+    )
+    assert [r.entry for r in by_criterion.ordered()][:2] == ["b", "a"]
+    # d has no value on the criterion: it comes after c, and neither is tied any more.
+    assert (by_criterion.entries["c"].rank, by_criterion.entries["d"].rank) == (3, 4)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scorecards(), st.sampled_from([None, "panel", "median", "normalised", "criterion"]), st.data())
+def test_a_tie_break_only_orders_entries_whose_scores_are_equal(data, tie_break, draw):
+    criteria, entries, cards = data
+    tie_values = {entry: draw.draw(st.one_of(st.none(), st.integers(0, 3))) for entry in entries}
+    plain = compute(entries=entries, cards=cards, criteria=criteria)
+    broken = compute(entries=entries, cards=cards, criteria=criteria, tie_break=tie_break, tie_values=tie_values)
+    for x in entries:
+        for y in entries:
+            sx, sy = plain.entries[x].score, plain.entries[y].score
+            if sx is not None and sy is not None and round(sx, 2) > round(sy, 2):
+                assert broken.entries[x].rank < broken.entries[y].rank
+        # Tied now only if tied before.
+        assert not broken.entries[x].tie or plain.entries[x].tie

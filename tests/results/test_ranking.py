@@ -541,3 +541,38 @@ def test_an_entry_is_ranked_only_once_it_has_every_scorecard_expected(client, sc
     Stage.objects.filter(pk=scored.stage.pk).update(min_scorecards=1)
     scored.stage.refresh_from_db()
     assert all(row.result.rank for row in ranking.stage_results(scored.stage, scored.people["root"]).rows)
+
+
+def test_the_stage_breaks_ties_by_a_criterion_and_the_page_pack_and_export_say_so(client, panel):
+    from django.core.exceptions import ValidationError
+
+    e, stage = panel.entries, panel.stage
+    # Alan Turing's and Ada Byron's entries total 60 from both judges; Turing's impact is higher.
+    for judge in ("alice", "bob"):
+        submit(e[1], panel.people[judge], {"impact": 4, "reach": 2})
+        submit(e[2], panel.people[judge], {"impact": 2, "reach": 4})
+    submit(e[0], panel.people["bob"], {"impact": 1, "reach": 1})
+    tied = ranking.stage_results(stage, panel.people["root"])
+    assert [row.result.rank for row in tied.rows] == [1, 1, 3] and tied.rows[0].result.tie
+    assert tied.tie_break == "Ties are left to the panel."
+
+    stage.tie_break = Stage.TieBreak.CRITERION
+    stage.tie_break_criterion = "nope"
+    with pytest.raises(ValidationError, match="one of the award's criteria: impact, reach"):
+        stage.full_clean()
+    stage.tie_break_criterion = "impact"
+    stage.full_clean()
+    stage.save()
+    broken = ranking.stage_results(stage, panel.people["root"])
+    assert refs(broken) == [e[1].reference, e[2].reference, e[0].reference]
+    assert [row.result.rank for row in broken.rows] == [1, 2, 3]
+    assert "tie broken by the criterion" in broken.rows[0].result.flags
+    assert broken.tie_break.startswith("Ties are broken by the higher mean score on “Impact”")
+
+    client.force_login(panel.people["chidi"])
+    page = client.get(reverse("judging:ranking", args=[stage.pk])).content.decode()
+    assert "Ties are broken by the higher mean score on “Impact”" in page
+    rows = _csv(exports.export(broken, "ranking", "csv")[0])
+    assert "tie broken by the criterion" in rows[1][13]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(shortlist.shortlist_pdf(broken))).pages)
+    assert "Ties are broken by the higher mean score" in " ".join(text.split())
