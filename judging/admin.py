@@ -101,6 +101,17 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
         ),
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.opens_before_nominations_close():
+            self.message_user(
+                request,
+                f"{obj} opens before nominations for {obj.award.title} close "
+                f"({obj.award.closes_at.astimezone(obj.award.programme.zone):%d %B %Y, %H:%M}): "
+                "entries may arrive after judges have started.",
+                messages.WARNING,
+            )
+
     @admin.action(description="Bring in every eligible entry")
     def bring_in_entries(self, request, queryset):
         for stage in queryset:

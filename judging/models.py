@@ -110,6 +110,12 @@ class Stage(models.Model):
     def __str__(self):
         return f"{self.award.title}: {self.name}"
 
+    def opens_before_nominations_close(self) -> bool:
+        """Judging that opens while the award still takes nominations: entries may arrive after
+        judges have started (they are brought in and declared for as they come, but the chair
+        should know). A warning, not an error: some programmes long-list early on purpose."""
+        return bool(self.opens_at and self.award_id and self.opens_at < self.award.closes_at)
+
     def clean(self):
         errors = {}
         if self.opens_at and self.closes_at and not self.opens_at < self.closes_at:

@@ -10,6 +10,7 @@ from . import views
 urlpatterns = [
     path("judging/stages/<id:stage_id>/ranking/", views.ranking, name="ranking"),
     path("judging/stages/<id:stage_id>/ranking/<id:entry_id>/", views.explain, name="explain"),
+    path("judging/stages/<id:stage_id>/ranking/apply/", views.apply_pending, name="apply_pending"),
     path("judging/stages/<id:stage_id>/export/<str:what>.<str:fmt>", views.export, name="export"),
     path("judging/stages/<id:stage_id>/shortlist/", views.shortlist_request, name="shortlist_request"),
     path("judging/stages/<id:stage_id>/shortlist/<id:pack_id>/", views.shortlist, name="shortlist"),

@@ -2,6 +2,8 @@
 the shortlist pack and outcome emails. Every page finds the stage through
 judging.access.chaired_stage_or_404 and the entries through results.ranking (404 otherwise)."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -88,7 +90,10 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
                 stage_results.computed.agreement_by_criterion.get(c.key) if stage_results.computed else None
             ]
         ],
-        "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19},
+        # Ticks stay after an action (kept in the session across its redirect) or a refused one.
+        "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19}
+        or set(request.session.pop(_ticked_key(stage), [])),
+        "opens_early": stage.opens_before_nominations_close() and stage.award.is_open(timezone.now()),
         "sees_identities": sees_identities,
         **left_judging(request.user, stage),
     }
@@ -141,8 +146,56 @@ def _decide(request, stage, stage_results, form):
     except (decisions.DecisionRefused, decisions.RankingRefused) as error:
         form.add_error(None, str(error))
         return None
-    # Back to the same view of the ranking: its order, sort and page.
+    # Back to the same view of the ranking (its order, sort and page), with the same ticks.
+    request.session[_ticked_key(stage)] = sorted(form.cleaned_data["entries"])
     return redirect(request.get_full_path())
+
+
+def _ticked_key(stage) -> str:
+    return f"ranking-ticked-{stage.pk}"
+
+
+@login_required
+def apply_pending(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """Apply every pending decision the chair may see, once they have confirmed how many: the
+    count they confirmed must still be the count, or they are shown the list again."""
+    stage = access.chaired_stage_or_404(request.user, stage_id)
+    pending = list(
+        Decision.objects.filter(entry__in=access.entries_for_chair(request.user, stage), status=Decision.Status.PENDING)
+        .select_related("entry__nomination", "entry__stage__award")
+        .order_by("outcome", "entry_id")
+    )
+    problem = ""
+    if request.method == "POST":
+        if not pending:
+            problem = "There are no pending decisions to apply."
+        elif request.POST.get("count") != str(len(pending)):
+            problem = (
+                f"The pending decisions changed while you were looking: there are now {len(pending)}. "
+                "Check them and confirm again."
+            )
+        else:
+            try:
+                applied, promoted = decisions.decisions_apply(
+                    stage=stage, entries=[d.entry for d in pending], by=request.user, now=timezone.now()
+                )
+            except decisions.DecisionRefused as error:
+                problem = str(error)
+            else:
+                extra = f"; {promoted} promoted into the next stage" if promoted else ""
+                messages.info(request, f"Applied {applied} {'decision' if applied == 1 else 'decisions'}{extra}.")
+                # Back to the ranking in the order the chair was reading it.
+                return redirect(reverse("judging:ranking", args=[stage.pk]) + f"?order={_order(request)}")
+    outcomes = Counter(decision.get_outcome_display() for decision in pending)
+    context = {
+        "stage": stage,
+        "pending": pending,
+        "outcomes": sorted(outcomes.items()),
+        "next_stage": decisions.next_stage(stage),
+        "problem": problem,
+        "order": _order(request),
+    }
+    return render(request, "judging/results/apply_pending.html", context, status=400 if problem else 200)
 
 
 @login_required

@@ -90,9 +90,14 @@ def test_the_chair_ranks_explains_shortlists_downloads_and_tells_nominators(page
     page.get_by_label("Reasons (optional)").fill("The strongest evidence of change.")
     page.get_by_role("button", name="Record as pending").click()
     expect(page.get_by_text("3 entries marked shortlisted (pending).")).to_be_visible()
+    # The ticks stay after the action.
     for entry in entries[:3]:
-        page.get_by_label(f"Select {entry.reference}").check()
-    page.get_by_role("button", name="Apply the pending decisions").click()
+        expect(page.get_by_label(f"Select {entry.reference}")).to_be_checked()
+    page.get_by_role("link", name="Apply all 3 pending decisions").click()
+    expect(page.get_by_role("heading", name="Apply 3 pending decisions")).to_be_visible()
+    expect(page.get_by_text("3 shortlisted.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Apply 3 decisions").click()
     expect(page.get_by_text("Applied 3 decisions.")).to_be_visible()
     assert Decision.objects.filter(status="applied", outcome="shortlisted").count() == 3
     expect(page.get_by_role("table", name="Which region?")).to_be_visible()

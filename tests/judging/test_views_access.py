@@ -37,6 +37,7 @@ MATRIX = {
     "assignments_upload": ("get", CHAIR_ONLY),
     "ranking": ("get", CHAIR_ONLY),
     "explain": ("get", CHAIR_ONLY),
+    "apply_pending": ("get", CHAIR_ONLY),
     "export": ("get", CHAIR_ONLY),
     "shortlist_request": ("post", CHAIR_POST),
     "shortlist": ("get", CHAIR_ONLY),

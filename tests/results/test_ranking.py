@@ -576,3 +576,74 @@ def test_the_stage_breaks_ties_by_a_criterion_and_the_page_pack_and_export_say_s
     assert "tie broken by the criterion" in rows[1][13]
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(shortlist.shortlist_pdf(broken))).pages)
     assert "Ties are broken by the higher mean score" in " ".join(text.split())
+
+
+def test_apply_all_pending_confirms_how_many_and_applies_only_what_the_chair_may_see(client, scored):
+    from judging.models import Conflict
+
+    e, chidi, now = scored.entries, scored.people["chidi"], timezone.now()
+    decisions.decisions_record(stage=scored.stage, entries=e, outcome="shortlisted", reason="", by=chidi, now=now)
+    # Chidi is now conflicted with Grace Hopper's entry: its decision is not theirs to see or apply.
+    Conflict.objects.create(judge=chidi, nomination=e[0].nomination)
+    client.force_login(chidi)
+    url = reverse("judging:apply_pending", args=[scored.stage.pk])
+    ranking_page = client.get(reverse("judging:ranking", args=[scored.stage.pk])).content.decode()
+    assert "Apply all 2 pending decisions" in ranking_page
+    page = client.get(url).content.decode()
+    assert "Apply 2 pending decisions" in page and "2 shortlisted" in page and e[0].reference not in page
+
+    # A confirmation of another count (a decision recorded meanwhile) is shown again, not applied.
+    response = client.post(url, {"count": "3"})
+    assert response.status_code == 400 and "there are now 2" in response.content.decode()
+    assert not Decision.objects.filter(status="applied").exists()
+
+    assert client.post(url, {"count": "2"}).status_code == 302
+    applied = set(Decision.objects.filter(status="applied").values_list("entry_id", flat=True))
+    assert applied == {e[1].pk, e[2].pk}
+    assert Decision.objects.get(entry=e[0]).status == "pending"
+    assert "No pending decisions" in client.get(url).content.decode()
+    assert client.post(url, {"count": "0"}).status_code == 400
+
+
+def test_ticks_stay_after_an_action(client, scored):
+    client.force_login(scored.people["chidi"])
+    url = reverse("judging:ranking", args=[scored.stage.pk])
+    ticked = [scored.entries[1].pk, scored.entries[2].pk]
+    response = client.post(url, {"entries": ticked, "action": "record", "outcome": "shortlisted"}, follow=True)
+    page = response.content.decode()
+    assert "2 entries marked shortlisted (pending)." in page
+    assert all(f'value="{pk}" checked' in page for pk in ticked)
+    assert f'value="{scored.entries[0].pk}" checked' not in page
+    # Only once: a later visit starts with nothing ticked.
+    assert " checked" not in client.get(url).content.decode().split("plaudit-ranking")[1].split("</table>")[0]
+
+
+def test_a_stage_opening_before_nominations_close_is_warned_about(client, scored, admin_client):
+    award = scored.stage.award
+    Stage.objects.filter(pk=scored.stage.pk).update(opens_at=award.closes_at - timezone.timedelta(days=3))
+    scored.stage.refresh_from_db()
+    assert scored.stage.opens_before_nominations_close()
+    client.force_login(scored.people["chidi"])
+    page = client.get(reverse("judging:ranking", args=[scored.stage.pk])).content.decode()
+    assert "Nominations are still open" in page and "Entries may still arrive" in page
+    Stage.objects.filter(pk=scored.stage.pk).update(opens_at=award.closes_at + timezone.timedelta(days=1))
+    assert (
+        "Nominations are still open"
+        not in client.get(reverse("judging:ranking", args=[scored.stage.pk])).content.decode()
+    )
+
+
+def test_the_admin_warns_when_a_stage_opens_before_nominations_close(rf, scored):
+    from django.contrib import admin
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from judging.admin import StageAdmin
+
+    request = rf.post("/admin/")
+    request.user, request.session = scored.people["root"], {}
+    request._messages = FallbackStorage(request)
+    stage = scored.stage
+    stage.opens_at = stage.award.closes_at - timezone.timedelta(hours=1)
+    StageAdmin(Stage, admin.site).save_model(request, stage, None, True)
+    assert any("opens before nominations for" in str(m) for m in get_messages(request))

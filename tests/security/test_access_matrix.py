@@ -105,6 +105,7 @@ MATRIX = {
     "judging:assignments_upload": ("get", CHAIR_PAGE),
     "judging:ranking": ("get", CHAIR_PAGE),
     "judging:explain": ("get", CHAIR_PAGE),
+    "judging:apply_pending": ("get", CHAIR_PAGE),
     "judging:export": ("get", CHAIR_PAGE),
     "judging:shortlist_request": ("post", CHAIR_POST),
     "judging:shortlist": ("get", CHAIR_PAGE),

@@ -284,6 +284,19 @@ def test_the_chairs_pages_exports_pack_and_emails_show_everything_as_text(
         client, reverse("judging:outcomes", args=[stage.pk]) + "?outcome=shortlisted", "outcomes"
     ).content.decode()
     check_html(page, "email-subject", "email-body", "nominee-1", where="outcome preview")
+    # A pending decision's reasons on the page that confirms applying them all.
+    pending = world.entries[2:3]
+    decisions.decisions_record(
+        stage=stage,
+        entries=pending,
+        outcome="shortlisted",
+        reason=hostile("pending-reason"),
+        by=world.people["chidi"],
+        now=timezone.now(),
+    )
+    page = get(client, reverse("judging:apply_pending", args=[stage.pk]), "apply pending").content.decode()
+    check_html(page, "pending-reason", where="apply pending")
+    decisions.decisions_clear(entries=pending, by=world.people["chidi"], now=timezone.now())
     response = client.post(reverse("judging:shortlist_request", args=[stage.pk]))
     pack = client.get(response["Location"] + "download/")
     assert pack.status_code == 200
