@@ -10,7 +10,7 @@ from judging.models import Scorecard
 from judging.scorecards import counted, lines
 from plaudit.spreadsheets import neutralise, to_csv, to_xlsx
 
-from .ranking import StageResults
+from .ranking import StageResults, spread
 
 RANKING_COLUMNS = [
     "rank",
@@ -29,6 +29,7 @@ RANKING_COLUMNS = [
     "flags",
     "decision",
 ]
+SPREAD_COLUMNS = ["question", "answer", "selected", "all_entries", "selected_total", "entries_total"]
 SCORE_COLUMNS = [
     "stage",
     "reference",
@@ -115,9 +116,25 @@ def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
     return list(SCORE_COLUMNS), rows
 
 
+def spread_table(results: StageResults, *, as_text: bool = True) -> tuple[list[str], list[list]]:
+    """The spread of the selection: one row per reportable question and answer, with how many of
+    the selected entries and of all entries gave it (the ranking page's tables, as one table)."""
+    rows = []
+    for item in spread(results):
+        for value, chosen, everywhere in item.values:
+            rows.append(
+                [neutralise(item.question.prompt), neutralise(value), chosen, everywhere, item.selected, item.total]
+            )
+    return list(SPREAD_COLUMNS), rows
+
+
+TABLES = {"ranking": ranking_table, "scores": scores_table, "spread": spread_table}
+
+
 def export(results: StageResults, what: str, fmt: str) -> tuple[bytes, str, str]:
-    """(content, content type, file extension) for the ranking or the scores, as CSV or XLSX."""
-    table = ranking_table if what == "ranking" else scores_table
+    """(content, content type, file extension) for the ranking, the scores or the spread of the
+    selection, as CSV or XLSX."""
+    table = TABLES[what]
     if fmt == "xlsx":
         header, rows = table(results, as_text=False)
         return (

@@ -398,8 +398,13 @@ class Spread:
 
 def spread(results: StageResults) -> list[Spread]:
     """For each reportable question: how the selection (entries decided as promoted, shortlisted,
-    commended or winner) and all entries are spread across its answers."""
-    questions = list(results.stage.award.questions.filter(reportable=True, active=True).order_by("position", "id"))
+    commended or winner) and all entries are spread across its answers. Blind results leave out
+    questions whose answers identify the nominee."""
+    questions = results.stage.award.questions.filter(reportable=True, active=True).order_by("position", "id")
+    if results.blind:
+        # An identifying answer counted once can name the entry: blind results leave it out.
+        questions = questions.filter(identifying=False)
+    questions = list(questions)
     if not questions:
         return []
     nomination_entry = {}

@@ -21,7 +21,7 @@ from judging.presentation import statements_for_entries
 from judging.scorecards import counted, lines
 from plaudit.pdf import html_to_pdf
 
-from .ranking import SELECTED, StageResults, stage_results
+from .ranking import SELECTED, StageResults, spread, stage_results
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ def shortlist_html(results: StageResults, now=None) -> str:
         "is_selection": is_selection,
         "now": (now or timezone.now()).astimezone(zone),
         "ordered_by": "normalised score" if results.order_by == "normalised" else "raw score",
+        "spread": spread(results),
     }
     return render_to_string("judging/shortlist_pdf.html", context)
 

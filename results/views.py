@@ -219,9 +219,10 @@ def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResponse:
-    """The ranking or all scores, as CSV or XLSX, raw or normalised, blind if asked (or if the stage is)."""
+    """The ranking, all scores or the spread of the selection, as CSV or XLSX, raw or normalised,
+    blind if asked (or if the stage is)."""
     stage = access.chaired_stage_or_404(request.user, stage_id)
-    if what not in ("ranking", "scores") or fmt not in ("csv", "xlsx"):
+    if what not in exports.TABLES or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
     blind = _blind_for(request.user, stage, asked=request.GET.get("blind") == "1")
     stage_results = standings.stage_results(stage, request.user, order_by=_order(request), blind=blind)

@@ -647,3 +647,64 @@ def test_the_admin_warns_when_a_stage_opens_before_nominations_close(rf, scored)
     stage.opens_at = stage.award.closes_at - timezone.timedelta(hours=1)
     StageAdmin(Stage, admin.site).save_model(request, stage, None, True)
     assert any("opens before nominations for" in str(m) for m in get_messages(request))
+
+
+def test_the_spread_of_the_selection_is_in_the_pack_and_the_exports_and_blind_leaves_out_identifying(
+    client, scored, tmp_path
+):
+    from nominations.models import Answer
+    from tests.factories import QuestionFactory
+
+    award, e = scored.stage.award, scored.entries
+    section = award.sections.get()
+    region = QuestionFactory(
+        section=section,
+        key="region",
+        prompt="Which region?",
+        type="choice",
+        choices=["North", "South"],
+        reportable=True,
+    )
+    trust = QuestionFactory(section=section, key="trust", prompt="Which trust?", reportable=True, identifying=True)
+    for entry, where in zip(e, ["North", "South", "North"], strict=True):
+        Answer.objects.create(nomination=entry.nomination, question=region, value=where)
+        Answer.objects.create(nomination=entry.nomination, question=trust, value=f"Trust of {entry.reference}")
+    decisions.decisions_record(
+        stage=scored.stage,
+        entries=e[:1],
+        outcome="shortlisted",
+        reason="",
+        by=scored.people["chidi"],
+        now=timezone.now(),
+    )
+    results = ranking.stage_results(scored.stage, scored.people["root"])
+    rows = _csv(exports.export(results, "spread", "csv")[0])
+    assert rows[0] == exports.SPREAD_COLUMNS
+    assert ["Which region?", "North", "1", "2", "1", "3"] in rows and [
+        "Which region?",
+        "South",
+        "0",
+        "1",
+        "1",
+        "3",
+    ] in rows
+    assert any(row[0] == "Which trust?" for row in rows[1:])
+    text = " ".join(
+        "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(shortlist.shortlist_pdf(results))).pages).split()
+    )
+    assert "Spread of the selection" in text and "Which region?" in text
+
+    blind = ranking.stage_results(scored.stage, scored.people["root"], blind=True)
+    blind_rows = _csv(exports.export(blind, "spread", "csv")[0])
+    assert not any(row[0] == "Which trust?" for row in blind_rows[1:]) and len(blind_rows) == 3
+    blind_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(shortlist.shortlist_pdf(blind))).pages)
+    assert "Trust of" not in blind_text and "Which trust?" not in blind_text
+
+    client.force_login(scored.people["chidi"])
+    response = client.get(reverse("judging:export", args=[scored.stage.pk, "spread", "xlsx"]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in next(sheet.iter_rows())] == exports.SPREAD_COLUMNS
+    target = tmp_path / "spread.csv"
+    call_command("export_results", award.slug, stage="Shortlisting", what="spread", fmt="csv", output=str(target))
+    assert "Which region?" in target.read_text(encoding="utf-8-sig")

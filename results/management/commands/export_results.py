@@ -7,12 +7,12 @@ from results import exports, ranking, shortlist
 
 
 class Command(BaseCommand):
-    help = "Export a stage's ranking, every score, or the shortlist pack, as CSV, XLSX or PDF."
+    help = "Export a stage's ranking, every score, the spread of the selection, or the shortlist pack, as CSV, XLSX or PDF."
 
     def add_arguments(self, parser):
         parser.add_argument("award", metavar="AWARD_SLUG")
         parser.add_argument("--stage", required=True, metavar="STAGE_NAME")
-        parser.add_argument("--what", required=True, choices=["ranking", "scores", "shortlist"])
+        parser.add_argument("--what", required=True, choices=["ranking", "scores", "spread", "shortlist"])
         parser.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"], dest="fmt")
         parser.add_argument("--normalised", action="store_true", help="Order by the normalised score.")
         parser.add_argument("--blind", action="store_true", help="References only: no names or identifying answers.")
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, award, stage, what, fmt, normalised, blind, output, **options):
         if (what == "shortlist") != (fmt == "pdf"):
-            raise CommandError("The shortlist is a PDF; the ranking and the scores are CSV or XLSX.")
+            raise CommandError("The shortlist is a PDF; the ranking, the scores and the spread are CSV or XLSX.")
         found = Stage.objects.filter(award__slug=award, name=stage).select_related("award__programme").first()
         if found is None:
             raise CommandError(f"No stage named {stage!r} in award {award!r}.")
