@@ -7,6 +7,7 @@ nominator and outcome (so nobody is told twice), and sent through the task queue
 """
 
 import re
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -318,42 +319,66 @@ def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=No
     return one_line(fill(template.subject, values), 300), fill(template.body, values)
 
 
-def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:
-    """Queue the outcome email to every nominator of an applied decision with this outcome, once each.
-    Returns (queued, already sent or queued before)."""
-    template = outcome_template(stage, outcome)
-    queued = skipped = 0
+@dataclass
+class Recipients:
+    """Who an outcome's email goes to now: each (entry, nomination, earlier email to reuse), and
+    how many nominators had it already (sent or queued, so not again)."""
+
+    due: list = field(default_factory=list)
+    already: int = 0
+
+    @property
+    def entries(self) -> int:
+        return len({entry.pk for entry, _nomination, _email in self.due})
+
+
+def outcome_recipients(*, stage: Stage, outcome: str, entries) -> Recipients:
+    """The one rule of who gets an outcome email: every nominator of an entry with an applied
+    decision of this outcome (a dossier's nominators each), once; one whose email failed is due
+    again. The confirmation page counts it; outcome_emails_queue sends it."""
     decided = list(
         Decision.objects.filter(entry__in=entries, outcome=outcome, status=Decision.Status.APPLIED)
         .select_related("entry__nomination", "entry__dossier", "entry__stage__award__programme")
         .order_by("entry_id")
     )
-    feedback = approved_feedback_for([d.entry for d in decided]) if template.include_feedback else {}
+    shown = nominations_of([d.entry for d in decided])
+    earlier = {
+        email.nomination_id: email
+        for email in OutcomeEmail.objects.filter(
+            stage=stage, outcome=outcome, nomination__in=[n for group in shown.values() for n in group]
+        )
+    }
+    recipients = Recipients()
+    for decision in decided:
+        for nomination in shown[decision.entry.pk]:
+            email = earlier.get(nomination.pk)
+            if email and email.status != OutcomeEmail.Status.FAILED:
+                recipients.already += 1
+            else:
+                recipients.due.append((decision.entry, nomination, email))
+    return recipients
+
+
+def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:
+    """Queue the outcome email to every nominator of an applied decision with this outcome, once each.
+    Returns (queued, already sent or queued before)."""
+    template = outcome_template(stage, outcome)
+    queued = 0
     with transaction.atomic():
         # One sender at a time per stage and outcome (two chairs pressing send at once queue each
         # email once); what was sent or queued before is read once for the whole batch, which
         # for "not progressed" can be hundreds of nominators.
         OutcomeTemplate.objects.select_for_update().filter(pk=template.pk).first()
-        shown = nominations_of([d.entry for d in decided])
-        earlier = {
-            email.nomination_id: email
-            for email in OutcomeEmail.objects.filter(
-                stage=stage, outcome=outcome, nomination__in=[n for group in shown.values() for n in group]
-            )
-        }
-        for decision in decided:
-            entry = decision.entry
-            for nomination in shown[entry.pk]:
-                email = earlier.get(nomination.pk)
-                if email and email.status != OutcomeEmail.Status.FAILED:
-                    skipped += 1
-                    continue
-                email = email or OutcomeEmail(stage=stage, nomination=nomination, outcome=outcome)
-                email.subject, email.body = message_for(template, entry, nomination, feedback.get(entry.pk))
-                email.to = nomination.nominator_email
-                email.queued_by, email.queued_at = by, now
-                email.status, email.error = OutcomeEmail.Status.QUEUED, ""
-                email.save()
-                transaction.on_commit(lambda pk=email.pk: send_outcome_email.enqueue(pk))
-                queued += 1
-    return queued, skipped
+        recipients = outcome_recipients(stage=stage, outcome=outcome, entries=entries)
+        due_entries = list({entry.pk: entry for entry, _n, _e in recipients.due}.values())
+        feedback = approved_feedback_for(due_entries) if template.include_feedback else {}
+        for entry, nomination, email in recipients.due:
+            email = email or OutcomeEmail(stage=stage, nomination=nomination, outcome=outcome)
+            email.subject, email.body = message_for(template, entry, nomination, feedback.get(entry.pk))
+            email.to = nomination.nominator_email
+            email.queued_by, email.queued_at = by, now
+            email.status, email.error = OutcomeEmail.Status.QUEUED, ""
+            email.save()
+            transaction.on_commit(lambda pk=email.pk: send_outcome_email.enqueue(pk))
+            queued += 1
+    return queued, recipients.already

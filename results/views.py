@@ -306,29 +306,16 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Outcome emails: edit the message for an outcome, preview it, send it to every nominator once."""
     stage = access.chaired_stage_or_404(request.user, stage_id)
     visible = standings.visible_entries(stage, request.user)
-    applied = {
-        outcome: visible.filter(decision__outcome=outcome, decision__status=Decision.Status.APPLIED).count()
-        for outcome in Decision.Outcome.values
-    }
-    outcome = (
-        request.GET.get("outcome")
-        or request.POST.get("outcome")
-        or next((o for o, n in applied.items() if n), Decision.Outcome.SHORTLISTED)
-    )
-    if outcome not in Decision.Outcome.values:
-        raise Http404("No such outcome")
+    applied = _applied_by_outcome(visible)
+    outcome = _outcome_asked(request, applied)
     template = decisions.outcome_template(stage, outcome)
     form = OutcomeTemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
         form.save()
         if "send" in request.POST:
-            queued, skipped = decisions.outcome_emails_queue(
-                stage=stage, outcome=outcome, entries=visible, by=request.user, now=timezone.now()
-            )
-            note = f" ({skipped} already sent earlier, not sent again)" if skipped else ""
-            messages.info(request, f"{queued} {'email' if queued == 1 else 'emails'} queued{note}.")
-        else:
-            messages.info(request, "The message is saved.")
+            # Nothing goes before the chair has seen how many people will get what.
+            return redirect(f"{reverse('judging:outcomes_send', args=[stage.pk])}?outcome={outcome}")
+        messages.info(request, "The message is saved.")
         return redirect(f"{reverse('judging:outcomes', args=[stage.pk])}?outcome={outcome}")
     sample = (
         visible.filter(decision__outcome=outcome).select_related("nomination", "dossier").first()
@@ -357,6 +344,68 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
         "sees_identities": access.sees_identities(request.user, stage),
     }
     return render(request, "judging/results/outcomes.html", context)
+
+
+def _applied_by_outcome(visible) -> dict[str, int]:
+    return {
+        outcome: visible.filter(decision__outcome=outcome, decision__status=Decision.Status.APPLIED).count()
+        for outcome in Decision.Outcome.values
+    }
+
+
+def _outcome_asked(request, applied: dict[str, int]) -> str:
+    """The outcome a page is about: the one asked for (404 if there is no such outcome), else the
+    first with applied decisions, else shortlisted."""
+    outcome = (
+        request.GET.get("outcome")
+        or request.POST.get("outcome")
+        or next((o for o, n in applied.items() if n), Decision.Outcome.SHORTLISTED)
+    )
+    if outcome not in Decision.Outcome.values:
+        raise Http404("No such outcome")
+    return outcome
+
+
+@login_required
+def outcomes_send(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """The confirmation before outcome emails go: how many nominators, of how many entries, get
+    which message (previewed), and how many had it already. The count confirmed must still be
+    the count, or the page is shown again."""
+    stage = access.chaired_stage_or_404(request.user, stage_id)
+    visible = standings.visible_entries(stage, request.user)
+    outcome = _outcome_asked(request, _applied_by_outcome(visible))
+    recipients = decisions.outcome_recipients(stage=stage, outcome=outcome, entries=visible)
+    template = decisions.outcome_template(stage, outcome)
+    problem = ""
+    if request.method == "POST":
+        if not recipients.due:
+            problem = "There is no one left to send this message to."
+        elif request.POST.get("count") != str(len(recipients.due)):
+            problem = (
+                f"Who gets this message changed while you were looking: it is now {len(recipients.due)} "
+                f"{'person' if len(recipients.due) == 1 else 'people'}. Check and confirm again."
+            )
+        else:
+            queued, skipped = decisions.outcome_emails_queue(
+                stage=stage, outcome=outcome, entries=visible, by=request.user, now=timezone.now()
+            )
+            note = f" ({skipped} already sent earlier, not sent again)" if skipped else ""
+            messages.info(request, f"{queued} {'email' if queued == 1 else 'emails'} queued{note}.")
+            return redirect(f"{reverse('judging:outcomes', args=[stage.pk])}?outcome={outcome}")
+    preview = None
+    if recipients.due:
+        entry, nomination, _email = recipients.due[0]
+        preview = decisions.message_for(template, entry, nomination, names=access.sees_identities(request.user, stage))
+    context = {
+        "stage": stage,
+        "outcome": outcome,
+        "outcome_label": Decision.Outcome(outcome).label,
+        "recipients": recipients,
+        "template": template,
+        "preview": preview,
+        "problem": problem,
+    }
+    return render(request, "judging/results/outcomes_send.html", context, status=400 if problem else 200)
 
 
 @login_required

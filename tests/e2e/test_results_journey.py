@@ -127,6 +127,12 @@ def test_the_chair_ranks_explains_shortlists_downloads_and_tells_nominators(page
     page.get_by_role("button", name="Save and preview").click()
     expect(page.get_by_text("Subject: Good news: Grace Hopper is shortlisted for Kindest Colleague")).to_be_visible()
     page.get_by_role("button", name="Save and send to the 3 entries' nominators").click()
+    # Nothing goes before the chair has seen who gets what.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send the “shortlisted” message to 3 nominators")
+    expect(page.get_by_text("Subject: Good news: Grace Hopper is shortlisted for Kindest Colleague")).to_be_visible()
+    assert not mail.outbox
+    assert_accessible(page)
+    page.get_by_role("button", name="Send 3 emails").click()
     expect(page.get_by_text("3 emails queued.")).to_be_visible()
     expect(page.get_by_role("cell", name="Sent")).to_have_count(3)
     assert_accessible(page)

@@ -38,6 +38,7 @@ MATRIX = {
     "ranking": ("get", CHAIR_ONLY),
     "explain": ("get", CHAIR_ONLY),
     "apply_pending": ("get", CHAIR_ONLY),
+    "outcomes_send": ("get", CHAIR_ONLY),
     "export": ("get", CHAIR_ONLY),
     "shortlist_request": ("post", CHAIR_POST),
     "shortlist": ("get", CHAIR_ONLY),

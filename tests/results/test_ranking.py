@@ -708,3 +708,37 @@ def test_the_spread_of_the_selection_is_in_the_pack_and_the_exports_and_blind_le
     target = tmp_path / "spread.csv"
     call_command("export_results", award.slug, stage="Shortlisting", what="spread", fmt="csv", output=str(target))
     assert "Which region?" in target.read_text(encoding="utf-8-sig")
+
+
+def test_outcome_emails_wait_for_a_confirmation_naming_how_many(client, scored):
+    e, chidi, now = scored.entries, scored.people["chidi"], timezone.now()
+    decisions.decisions_record(stage=scored.stage, entries=e[1:], outcome="winner", reason="", by=chidi, now=now)
+    decisions.decisions_apply(stage=scored.stage, entries=e[1:], by=chidi, now=now)
+    client.force_login(chidi)
+    outcomes = reverse("judging:outcomes", args=[scored.stage.pk]) + "?outcome=winner"
+    response = client.post(
+        outcomes, {"outcome": "winner", "subject": "You won, {nominee}", "body": "Well done", "send": "1"}
+    )
+    confirm = reverse("judging:outcomes_send", args=[scored.stage.pk]) + "?outcome=winner"
+    assert response.status_code == 302 and response["Location"] == confirm
+    assert not OutcomeEmail.objects.exists()  # nothing sent yet
+    page = client.get(confirm).content.decode()
+    assert "Send the “winner” message to 2 nominators" in page and "2 nominators of 2 entries" in page
+    assert "You won, Alan Turing" in page
+
+    stale = client.post(confirm, {"outcome": "winner", "count": "3"})
+    assert stale.status_code == 400 and "it is now 2 people" in stale.content.decode()
+    assert not OutcomeEmail.objects.exists()
+    assert client.post(confirm, {"outcome": "winner", "count": "2"}).status_code == 302
+    assert OutcomeEmail.objects.count() == 2
+    page = client.get(confirm).content.decode()
+    assert "No one left to send" in page and "2 nominators have had it already" in page
+    assert client.post(confirm, {"outcome": "winner", "count": "0"}).status_code == 400
+    assert OutcomeEmail.objects.count() == 2
+    assert client.get(reverse("judging:outcomes_send", args=[scored.stage.pk]) + "?outcome=nope").status_code == 404
+
+    # In a blind stage the chair's confirmation names no one.
+    OutcomeEmail.objects.all().delete()
+    Stage.objects.filter(pk=scored.stage.pk).update(blind=True)
+    page = client.get(confirm).content.decode()
+    assert "Alan Turing" not in page and "[the nominee&#x27;s name]" in page

@@ -106,6 +106,7 @@ MATRIX = {
     "judging:ranking": ("get", CHAIR_PAGE),
     "judging:explain": ("get", CHAIR_PAGE),
     "judging:apply_pending": ("get", CHAIR_PAGE),
+    "judging:outcomes_send": ("get", CHAIR_PAGE),
     "judging:export": ("get", CHAIR_PAGE),
     "judging:shortlist_request": ("post", CHAIR_POST),
     "judging:shortlist": ("get", CHAIR_PAGE),

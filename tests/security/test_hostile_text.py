@@ -284,6 +284,10 @@ def test_the_chairs_pages_exports_pack_and_emails_show_everything_as_text(
         client, reverse("judging:outcomes", args=[stage.pk]) + "?outcome=shortlisted", "outcomes"
     ).content.decode()
     check_html(page, "email-subject", "email-body", "nominee-1", where="outcome preview")
+    page = get(
+        client, reverse("judging:outcomes_send", args=[stage.pk]) + "?outcome=shortlisted", "outcomes send"
+    ).content.decode()
+    check_html(page, "email-subject", "email-body", where="outcome confirmation")
     # A pending decision's reasons on the page that confirms applying them all.
     pending = world.entries[2:3]
     decisions.decisions_record(
