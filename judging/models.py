@@ -297,8 +297,11 @@ class Scorecard(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
-    # The awards office may pass the overall comment on to the nominator, never with the judge's name.
+    # The awards office may pass the overall comment on to the nominator, never with the judge's name,
+    # as written or as the office edited it (feedback_text, to take out what should not go).
     feedback_approved = models.BooleanField(default=False)
+    feedback_text = models.TextField(blank=True)
+    feedback_reviewed = models.BooleanField(default=False)
     # The scorecard's total on 0-100 (judging.scoring), kept from submission so that a ranking of
     # 100,000 scorecards reads 100,000 numbers. Empty while a draft; recomputed when the award's
     # criteria change (judging.scorecards.totals_refresh). The ranking computes any missing one.
@@ -320,7 +323,10 @@ class Score(models.Model):
     value = models.IntegerField(null=True, blank=True)
     not_applicable = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
+    # As on the scorecard: approved for the nominator, as written or as edited, and reviewed at all.
     feedback_approved = models.BooleanField(default=False)
+    feedback_text = models.TextField(blank=True)
+    feedback_reviewed = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from audit import log as audit
 from judging.entries import nominations_of
@@ -248,28 +248,18 @@ def approved_feedback_for(entries) -> dict[int, list[str]]:
     for card in cards.order_by("entry_id", "pk"):
         for score in card.scores.all():
             if score.comment.strip():
-                comments[card.entry_id].append(f"{score.criterion.title}: {score.comment.strip()}")
+                # As the office edited it, where it did.
+                words = score.feedback_text.strip() or score.comment.strip()
+                comments[card.entry_id].append(f"{score.criterion.title}: {words}")
         if card.feedback_approved and card.overall_comment.strip():
-            comments[card.entry_id].append(card.overall_comment.strip())
+            comments[card.entry_id].append(card.feedback_text.strip() or card.overall_comment.strip())
     return comments
 
 
 def feedback_items(entry: Entry) -> list[tuple[str, str, str, bool]]:
     """Every judge's comment on an entry, for the office to approve or not: (key, criterion or
     "Overall", comment, approved), keyed "score-<id>" or "card-<id>", without judges' names."""
-    cards = (
-        counted(Scorecard.objects.filter(entry=entry), stage=entry.stage)
-        .prefetch_related("scores__criterion")
-        .order_by("pk")
-    )
-    items = []
-    for card in cards:
-        for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
-            if score.comment.strip():
-                items.append((f"score-{score.pk}", score.criterion.title, score.comment, score.feedback_approved))
-        if card.overall_comment.strip():
-            items.append((f"card-{card.pk}", "Overall", card.overall_comment, card.feedback_approved))
-    return items
+    return [(c.key, c.criterion, c.comment, c.approved) for c in comments_to_moderate([entry])[entry.pk]]
 
 
 def feedback_approve(*, entry: Entry, chosen: set[str], by) -> int:
@@ -281,9 +271,10 @@ def feedback_approve(*, entry: Entry, chosen: set[str], by) -> int:
         approved = chosen & keys
         score_ids = {int(key[6:]) for key in keys if key.startswith("score-")}
         card_ids = {int(key[5:]) for key in keys if key.startswith("card-")}
-        Score.objects.filter(pk__in=score_ids).update(feedback_approved=False)
+        Score.objects.filter(pk__in=score_ids).update(feedback_approved=False, feedback_reviewed=True)
         Score.objects.filter(pk__in={i for i in score_ids if f"score-{i}" in approved}).update(feedback_approved=True)
         Scorecard.objects.filter(entry=entry).update(feedback_approved=False)
+        Scorecard.objects.filter(pk__in=card_ids).update(feedback_reviewed=True)
         Scorecard.objects.filter(pk__in={i for i in card_ids if f"card-{i}" in approved}).update(feedback_approved=True)
         audit.record(
             audit.Action.DECISION,
@@ -293,6 +284,124 @@ def feedback_approve(*, entry: Entry, chosen: set[str], by) -> int:
             data={"approved": sorted(approved)},
         )
     return len(approved)
+
+
+@dataclass
+class Comment:
+    """A judge's comment as the office moderates it, never with the judge's name."""
+
+    key: str  # score-<id> or card-<id>
+    criterion: str  # or "Overall"
+    comment: str
+    approved: bool
+    text: str  # the office's edited version, if any
+    reviewed: bool
+
+    @property
+    def verdict(self) -> str:
+        if not self.reviewed:
+            return ""
+        if not self.approved:
+            return "reject"
+        return "edit" if self.text.strip() else "approve"
+
+
+def comments_to_moderate(entries) -> dict[int, list[Comment]]:
+    """Every counted comment of the given entries (of one stage), by entry, in a fixed few queries."""
+    entries = list(entries)
+    found: dict[int, list[Comment]] = {entry.pk: [] for entry in entries}
+    if not entries:
+        return found
+    cards = (
+        counted(Scorecard.objects.filter(entry__in=list(found)), stage=entries[0].stage)
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("entry_id", "pk")
+    )
+    for card in cards:
+        for score in sorted(card.scores.all(), key=lambda s: (s.criterion.position, s.criterion_id)):
+            if score.comment.strip():
+                found[card.entry_id].append(
+                    Comment(
+                        f"score-{score.pk}",
+                        score.criterion.title,
+                        score.comment,
+                        score.feedback_approved,
+                        score.feedback_text,
+                        score.feedback_reviewed,
+                    )
+                )
+        if card.overall_comment.strip():
+            found[card.entry_id].append(
+                Comment(
+                    f"card-{card.pk}",
+                    "Overall",
+                    card.overall_comment,
+                    card.feedback_approved,
+                    card.feedback_text,
+                    card.feedback_reviewed,
+                )
+            )
+    return found
+
+
+class ModerationProblems(Exception):
+    """Edits that cannot be saved, by comment key; nothing was saved."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(problems.values()))
+
+
+VERDICTS = {"", "approve", "edit", "reject"}
+
+
+def has_comments_q(*, unreviewed: bool = False) -> Q:
+    """Entries with a comment on a submitted scorecard (not reviewed yet, if asked), as a filter."""
+    scores = Score.objects.filter(scorecard__entry=OuterRef("pk"), scorecard__status=Scorecard.Status.SUBMITTED)
+    cards = Scorecard.objects.filter(entry=OuterRef("pk"), status=Scorecard.Status.SUBMITTED)
+    if unreviewed:
+        scores, cards = scores.filter(feedback_reviewed=False), cards.filter(feedback_reviewed=False)
+    return Q(Exists(scores.exclude(comment=""))) | Q(Exists(cards.exclude(overall_comment="")))
+
+
+def feedback_moderate(*, entries, verdicts: dict[str, tuple[str, str]], by) -> dict[str, int]:
+    """The office's verdict on many comments at once: approve as written, approve as edited (the
+    edit goes to the nominator instead, e.g. with a name or a remark taken out), reject, or leave
+    for later (""). Only comments of the given entries are touched; keys of others are ignored.
+    All or nothing: an edit left empty raises ModerationProblems and nothing is saved. Returns
+    how many of each verdict were given; audited."""
+    known = {c.key: c for group in comments_to_moderate(entries).values() for c in group}
+    chosen = {key: (verdict, text) for key, (verdict, text) in verdicts.items() if key in known and verdict}
+    problems = {}
+    for key, (verdict, text) in chosen.items():
+        if verdict not in VERDICTS:
+            problems[key] = "Choose approve, approve as edited, reject or not yet"
+        elif verdict == "edit" and not text.strip():
+            problems[key] = "Write the comment as the nominator should read it, or approve it as written"
+        elif verdict == "edit" and len(text) > 5000:
+            problems[key] = "Keep the edited comment to 5,000 characters"
+    if problems:
+        raise ModerationProblems(problems)
+    counts = {"approve": 0, "edit": 0, "reject": 0}
+    with transaction.atomic():
+        for key, (verdict, text) in chosen.items():
+            kind, pk = key.split("-", 1)
+            model = Score if kind == "score" else Scorecard
+            model.objects.filter(pk=int(pk)).update(
+                feedback_approved=verdict in ("approve", "edit"),
+                feedback_text=text.strip() if verdict == "edit" else "",
+                feedback_reviewed=True,
+            )
+            counts[verdict] += 1
+        if chosen:
+            audit.record(
+                audit.Action.DECISION,
+                f"Judges' comments moderated for the nominators: {counts['approve']} approved, "
+                f"{counts['edit']} approved as edited, {counts['reject']} rejected",
+                actor=by,
+                data={"verdicts": {key: verdict for key, (verdict, _text) in chosen.items()}},
+            )
+    return counts
 
 
 def message_for(template: OutcomeTemplate, entry: Entry, nomination, comments=None, *, names=True) -> tuple[str, str]:

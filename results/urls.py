@@ -22,4 +22,5 @@ urlpatterns = [
     path("judging/stages/<id:stage_id>/outcomes/", views.outcomes, name="outcomes"),
     path("judging/stages/<id:stage_id>/outcomes/send/", views.outcomes_send, name="outcomes_send"),
     path("judging/stages/<id:stage_id>/feedback/<id:entry_id>/", views.feedback, name="feedback"),
+    path("judging/stages/<id:stage_id>/feedback/", views.moderation, name="moderation"),
 ]

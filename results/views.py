@@ -408,6 +408,68 @@ def outcomes_send(request: HttpRequest, stage_id: int) -> HttpResponse:
     return render(request, "judging/results/outcomes_send.html", context, status=400 if problem else 200)
 
 
+MODERATION_PAGE_SIZE = 25
+
+
+@login_required
+def moderation(request: HttpRequest, stage_id: int) -> HttpResponse:
+    """The awards office moderates judges' comments for nominators, many entries at once: approve
+    as written, approve as edited, reject, or leave for later. Entries by reference only; judges
+    never named. By default only entries with comments not reviewed yet."""
+    stage = access.feedback_stages(request.user).select_related("award__programme").filter(pk=stage_id).first()
+    if stage is None:
+        raise Http404("No such stage")
+    todo = request.GET.get("show") != "all"
+    entries = standings.visible_entries(stage, request.user).filter(decisions.has_comments_q(unreviewed=todo))
+    page = Paginator(entries, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    comments = decisions.comments_to_moderate(shown)
+    typed, problems = {}, {}
+    if request.method == "POST":
+        keys = [c.key for group in comments.values() for c in group]
+        typed = {key: (request.POST.get(f"verdict-{key}", ""), request.POST.get(f"text-{key}", "")) for key in keys}
+        try:
+            counts = decisions.feedback_moderate(entries=shown, verdicts=typed, by=request.user)
+        except decisions.ModerationProblems as error:
+            problems = error.problems
+        else:
+            messages.info(
+                request,
+                f"Saved: {counts['approve']} approved, {counts['edit']} approved as edited, "
+                f"{counts['reject']} rejected.",
+            )
+            return redirect(request.get_full_path())
+    rows = [
+        (
+            entry,
+            [
+                (
+                    c,
+                    typed.get(c.key, (c.verdict, c.text or c.comment))[0],
+                    typed.get(c.key, (c.verdict, c.text or c.comment))[1],
+                    problems.get(c.key),
+                )
+                for c in comments[entry.pk]
+            ],
+        )
+        for entry in shown
+    ]
+    context = {
+        "stage": stage,
+        "rows": rows,
+        "page": page,
+        "todo": todo,
+        "problems": problems,
+        "verdict_choices": [
+            ("", "Not yet"),
+            ("approve", "Approve as written"),
+            ("edit", "Approve as edited"),
+            ("reject", "Reject"),
+        ],
+    }
+    return render(request, "judging/results/moderation.html", context, status=400 if problems else 200)
+
+
 @login_required
 def feedback(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """The awards office chooses which judges' comments may go to the nominator (admins only)."""

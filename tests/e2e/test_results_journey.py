@@ -251,3 +251,35 @@ def test_the_office_chooses_how_ties_are_broken_and_the_chair_sees_it(page, live
     expect(rows.nth(1)).to_contain_text(e[2].reference)
     expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("2")
     assert_accessible(page)
+
+
+def test_the_office_moderates_judges_comments_in_bulk(page, live_server, scored, sign_in):
+    from judging.models import Score, Scorecard
+
+    e = scored.entries
+    impact, reach = Score.objects.filter(scorecard__entry=e[0]).exclude(comment="").order_by("criterion__position")
+    sign_in(scored.people["root"])
+    page.goto(f"{live_server.url}/judging/stages/{scored.stage.pk}/ranking/")
+    page.get_by_role("link", name="Judges' comments for nominators").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shortlisting: judges' comments for nominators")
+    assert_accessible(page)
+
+    page.get_by_label(f"Approve as written: {e[0].reference}, Impact").check()
+    page.get_by_label(f"Approve as edited: {e[0].reference}, Reach").check()
+    page.get_by_label(f"As the nominator would read it, if approved as edited: {e[0].reference}, Reach").fill("")
+    page.get_by_label(f"Reject: {e[1].reference}, Overall").check()
+    page.get_by_role("button", name="Save these verdicts").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Write the comment as the nominator should read it")
+    assert_accessible(page)
+    # What was chosen is still chosen.
+    expect(page.get_by_label(f"Reject: {e[1].reference}, Overall")).to_be_checked()
+    page.get_by_label(f"As the nominator would read it, if approved as edited: {e[0].reference}, Reach").fill(
+        "Listened well."
+    )
+    page.get_by_role("button", name="Save these verdicts").click()
+    expect(page.get_by_text("Saved: 1 approved, 1 approved as edited, 1 rejected.")).to_be_visible()
+    expect(page.get_by_text("Every comment has been reviewed.")).to_be_visible()
+    assert_accessible(page)
+    reach.refresh_from_db()
+    assert reach.feedback_approved and reach.feedback_text == "Listened well."
+    assert not Scorecard.objects.get(entry=e[1], judge=scored.people["alice"]).feedback_approved

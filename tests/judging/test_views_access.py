@@ -45,6 +45,7 @@ MATRIX = {
     "shortlist_download": ("get", CHAIR_ONLY),
     "outcomes": ("get", CHAIR_ONLY),
     "feedback": ("get", {**CHAIR_ONLY, "chidi": 404}),  # the awards office approves feedback
+    "moderation": ("get", {**CHAIR_ONLY, "chidi": 404}),
 }
 
 

@@ -742,3 +742,60 @@ def test_outcome_emails_wait_for_a_confirmation_naming_how_many(client, scored):
     Stage.objects.filter(pk=scored.stage.pk).update(blind=True)
     page = client.get(confirm).content.decode()
     assert "Alan Turing" not in page and "[the nominee&#x27;s name]" in page
+
+
+def test_the_office_moderates_every_comment_of_a_stage_on_one_page(client, scored):
+    """scored: bob's comment "Remarkable listening" on each criterion of Grace Hopper's entry;
+    alice's overall comment on Alan Turing's."""
+    from audit.models import AuditEvent
+    from judging.models import Score, Scorecard
+
+    e, root = scored.entries, scored.people["root"]
+    impact, reach = Score.objects.filter(scorecard__entry=e[0]).exclude(comment="").order_by("criterion__position")
+    overall = Scorecard.objects.get(entry=e[1], judge=scored.people["alice"])
+    url = reverse("judging:moderation", args=[scored.stage.pk])
+    # The office only: a chair of the stage gets 404.
+    client.force_login(scored.people["chidi"])
+    assert client.get(url).status_code == 404
+    client.force_login(root)
+    page = client.get(url).content.decode()
+    assert e[0].reference in page and e[1].reference in page and e[2].reference not in page
+    assert "Remarkable listening" in page and "Bob Judge" not in page and "Alice Judge" not in page
+
+    # An edit left empty is refused by name, and nothing is saved; what was typed stays.
+    verdicts = {
+        f"verdict-score-{impact.pk}": "approve",
+        f"verdict-score-{reach.pk}": "edit",
+        f"text-score-{reach.pk}": "  ",
+        f"verdict-card-{overall.pk}": "reject",
+    }
+    response = client.post(url, verdicts)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Write the comment as the nominator should read it" in body and "Nothing was saved" in body
+    assert f'name="verdict-score-{impact.pk}" type="radio" value="approve" checked' in body
+    assert not Score.objects.filter(feedback_reviewed=True).exists()
+
+    verdicts[f"text-score-{reach.pk}"] = "Remarkable."
+    assert client.post(url, verdicts).status_code == 302
+    impact.refresh_from_db(), reach.refresh_from_db(), overall.refresh_from_db()
+    assert (impact.feedback_approved, impact.feedback_text, impact.feedback_reviewed) == (True, "", True)
+    assert (reach.feedback_approved, reach.feedback_text) == (True, "Remarkable.")
+    assert (overall.feedback_approved, overall.feedback_reviewed) == (False, True)
+    event = AuditEvent.objects.latest("pk")
+    assert "1 approved, 1 approved as edited, 1 rejected" in event.summary and event.actor_id == root.pk
+    # The nominator reads the edit, not the original; the rejected comment not at all.
+    assert decisions.approved_feedback_for([e[0], e[1]]) == {
+        e[0].pk: ["Impact: Remarkable listening", "Reach: Remarkable."],
+        e[1].pk: [],
+    }
+    # Everything reviewed: the default view is empty; "all" shows them again with the verdicts.
+    assert "Every comment has been reviewed." in client.get(url).content.decode()
+    page = client.get(url + "?show=all").content.decode()
+    assert 'value="reject" checked' in page and "Remarkable." in page
+
+    # A key of a comment in another stage changes nothing.
+    other = submit(scored.other_entry, scored.people["charlie"], {}, overall="Another stage's words")
+    client.post(url + "?show=all", {f"verdict-card-{other.pk}": "approve"})
+    other.refresh_from_db()
+    assert not other.feedback_reviewed and not other.feedback_approved

@@ -113,6 +113,7 @@ MATRIX = {
     "judging:shortlist_download": ("get", CHAIR_PAGE),
     "judging:outcomes": ("get", CHAIR_PAGE),
     "judging:feedback": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200)),
+    "judging:moderation": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200)),
 }
 
 

@@ -336,6 +336,10 @@ def test_the_offices_pages_and_exports_show_everything_as_text(admin_client, wor
     ).content.decode()
     check_html(page, "score-comment", "overall-comment", where="feedback")
     page = get(
+        admin_client, reverse("judging:moderation", args=[stage.pk]) + "?show=all", "moderation"
+    ).content.decode()
+    check_html(page, "score-comment", "overall-comment", where="moderation")
+    page = get(
         admin_client, f"/admin/nominations/nomination/?award__id__exact={award.pk}", "admin list"
     ).content.decode()
     check_html(page, "nominee-1", where="admin nominations")

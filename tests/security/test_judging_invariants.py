@@ -319,6 +319,11 @@ class JudgingLifecycle(RuleBasedStateMachine):
         n = self.nominations[i].pk
         if self.model.status[n] not in ("draft", "submitted"):
             return
+        if self.model.consent[n] == "declined":
+            # A nominee who declined closed the nomination to its nominator: nothing changes.
+            with pytest.raises(nomination_services.NotEditable):
+                nomination_services.nomination_withdraw(nomination=self.nomination(i), now=timezone.now())
+            return
         nomination_services.nomination_withdraw(nomination=self.nomination(i), now=timezone.now())
         self.model.status[n] = "withdrawn"
 
