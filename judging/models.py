@@ -450,11 +450,20 @@ class DecisionLog(models.Model):
         return f"{self.entry}: {self.action} {self.outcome}"
 
 
+class Audience(models.TextChoices):
+    """Who an outcome email is for: the nominator, or the nominee (who agreed to be nominated,
+    and was promised the outcome when they did)."""
+
+    NOMINATOR = "nominator", "Nominators"
+    NOMINEE = "nominee", "Nominees"
+
+
 class OutcomeTemplate(models.Model):
-    """The email nominators get for one outcome of a stage, editable by the awards office."""
+    """The email nominators (or nominees) get for one outcome of a stage, editable by the awards office."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="outcome_templates")
     outcome = models.CharField(max_length=20, choices=Decision.Outcome.choices)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.NOMINATOR)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     include_feedback = models.BooleanField(
@@ -462,14 +471,18 @@ class OutcomeTemplate(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["stage", "outcome"], name="one_template_per_outcome")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "outcome", "audience"], name="one_template_per_outcome_and_audience"
+            )
+        ]
 
     def __str__(self):
         return f"{self.stage}: {self.get_outcome_display()}"
 
 
 class OutcomeEmail(models.Model):
-    """One outcome email to one nominator: the send log."""
+    """One outcome email to one nominator or nominee: the send log."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -479,6 +492,7 @@ class OutcomeEmail(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="outcome_emails")
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="outcome_emails")
     outcome = models.CharField(max_length=20, choices=Decision.Outcome.choices)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.NOMINATOR)
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
@@ -491,7 +505,10 @@ class OutcomeEmail(models.Model):
     class Meta:
         ordering = ["-queued_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["stage", "nomination", "outcome"], name="one_outcome_email_per_nomination")
+            models.UniqueConstraint(
+                fields=["stage", "nomination", "outcome", "audience"],
+                name="one_outcome_email_per_nomination_and_audience",
+            )
         ]
 
     def __str__(self):

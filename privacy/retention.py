@@ -141,7 +141,14 @@ def subject_access(email: str) -> dict:
                 "consent": nomination.consent_status,
                 "answers": {a.question.prompt: a.value for a in nomination.answers.all()},
                 "outcome_emails": [
-                    {"outcome": e.outcome, "subject": e.subject, "status": e.status, "sent_at": e.sent_at}
+                    {
+                        "outcome": e.outcome,
+                        "to": e.audience,
+                        "subject": e.subject,
+                        "status": e.status,
+                        "sent_at": e.sent_at,
+                    }
+                    # Both audiences' emails: each is about the nomination, so about both people.
                     for e in nomination.outcome_emails.all()
                 ],
             }

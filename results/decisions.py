@@ -14,8 +14,19 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from audit import log as audit
 from judging.entries import nominations_of
-from judging.models import Decision, DecisionLog, Entry, OutcomeEmail, OutcomeTemplate, Score, Scorecard, Stage
+from judging.models import (
+    Audience,
+    Decision,
+    DecisionLog,
+    Entry,
+    OutcomeEmail,
+    OutcomeTemplate,
+    Score,
+    Scorecard,
+    Stage,
+)
 from judging.scorecards import counted
+from nominations.models import Nomination
 from plaudit.text import one_line
 
 from .tasks import send_outcome_email
@@ -59,6 +70,38 @@ DEFAULT_TEMPLATES = {
         "Dear {nominator},\n\nThank you for nominating {nominee} ({reference}) for {award}. There were many "
         "strong nominations, and this one has not gone through to the next stage.\n\n{feedback}\n"
         "Thank you for taking the time to recognise a colleague.\n\nWith thanks,\nThe {programme} team",
+    ),
+}
+
+
+# What a nominee is told: they agreed to be nominated, and the consent page promised the outcome.
+NOMINEE_TEMPLATES = {
+    Decision.Outcome.PROMOTED: (
+        "Your nomination for {award} goes through to the next stage",
+        "Dear {nominee},\n\nYou were nominated for {award} ({reference}). The judging panel has taken your "
+        "nomination through to the next stage of judging.\n\n{feedback}\nWe will be in touch again when "
+        "the next stage is over.\n\nWith best wishes,\nThe {programme} team",
+    ),
+    Decision.Outcome.SHORTLISTED: (
+        "You have been shortlisted for {award}",
+        "Dear {nominee},\n\nWe are delighted to tell you that you have been shortlisted for {award} "
+        "({reference}).\n\n{feedback}\nWith best wishes,\nThe {programme} team",
+    ),
+    Decision.Outcome.HIGHLY_COMMENDED: (
+        "You are highly commended in {award}",
+        "Dear {nominee},\n\nThe judges have highly commended you in {award} ({reference}).\n\n{feedback}\n"
+        "With best wishes,\nThe {programme} team",
+    ),
+    Decision.Outcome.WINNER: (
+        "You have won {award}",
+        "Dear {nominee},\n\nWe are delighted to tell you that you have won {award} ({reference}).\n\n"
+        "{feedback}\nWith best wishes,\nThe {programme} team",
+    ),
+    Decision.Outcome.NOT_PROGRESSED: (
+        "Your nomination for {award}",
+        "Dear {nominee},\n\nYou were nominated for {award} ({reference}). There were many strong "
+        "nominations, and yours has not gone through to the next stage. Being nominated at all says a "
+        "great deal about the difference you make.\n\n{feedback}\nWith best wishes,\nThe {programme} team",
     ),
 }
 
@@ -203,11 +246,12 @@ def decisions_apply(*, stage: Stage, entries, by, now) -> tuple[int, int]:
     return applied, promoted
 
 
-def outcome_template(stage: Stage, outcome: str) -> OutcomeTemplate:
-    """The stage's template for an outcome, created from the default wording the first time."""
-    subject, body = DEFAULT_TEMPLATES[outcome]
+def outcome_template(stage: Stage, outcome: str, audience: str = Audience.NOMINATOR) -> OutcomeTemplate:
+    """The stage's template for an outcome and audience, created from the default wording the first time."""
+    defaults = NOMINEE_TEMPLATES if audience == Audience.NOMINEE else DEFAULT_TEMPLATES
+    subject, body = defaults[outcome]
     template, _ = OutcomeTemplate.objects.get_or_create(
-        stage=stage, outcome=outcome, defaults={"subject": subject, "body": body}
+        stage=stage, outcome=outcome, audience=audience, defaults={"subject": subject, "body": body}
     )
     return template
 
@@ -441,10 +485,25 @@ class Recipients:
         return len({entry.pk for entry, _nomination, _email in self.due})
 
 
-def outcome_recipients(*, stage: Stage, outcome: str, entries) -> Recipients:
-    """The one rule of who gets an outcome email: every nominator of an entry with an applied
-    decision of this outcome (a dossier's nominators each), once; one whose email failed is due
-    again. The confirmation page counts it; outcome_emails_queue sends it."""
+def receives(nomination: Nomination, audience: str) -> bool:
+    """Whether this nomination's nominator, or nominee, is told its outcome. Every nominator is.
+    A nominee is only when they agreed to be nominated (the consent page promised them the
+    outcome) and their details are still there: never one who declined or asked for their
+    details to be removed, nor one who was not asked (they may not know), nor one who nominated
+    themselves (they are told as the nominator)."""
+    if audience == Audience.NOMINATOR:
+        return bool(nomination.nominator_email)
+    return (
+        nomination.consent_status == Nomination.Consent.CONFIRMED
+        and not nomination.self_nomination
+        and bool(nomination.nominee_email)
+    )
+
+
+def outcome_recipients(*, stage: Stage, outcome: str, entries, audience: str = Audience.NOMINATOR) -> Recipients:
+    """The one rule of who gets an outcome email: every nominator (or nominee, see `receives`) of
+    an entry with an applied decision of this outcome (a dossier's each), once; one whose email
+    failed is due again. The confirmation page counts it; outcome_emails_queue sends it."""
     decided = list(
         Decision.objects.filter(entry__in=entries, outcome=outcome, status=Decision.Status.APPLIED)
         .select_related("entry__nomination", "entry__dossier", "entry__stage__award__programme")
@@ -454,12 +513,24 @@ def outcome_recipients(*, stage: Stage, outcome: str, entries) -> Recipients:
     earlier = {
         email.nomination_id: email
         for email in OutcomeEmail.objects.filter(
-            stage=stage, outcome=outcome, nomination__in=[n for group in shown.values() for n in group]
+            stage=stage,
+            outcome=outcome,
+            audience=audience,
+            nomination__in=[n for group in shown.values() for n in group],
         )
     }
     recipients = Recipients()
     for decision in decided:
+        # A dossier's nominations share a nominee: they hear once per entry, not once per nomination.
+        told = set()
         for nomination in shown[decision.entry.pk]:
+            if not receives(nomination, audience):
+                continue
+            if audience == Audience.NOMINEE:
+                address = nomination.nominee_email.strip().lower()
+                if address in told:
+                    continue
+                told.add(address)
             email = earlier.get(nomination.pk)
             if email and email.status != OutcomeEmail.Status.FAILED:
                 recipients.already += 1
@@ -468,23 +539,25 @@ def outcome_recipients(*, stage: Stage, outcome: str, entries) -> Recipients:
     return recipients
 
 
-def outcome_emails_queue(*, stage: Stage, outcome: str, entries, by, now) -> tuple[int, int]:
-    """Queue the outcome email to every nominator of an applied decision with this outcome, once each.
-    Returns (queued, already sent or queued before)."""
-    template = outcome_template(stage, outcome)
+def outcome_emails_queue(
+    *, stage: Stage, outcome: str, entries, by, now, audience: str = Audience.NOMINATOR
+) -> tuple[int, int]:
+    """Queue the outcome email to every nominator (or nominee) of an applied decision with this
+    outcome, once each. Returns (queued, already sent or queued before)."""
+    template = outcome_template(stage, outcome, audience)
     queued = 0
     with transaction.atomic():
         # One sender at a time per stage and outcome (two chairs pressing send at once queue each
         # email once); what was sent or queued before is read once for the whole batch, which
         # for "not progressed" can be hundreds of nominators.
         OutcomeTemplate.objects.select_for_update().filter(pk=template.pk).first()
-        recipients = outcome_recipients(stage=stage, outcome=outcome, entries=entries)
+        recipients = outcome_recipients(stage=stage, outcome=outcome, entries=entries, audience=audience)
         due_entries = list({entry.pk: entry for entry, _n, _e in recipients.due}.values())
         feedback = approved_feedback_for(due_entries) if template.include_feedback else {}
         for entry, nomination, email in recipients.due:
-            email = email or OutcomeEmail(stage=stage, nomination=nomination, outcome=outcome)
+            email = email or OutcomeEmail(stage=stage, nomination=nomination, outcome=outcome, audience=audience)
             email.subject, email.body = message_for(template, entry, nomination, feedback.get(entry.pk))
-            email.to = nomination.nominator_email
+            email.to = nomination.nominee_email if audience == Audience.NOMINEE else nomination.nominator_email
             email.queued_by, email.queued_at = by, now
             email.status, email.error = OutcomeEmail.Status.QUEUED, ""
             email.save()

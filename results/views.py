@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from audit import log as audit
 from judging import access, scoring
 from judging.entries import nominations_of
-from judging.models import Decision, OutcomeEmail, ShortlistPack
+from judging.models import Audience, Decision, OutcomeEmail, ShortlistPack
 from judging.selectors import left_judging
 
 from . import decisions, exports
@@ -308,15 +308,18 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
     visible = standings.visible_entries(stage, request.user)
     applied = _applied_by_outcome(visible)
     outcome = _outcome_asked(request, applied)
-    template = decisions.outcome_template(stage, outcome)
+    audience = _audience_asked(request)
+    template = decisions.outcome_template(stage, outcome, audience)
     form = OutcomeTemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
         form.save()
         if "send" in request.POST:
             # Nothing goes before the chair has seen how many people will get what.
-            return redirect(f"{reverse('judging:outcomes_send', args=[stage.pk])}?outcome={outcome}")
+            return redirect(
+                f"{reverse('judging:outcomes_send', args=[stage.pk])}?outcome={outcome}&audience={audience}"
+            )
         messages.info(request, "The message is saved.")
-        return redirect(f"{reverse('judging:outcomes', args=[stage.pk])}?outcome={outcome}")
+        return redirect(f"{reverse('judging:outcomes', args=[stage.pk])}?outcome={outcome}&audience={audience}")
     sample = (
         visible.filter(decision__outcome=outcome).select_related("nomination", "dossier").first()
         or visible.select_related("nomination", "dossier").first()
@@ -337,6 +340,9 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
         "form": form,
         "outcome": outcome,
         "outcome_label": Decision.Outcome(outcome).label,
+        "audience": audience,
+        "audiences": Audience.choices,
+        "due": len(decisions.outcome_recipients(stage=stage, outcome=outcome, entries=visible, audience=audience).due),
         "applied": [(value, Decision.Outcome(value).label, applied[value]) for value in Decision.Outcome.values],
         "preview": preview,
         "placeholders": decisions.PLACEHOLDERS,
@@ -351,6 +357,14 @@ def _applied_by_outcome(visible) -> dict[str, int]:
         outcome: visible.filter(decision__outcome=outcome, decision__status=Decision.Status.APPLIED).count()
         for outcome in Decision.Outcome.values
     }
+
+
+def _audience_asked(request) -> str:
+    """Nominators unless nominees are asked for; anything else is a 404."""
+    audience = request.GET.get("audience") or request.POST.get("audience") or Audience.NOMINATOR
+    if audience not in Audience.values:
+        raise Http404("No such audience")
+    return audience
 
 
 def _outcome_asked(request, applied: dict[str, int]) -> str:
@@ -374,8 +388,9 @@ def outcomes_send(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = access.chaired_stage_or_404(request.user, stage_id)
     visible = standings.visible_entries(stage, request.user)
     outcome = _outcome_asked(request, _applied_by_outcome(visible))
-    recipients = decisions.outcome_recipients(stage=stage, outcome=outcome, entries=visible)
-    template = decisions.outcome_template(stage, outcome)
+    audience = _audience_asked(request)
+    recipients = decisions.outcome_recipients(stage=stage, outcome=outcome, entries=visible, audience=audience)
+    template = decisions.outcome_template(stage, outcome, audience)
     problem = ""
     if request.method == "POST":
         if not recipients.due:
@@ -387,11 +402,11 @@ def outcomes_send(request: HttpRequest, stage_id: int) -> HttpResponse:
             )
         else:
             queued, skipped = decisions.outcome_emails_queue(
-                stage=stage, outcome=outcome, entries=visible, by=request.user, now=timezone.now()
+                stage=stage, outcome=outcome, entries=visible, by=request.user, now=timezone.now(), audience=audience
             )
             note = f" ({skipped} already sent earlier, not sent again)" if skipped else ""
             messages.info(request, f"{queued} {'email' if queued == 1 else 'emails'} queued{note}.")
-            return redirect(f"{reverse('judging:outcomes', args=[stage.pk])}?outcome={outcome}")
+            return redirect(f"{reverse('judging:outcomes', args=[stage.pk])}?outcome={outcome}&audience={audience}")
     preview = None
     if recipients.due:
         entry, nomination, _email = recipients.due[0]
@@ -400,6 +415,8 @@ def outcomes_send(request: HttpRequest, stage_id: int) -> HttpResponse:
         "stage": stage,
         "outcome": outcome,
         "outcome_label": Decision.Outcome(outcome).label,
+        "audience": audience,
+        "people": "nominee" if audience == Audience.NOMINEE else "nominator",
         "recipients": recipients,
         "template": template,
         "preview": preview,

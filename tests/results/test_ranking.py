@@ -719,7 +719,7 @@ def test_outcome_emails_wait_for_a_confirmation_naming_how_many(client, scored):
     response = client.post(
         outcomes, {"outcome": "winner", "subject": "You won, {nominee}", "body": "Well done", "send": "1"}
     )
-    confirm = reverse("judging:outcomes_send", args=[scored.stage.pk]) + "?outcome=winner"
+    confirm = reverse("judging:outcomes_send", args=[scored.stage.pk]) + "?outcome=winner&audience=nominator"
     assert response.status_code == 302 and response["Location"] == confirm
     assert not OutcomeEmail.objects.exists()  # nothing sent yet
     page = client.get(confirm).content.decode()
@@ -799,3 +799,64 @@ def test_the_office_moderates_every_comment_of_a_stage_on_one_page(client, score
     client.post(url + "?show=all", {f"verdict-card-{other.pk}": "approve"})
     other.refresh_from_db()
     assert not other.feedback_reviewed and not other.feedback_approved
+
+
+def test_nominees_who_agreed_are_told_the_outcome_and_no_other_nominee_is(
+    client, scored, django_capture_on_commit_callbacks
+):
+    from judging.models import Audience
+    from nominations.models import Nomination
+
+    e, chidi, now = scored.entries, scored.people["chidi"], timezone.now()
+    Nomination.objects.filter(pk=e[0].nomination_id).update(
+        consent_status="confirmed", nominee_email="grace@example.org"
+    )
+    Nomination.objects.filter(pk=e[1].nomination_id).update(
+        consent_status="confirmed", nominee_email="alan@example.org", self_nomination=True
+    )
+    Nomination.objects.filter(pk=e[2].nomination_id).update(
+        consent_status="not_needed", nominee_email="ada@example.org"
+    )
+    decisions.decisions_record(stage=scored.stage, entries=e, outcome="shortlisted", reason="", by=chidi, now=now)
+    decisions.decisions_apply(stage=scored.stage, entries=e, by=chidi, now=now)
+
+    # The rule, case by case: agreed and not their own nomination; never declined, removed or not asked.
+    for consent, self_nominated, email, expected in [
+        ("confirmed", False, "x@example.org", True),
+        ("confirmed", True, "x@example.org", False),
+        ("not_needed", False, "x@example.org", False),
+        ("pending", False, "x@example.org", False),
+        ("declined", False, "x@example.org", False),
+        ("confirmed", False, "", False),  # details removed
+    ]:
+        nomination = Nomination(consent_status=consent, self_nomination=self_nominated, nominee_email=email)
+        assert decisions.receives(nomination, Audience.NOMINEE) is expected
+
+    client.force_login(chidi)
+    url = reverse("judging:outcomes", args=[scored.stage.pk]) + "?outcome=shortlisted&audience=nominee"
+    page = client.get(url).content.decode()
+    assert "the message to nominees" in page and "Save and send to the 1 nominee who may be told" in page
+    assert "Dear Grace Hopper" in page and "you have been shortlisted" in page
+    response = client.post(
+        url,
+        {
+            "outcome": "shortlisted",
+            "audience": "nominee",
+            "subject": "You are shortlisted, {nominee}",
+            "body": "Dear {nominee}",
+            "send": "1",
+        },
+    )
+    confirm = response["Location"]
+    assert "audience=nominee" in confirm
+    page = client.get(confirm).content.decode()
+    assert "Send the “shortlisted” message to 1 nominee" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(confirm, {"outcome": "shortlisted", "audience": "nominee", "count": "1"}).status_code == 302
+    sent = [m for m in mail.outbox if m.to == ["grace@example.org"]]
+    assert len(sent) == 1 and sent[0].subject == "You are shortlisted, Grace Hopper"
+    assert not [m for m in mail.outbox if m.to in (["alan@example.org"], ["ada@example.org"])]
+    # The nominators' message is its own: none of them has had it yet.
+    nominators = decisions.outcome_recipients(stage=scored.stage, outcome="shortlisted", entries=Entry.objects.all())
+    assert len(nominators.due) == 3 and nominators.already == 0
+    assert client.get(reverse("judging:outcomes", args=[scored.stage.pk]) + "?audience=nope").status_code == 404

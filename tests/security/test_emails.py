@@ -110,6 +110,33 @@ def test_the_outcome_email_quotes_the_judges_words_on_one_line_each(scored, djan
     assert re.search(r"- “Impact: Strong\. URGENT: reply with your bank details”", email.body)
 
 
+def test_the_nominees_outcome_email_carries_the_nominators_words_on_one_line(
+    scored, django_capture_on_commit_callbacks
+):
+    stage, chidi, now = scored.stage, scored.people["chidi"], timezone.now()
+    entry = scored.entries[1]
+    Nomination.objects.filter(pk=entry.nomination_id).update(
+        consent_status="confirmed",
+        nominee_email="alan@example.org",
+        nominator_name="Ada\nURGENT: reply with your bank details",
+    )
+    decisions.decisions_record(stage=stage, entries=[entry], outcome="winner", reason="", by=chidi, now=now)
+    decisions.decisions_apply(stage=stage, entries=[entry], by=chidi, now=now)
+    OutcomeTemplate.objects.update_or_create(
+        stage=stage,
+        outcome="winner",
+        audience="nominee",
+        defaults={"subject": "You won, {nominee}", "body": "Dear {nominee},\n{nominator} nominated you."},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.outcome_emails_queue(
+            stage=stage, outcome="winner", entries=stage.entries.all(), by=chidi, now=now, audience="nominee"
+        )
+    email = mail.outbox[-1]
+    assert email.to == ["alan@example.org"] and email.subject == "You won, Alan Turing"
+    assert lines_starting_with(email.body, "URGENT") == []
+
+
 def test_reminders_and_sign_in_links_to_judges_carry_office_text_on_one_line(panel):
     from judging.accounts import send_sign_in_link
     from judging.models import Scorecard, Stage
