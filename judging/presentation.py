@@ -8,7 +8,7 @@ judges all take their text from here.
 
 from dataclasses import dataclass, field
 
-from nominations.models import Answer
+from nominations.models import Answer, Nomination
 from nominations.selectors import display_value, identity_rows
 
 from .entries import nominations_of
@@ -59,7 +59,9 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
         statements = []
         for index, nomination in enumerate(group, start=1):
             heading = f"Nomination {index} of {len(group)}" if len(group) > 1 else "The nomination"
-            statement = Statement(heading=heading, identity=[] if blind else identity_rows(nomination))
+            statement = Statement(
+                heading=heading, identity=[] if blind else identity_rows(nomination, Nomination.FOR_JUDGES)
+            )
             for answer in answers.get(nomination.pk, []):
                 question = answer.question
                 if not question.visible_to_judges or (blind and question.identifying) or answer.value in (None, ""):
@@ -105,3 +107,47 @@ def others_scores(entry: Entry, stage: Stage, judge) -> list[OtherCard] | None:
         ]
         others.append(OtherCard(label=f"Another judge ({index})", scores=scores, overall_comment=card.overall_comment))
     return others
+
+
+def weight_words(weight, weights) -> str:
+    """A criterion's weight as people say it, against the lightest criterion that counts:
+    "Counts once", "Counts double", "Counts three times", "Counts ×1.5"; never "2.0000"."""
+    weight = float(weight)
+    if weight == 0:
+        return "Not counted in the total"
+    lightest = min((float(w) for w in weights if float(w) > 0), default=weight)
+    ratio = round(weight / lightest, 2)
+    words = {1: "Counts once", 2: "Counts double", 3: "Counts three times", 4: "Counts four times"}
+    if ratio in words:
+        return words[ratio]
+    return f"Counts ×{ratio:g}"
+
+
+def scale_words(criterion) -> str:
+    """'Scored 0 to 5', with 'or not applicable' where the criterion allows it."""
+    words = f"Scored {criterion.scale_min} to {criterion.scale_max}"
+    return words + (", or not applicable" if criterion.allow_na else "")
+
+
+def linked_keys(criteria) -> set[str]:
+    """The questions some criterion reads: shown beside that criterion, so not again with the entry."""
+    return {key for criterion in criteria for key in criterion.question_keys}
+
+
+def without(statements: list[Statement], keys: set[str]) -> list[Statement]:
+    """The statements with the answers to these questions left out (their sections too, when
+    emptied): for the entry column of the scoring page, where linked answers are beside their criterion."""
+    trimmed = []
+    for statement in statements:
+        answers = {key: shown for key, shown in statement.answers.items() if key not in keys}
+        kept = set(answers.values())
+        sections = [(title, [a for a in rows if a in kept]) for title, rows in statement.sections]
+        trimmed.append(
+            Statement(
+                heading=statement.heading,
+                identity=statement.identity,
+                answers=answers,
+                sections=[(title, rows) for title, rows in sections if rows],
+            )
+        )
+    return trimmed

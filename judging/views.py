@@ -13,7 +13,7 @@ from plaudit.layout import Fieldset, Rendered
 from plaudit.pdf import render_pdf
 from plaudit.people import display_name
 
-from . import access, ballots, conflicts, presentation, scorecards
+from . import access, ballots, conflicts, presentation, scorecards, scoring
 from .forms import BallotForm, ConflictForm, DeclarationForm, ScorecardForm
 from .models import Ballot, PanelMember, Scorecard
 
@@ -134,6 +134,7 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
 
 def _layout(form, criteria, statements):
     parts = []
+    weights = [c.weight for c in criteria]
     for criterion in criteria:
         linked = [
             (statement.heading, [statement.answers[key] for key in criterion.question_keys if key in statement.answers])
@@ -141,7 +142,13 @@ def _layout(form, criteria, statements):
         ]
         context = render_to_string(
             "judging/_criterion_context.html",
-            {"criterion": criterion, "linked": linked, "many": len(statements) > 1},
+            {
+                "criterion": criterion,
+                "linked": linked,
+                "many": len(statements) > 1,
+                "weight": presentation.weight_words(criterion.weight, weights),
+                "scale": presentation.scale_words(criterion),
+            },
         )
         # Rendered, not crispy's HTML(): the answers in it are data and must never be compiled as a template.
         parts.append(Fieldset(criterion.title, Rendered(context), f"score-{criterion.key}", f"comment-{criterion.key}"))
@@ -210,15 +217,30 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
                 return redirect("judging:queue", stage.pk)
             return redirect("judging:score", stage.pk, entry.pk)
     _layout(form, criteria, statements)
+    weights = [c.weight for c in criteria]
+    # The running total: worked out here for the page as saved (the same maths the ranking uses),
+    # and again in the browser as the judge scores (static/js/plaudit.js, from `criteria_data`).
+    saved_scores = {} if card is None else {line.criterion.key: line.value for line in scorecards.lines(card, criteria)}
+    total = scoring.card_total(
+        saved_scores, [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria]
+    )
     context = {
         "stage": stage,
         "entry": entry,
         "title": presentation.entry_title(entry, stage),
-        "statements": statements,
+        # Answers a criterion reads are shown beside it on the scorecard; the entry column keeps
+        # only the rest (all of them once the scorecard is submitted and shown without the form).
+        "statements": statements if locked else presentation.without(statements, presentation.linked_keys(criteria)),
         "form": form,
         "card": card,
         "locked": locked,
         "others": presentation.others_scores(entry, stage, request.user) if locked else None,
+        "criteria": [(c, presentation.weight_words(c.weight, weights), presentation.scale_words(c)) for c in criteria],
+        "criteria_data": [
+            {"key": c.key, "weight": float(c.weight), "min": c.scale_min, "max": c.scale_max} for c in criteria
+        ],
+        "total": total,
+        "scored": sum(1 for value in saved_scores.values() if value is not None),
     }
     return render(request, "judging/score.html", context)
 

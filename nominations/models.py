@@ -150,6 +150,17 @@ class Nomination(models.Model):
         ("nominator_organisation", "Your organisation", "Nominator organisation"),
         ("nominator_relationship", "How you know the nominee", "Relationship"),
     )
+    # What judges (and chairs' packs) read of the identity block, in words written for them; never
+    # an email address, which a judge has no need of.
+    FOR_JUDGES = (
+        ("nominee_kind", "Nominee is"),
+        ("nominee_name", "Nominee"),
+        ("nominee_job_title", "Job title or role"),
+        ("nominee_organisation", "Organisation"),
+        ("nominator_name", "Nominated by"),
+        ("nominator_organisation", "Nominator's organisation"),
+        ("nominator_relationship", "How the nominator knows them"),
+    )
     # What a nominee's "remove my details" removes.
     NOMINEE_DETAILS = ("nominee_name", "nominee_job_title", "nominee_organisation", "nominee_email")
 

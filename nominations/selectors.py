@@ -39,9 +39,11 @@ def submitted_rows(nomination: Nomination, award: Award | None = None):
     return rows
 
 
-def identity_rows(nomination: Nomination):
+def identity_rows(nomination: Nomination, labels=IDENTITY_LABELS):
+    """(label, value) of the identity block's filled fields; `labels` chooses which fields and
+    their words (the nominator's by default; Nomination.FOR_JUDGES for judges)."""
     rows = []
-    for name, label in IDENTITY_LABELS:
+    for name, label in labels:
         value = getattr(nomination, name)
         if name == "nominee_kind":
             value = nomination.get_nominee_kind_display()

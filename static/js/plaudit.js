@@ -190,3 +190,42 @@ function packProgress(element) {
 }
 
 document.querySelectorAll("[data-status-url]").forEach(packProgress);
+
+// The running total on the scoring page: the weighted 0-100 total of the scores chosen so far,
+// by the same maths as the server (judging/scoring.py card_total): for each criterion with a
+// weight and a score (not N/A), the score's place on its scale times the weight, over the
+// weights used. The server shows the same sentence for the page as saved.
+function runningTotal(form) {
+  const data = document.getElementById("criteria-data");
+  const out = document.getElementById("running-total");
+  if (!data || !out) return;
+  const criteria = JSON.parse(data.textContent);
+  const update = () => {
+    let weighted = 0;
+    let weights = 0;
+    let scored = 0;
+    for (const criterion of criteria) {
+      const picked = form.querySelector(`input[name="score-${CSS.escape(criterion.key)}"]:checked`);
+      if (!picked || picked.value === "" || picked.value === "na") continue;
+      scored += 1;
+      if (criterion.weight > 0) {
+        weighted += (criterion.weight * (Number(picked.value) - criterion.min)) / (criterion.max - criterion.min);
+        weights += criterion.weight;
+      }
+    }
+    const noun = criteria.length === 1 ? "criterion" : "criteria";
+    const tail = `, from ${scored} of ${criteria.length} ${noun} scored.`;
+    out.textContent = "";
+    if (weights === 0) {
+      out.append(`Your total so far: none yet (score a criterion that counts)${tail}`);
+      return;
+    }
+    const strong = document.createElement("strong");
+    strong.textContent = ((100 * weighted) / weights).toFixed(2);
+    out.append("Your total so far: ", strong, ` out of 100${tail}`);
+  };
+  form.addEventListener("change", update);
+  update();
+}
+
+document.querySelectorAll("form[data-running-total]").forEach(runningTotal);

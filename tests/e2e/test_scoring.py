@@ -142,3 +142,58 @@ def test_submitting_while_an_autosave_is_on_its_way_still_submits(browser, live_
     card = Scorecard.objects.get()
     assert card.status == "submitted" and card.scores.get().comment == "Superb."
     context.close()
+
+
+def test_the_running_total_follows_the_judge_and_equals_the_servers(page, live_server):
+    award = AwardFactory(title="Kindest Colleague")
+    section = SectionFactory(award=award)
+    story = QuestionFactory(section=section, key="story", prompt="What did they do?")
+    team = QuestionFactory(section=section, key="team", prompt="Which team?")
+    CriterionFactory(award=award, key="impact", title="Impact", weight=2, levels=LEVELS, question_keys=["story"])
+    CriterionFactory(award=award, key="reach", title="Reach", weight=1, scale_min=1, scale_max=4, allow_na=True)
+    CriterionFactory(award=award, key="voice", title="Patient voice", weight=1, levels=LEVELS)
+    stage = Stage.objects.create(award=award, name="Shortlisting")
+    judge = UserFactory(username="jo")
+    PanelMember.objects.create(stage=stage, user=judge)
+    nomination = NominationFactory(
+        award=award,
+        status="submitted",
+        nominee_name="Grace Hopper",
+        nominee_email="grace@example.org",
+        nominator_name="Ada Lovelace",
+        nominator_email="ada@example.org",
+    )
+    Answer.objects.create(nomination=nomination, question=story, value="Grace sat with a frightened patient.")
+    Answer.objects.create(nomination=nomination, question=team, value="Ward 7")
+    entry = Entry.objects.create(stage=stage, nomination=nomination)
+    Assignment.objects.create(entry=entry, judge=judge)
+    declare_all(stage, judge)
+
+    sign_in_to_panels(page, live_server.url, "jo")
+    page.goto(f"{live_server.url}/judging/stages/{stage.pk}/entries/{entry.pk}/")
+    # Written for judges: who nominated, never an email address; the linked answer once, beside its criterion.
+    expect(page.get_by_text("Nominated by")).to_be_visible()
+    expect(page.get_by_text("grace@example.org")).to_have_count(0)
+    expect(page.get_by_text("ada@example.org")).to_have_count(0)
+    expect(page.get_by_text("Grace sat with a frightened patient.")).to_have_count(1)
+    expect(page.get_by_text("Ward 7")).to_have_count(1)
+    expect(page.locator("#criterion-impact")).to_contain_text("Counts double · Scored 0 to 5")
+    expect(page.locator("#criterion-reach")).to_contain_text("Counts once · Scored 1 to 4, or not applicable")
+    expect(page.get_by_role("navigation", name="Criteria on this page")).to_contain_text("Patient voice")
+    expect(page.locator("#running-total")).to_contain_text("none yet")
+    assert_accessible(page)
+
+    page.locator("#criterion-impact").locator("xpath=ancestor::fieldset").get_by_label("4: Strong").check()
+    # 100 × 2·(4/5) / 2
+    expect(page.locator("#running-total")).to_have_text(
+        "Your total so far: 80.00 out of 100, from 1 of 3 criteria scored."
+    )
+    page.locator("#criterion-reach").locator("xpath=ancestor::fieldset").get_by_label("Not applicable").check()
+    expect(page.locator("#running-total")).to_contain_text("80.00 out of 100, from 1 of 3")
+    page.locator("#criterion-voice").locator("xpath=ancestor::fieldset").get_by_label("1: Little").check()
+    # 100 × (2·0.8 + 1·0.2) / 3 = 60
+    expect(page.locator("#running-total")).to_contain_text("60.00 out of 100, from 2 of 3")
+    shown = page.locator("#running-total strong").inner_text()
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.locator("#progress")).to_contain_text("1 of 1 scored")
+    assert f"{Scorecard.objects.get().total:.2f}" == shown

@@ -132,3 +132,41 @@ def test_autosave_returns_the_new_version_and_refuses_stale_or_bad_saves(client,
     assert Score.objects.get().value == 2
     Conflict.objects.create(judge=judge, nomination=entries[0].nomination)
     assert client.post(autosave, {"version": "1", "score-impact": "3"}).status_code == 404
+
+
+def test_weights_are_written_as_people_say_them():
+    from decimal import Decimal
+
+    from judging.presentation import weight_words
+
+    weights = [Decimal("1.0000"), Decimal("2.0000"), Decimal("1.5000"), Decimal("0"), Decimal("3")]
+    assert [weight_words(w, weights) for w in weights] == [
+        "Counts once",
+        "Counts double",
+        "Counts ×1.5",
+        "Not counted in the total",
+        "Counts three times",
+    ]
+    # Against the lightest that counts: 10, 20, 30 read as once, double, three times.
+    assert [weight_words(w, [10, 20, 30]) for w in (10, 20, 30)] == [
+        "Counts once",
+        "Counts double",
+        "Counts three times",
+    ]
+
+
+def test_judges_read_labels_for_judges_and_no_email_address(client, scoring):
+    from nominations.models import Nomination
+
+    stage, judge, entries = scoring
+    Nomination.objects.filter(pk=entries[0].nomination_id).update(
+        nominator_name="Ada Lovelace",
+        nominator_relationship="Colleague",
+        nominator_email="ada@example.org",
+        nominee_email="grace@example.org",
+    )
+    client.force_login(judge)
+    page = client.get(url(stage, entries[0])).content.decode()
+    assert "Nominated by" in page and "Your name" not in page and "How you know the nominee" not in page
+    assert "Ada Lovelace" in page and "How the nominator knows them" in page
+    assert "ada@example.org" not in page and "grace@example.org" not in page
