@@ -138,6 +138,22 @@ def _parse(criteria: list[Criterion], scores: dict[str, ScoreInput], *, complete
     return parsed, problems
 
 
+def submission_problems(criteria: list[Criterion], scores: dict[str, ScoreInput]) -> dict[str, str]:
+    """What would stop these scores being submitted, by criterion key (nothing: ready to submit)."""
+    return _parse(criteria, scores, complete=True)[1]
+
+
+def saved_inputs(scorecard: Scorecard | None, criteria: list[Criterion]) -> dict[str, ScoreInput]:
+    """A saved scorecard's scores as the inputs that saved them: what submitting the draft sends."""
+    inputs = {}
+    for line in lines(scorecard, criteria) if scorecard else []:
+        if line.score is None:
+            continue
+        value = NA if line.not_applicable else ("" if line.value is None else str(line.value))
+        inputs[line.criterion.key] = ScoreInput(value, line.comment)
+    return inputs
+
+
 def scorecard_save(
     *, entry: Entry, judge, scores: dict[str, ScoreInput], overall_comment: str, version: int, now, submit: bool = False
 ) -> Scorecard:

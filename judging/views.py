@@ -14,7 +14,7 @@ from plaudit.pdf import render_pdf
 from plaudit.people import display_name
 
 from . import access, ballots, conflicts, presentation, scorecards, scoring
-from .forms import BallotForm, ConflictForm, DeclarationForm, ScorecardForm
+from .forms import BallotForm, ConflictForm, DeclarationForm, ScorecardForm, level_label
 from .models import Ballot, PanelMember, Scorecard
 
 
@@ -182,10 +182,28 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
         key = saved.criterion.key
         initial[f"score-{key}"] = "na" if saved.not_applicable else ("" if saved.value is None else str(saved.value))
         initial[f"comment-{key}"] = saved.comment
-    form = ScorecardForm(request.POST or None, initial=initial, criteria=criteria)
     locked = card is not None and card.status == Scorecard.Status.SUBMITTED
+    if request.method == "POST" and not locked and "confirmed" in request.POST:
+        return _submit_confirmed(request, stage, entry, card, criteria)
+    form = ScorecardForm(request.POST or None, initial=initial, criteria=criteria)
     if request.method == "POST" and not locked and form.is_valid():
         submit = "submit" in request.POST
+        if submit and not scorecards.submission_problems(criteria, form.score_inputs()):
+            # Ready to submit: saved as a draft first (nothing lost), then the judge confirms on a
+            # summary of exactly what will be submitted.
+            try:
+                saved = scorecards.scorecard_save(
+                    entry=entry,
+                    judge=request.user,
+                    scores=form.score_inputs(),
+                    overall_comment=form.cleaned_data["overall_comment"],
+                    version=form.cleaned_data["version"],
+                    now=timezone.now(),
+                )
+            except scorecards.StaleScorecard as error:
+                form.add_error(None, str(error))
+            else:
+                return _confirm_page(request, stage, entry, saved, criteria)
         try:
             scorecards.scorecard_save(
                 entry=entry,
@@ -243,6 +261,66 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
         "scored": sum(1 for value in saved_scores.values() if value is not None),
     }
     return render(request, "judging/score.html", context)
+
+
+def _confirm_page(request, stage, entry, card, criteria, problem: str = ""):
+    """What will be submitted, criterion by criterion, with the total and the comments not written,
+    and that a submitted scorecard is locked."""
+    card = Scorecard.objects.prefetch_related("scores").get(pk=card.pk)
+    rows = []
+    for line in scorecards.lines(card, criteria):
+        if line.not_applicable:
+            shown = "Not applicable"
+        elif line.value is None:
+            shown = "Not scored"
+        else:
+            shown = level_label(line.value, line.criterion.level_descriptors)
+        rows.append((line.criterion, shown, line.comment))
+    total = scoring.card_total(
+        {line.criterion.key: line.value for line in scorecards.lines(card, criteria)},
+        [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria],
+    )
+    context = {
+        "stage": stage,
+        "entry": entry,
+        "title": presentation.entry_title(entry, stage),
+        "card": card,
+        "rows": rows,
+        "total": total,
+        "uncommented": [criterion.title for criterion, _shown, comment in rows if not comment.strip()],
+        "problem": problem,
+    }
+    return render(request, "judging/score_confirm.html", context, status=400 if problem else 200)
+
+
+def _submit_confirmed(request, stage, entry, card, criteria):
+    """Submit the saved draft the judge has just confirmed; a change since (another tab) shows the
+    summary again with what is saved now."""
+    if card is None:
+        return redirect("judging:score", stage.pk, entry.pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        scorecards.scorecard_save(
+            entry=entry,
+            judge=request.user,
+            scores=scorecards.saved_inputs(card, criteria),
+            overall_comment=card.overall_comment,
+            version=version,
+            now=timezone.now(),
+            submit=True,
+        )
+    except scorecards.StaleScorecard:
+        return _confirm_page(
+            request, stage, entry, card, criteria, problem="These scores changed since you looked: check them again."
+        )
+    except scorecards.ScoringRefused as error:
+        messages.error(request, str(error))
+        return redirect("judging:score", stage.pk, entry.pk)
+    messages.info(request, f"Your scorecard for {entry.reference} is submitted.")
+    return redirect("judging:queue", stage.pk)
 
 
 @login_required

@@ -127,11 +127,15 @@ def test_invited_judge_signs_in_declares_scores_and_submits(browser, live_server
     expect(page.get_by_label("Comment on Impact")).to_have_value("Kind and consistent.")
     assert Scorecard.objects.get(entry=entries[0]).status == "draft"
     page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your scorecard")
+    page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("1 of 2 scored")
 
     # Second entry, then the queue says done.
     page.get_by_role("link", name=entries[1].reference, exact=True).click()
     page.get_by_label("5: Outstanding").check()
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your scorecard")
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("2 of 2 scored")
     assert_accessible(page)

@@ -62,10 +62,17 @@ def test_a_judge_scores_two_entries_and_submits(page, live_server):
     assert_accessible(page)
     page.get_by_label("5: Outstanding").check()
     page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your scorecard")
+    expect(page.get_by_text("A submitted scorecard is locked")).to_be_visible()
+    expect(page.locator("#confirm-total")).to_have_text("100.00 out of 100")
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("1 of 2 scored")
 
     page.get_by_role("link", name=entries[0].reference, exact=True).click()
     expect(page.get_by_label("4: Strong")).to_be_checked()
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your scorecard")
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("2 of 2 scored")
     assert_accessible(page)
@@ -106,6 +113,11 @@ def test_a_judge_scores_on_a_tablet_with_the_keyboard(browser, live_server):
     page.keyboard.type("Calm and kind.")
     page.get_by_role("button", name="Submit scorecard").focus()
     page.keyboard.press("Enter")
+    # The summary, then submit with the keyboard again.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your scorecard")
+    expect(page.get_by_text("4: Strong")).to_be_visible()
+    page.get_by_role("button", name="Submit scorecard").focus()
+    page.keyboard.press("Enter")
     expect(page.locator("#progress")).to_contain_text("1 of 1 scored")
     assert_accessible(page)
     card = Scorecard.objects.get()
@@ -137,6 +149,8 @@ def test_submitting_while_an_autosave_is_on_its_way_still_submits(browser, live_
     page.get_by_label("Comment on Impact").fill("Superb.")
     page.get_by_label("Overall comment").focus()  # leaving the comment starts the autosave at once
     expect(page.locator("#save-status")).to_have_text("Saving…")
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your scorecard")
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("1 of 1 scored")
     card = Scorecard.objects.get()
@@ -194,6 +208,8 @@ def test_the_running_total_follows_the_judge_and_equals_the_servers(page, live_s
     # 100 × (2·0.8 + 1·0.2) / 3 = 60
     expect(page.locator("#running-total")).to_contain_text("60.00 out of 100, from 2 of 3")
     shown = page.locator("#running-total strong").inner_text()
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your scorecard")
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.locator("#progress")).to_contain_text("1 of 1 scored")
     assert f"{Scorecard.objects.get().total:.2f}" == shown

@@ -80,9 +80,21 @@ def test_saving_and_submitting(client, scoring):
     assert response.url == url(stage, entries[1])
     card = Scorecard.objects.get(entry=entries[0])
     assert (card.status, card.version, Score.objects.get().value) == ("draft", 1, 4)
-    client.post(url(stage, entries[0]), {"version": "1", "score-impact": "5", "submit": "1"})
+    summary = client.post(url(stage, entries[0]), {"version": "1", "score-impact": "5", "submit": "1"})
+    # Saved as a draft first, then a summary to confirm: nothing is submitted yet.
     card.refresh_from_db()
-    assert card.status == "submitted"
+    assert (card.status, card.version) == ("draft", 2)
+    page = summary.content.decode()
+    assert "Check your scorecard" in page and "5: Outstanding" in page and "A submitted scorecard is locked" in page
+    assert "You have not commented on: Impact" in page and "100.00 out of 100" in page
+    # A confirmation from a page that is out of date (another tab changed the draft) shows it again.
+    stale = client.post(url(stage, entries[0]), {"version": "1", "confirmed": "1"})
+    assert stale.status_code == 400 and "These scores changed since you looked" in stale.content.decode()
+    card.refresh_from_db()
+    assert card.status == "draft"
+    client.post(url(stage, entries[0]), {"version": "2", "confirmed": "1"})
+    card.refresh_from_db()
+    assert card.status == "submitted" and card.total == 100.0
     assert "You submitted this scorecard" in client.get(url(stage, entries[0])).content.decode()
 
 
