@@ -8,6 +8,9 @@ judges all take their text from here.
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
+from nominations.builder import is_file
 from nominations.models import Answer, Nomination
 from nominations.selectors import display_value, identity_rows
 
@@ -24,6 +27,12 @@ class Statement:
     identity: list[tuple[str, str]]
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)  # question key -> (prompt, value)
     sections: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (title, [(prompt, value)])
+    links: dict[str, str] = field(default_factory=dict)  # question key -> where a judge downloads the file
+
+    @property
+    def rows(self) -> list[tuple[str, str, str | None]]:
+        """(prompt, value, download link or None) for each answer, for the pages."""
+        return [(prompt, value, self.links.get(key)) for key, (prompt, value) in self.answers.items()]
 
 
 def entry_title(entry: Entry, stage: Stage, *, blind: bool | None = None) -> str:
@@ -64,9 +73,18 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
             )
             for answer in answers.get(nomination.pk, []):
                 question = answer.question
-                if not question.visible_to_judges or (blind and question.identifying) or answer.value in (None, ""):
+                if not judges_may_read(question, blind=blind) or answer.value in (None, ""):
                     continue
-                shown = (question.prompt, display_value(question, answer.value))
+                value = display_value(question, answer.value)
+                if is_file(question):
+                    # An uploaded file: judges download it through judging:evidence; in a blind
+                    # stage its name (which may name the nominee) is replaced by its type.
+                    if blind:
+                        value = f"A {evidence_kind(answer.file_name)} file"
+                    statement.links[question.key] = reverse(
+                        "judging:evidence", args=[stage.pk, entry.pk, nomination.pk, question.key]
+                    )
+                shown = (question.prompt, value)
                 statement.answers[question.key] = shown
                 title = question.section.title if question.section else "Other answers"
                 if not statement.sections or statement.sections[-1][0] != title:
@@ -141,6 +159,7 @@ def without(statements: list[Statement], keys: set[str]) -> list[Statement]:
     for statement in statements:
         answers = {key: shown for key, shown in statement.answers.items() if key not in keys}
         kept = set(answers.values())
+        links = {key: url for key, url in statement.links.items() if key in answers}
         sections = [(title, [a for a in rows if a in kept]) for title, rows in statement.sections]
         trimmed.append(
             Statement(
@@ -148,6 +167,29 @@ def without(statements: list[Statement], keys: set[str]) -> list[Statement]:
                 identity=statement.identity,
                 answers=answers,
                 sections=[(title, rows) for title, rows in sections if rows],
+                links=links,
             )
         )
     return trimmed
+
+
+def judges_may_read(question, *, blind: bool) -> bool:
+    """The one rule of which answers judging shows: those the award lets judges see, and in a
+    blind stage none that identifies the nominee."""
+    return question.visible_to_judges and not (blind and question.identifying)
+
+
+def evidence_kind(name: str) -> str:
+    """'PDF', 'DOCX'…: what a file is, from its name's ending, for a blind stage."""
+    ending = name.rsplit(".", 1)[-1] if "." in name else ""
+    return ending.upper()[:10] if ending.isalnum() else "evidence"
+
+
+def evidence_name(entry: Entry, question_key: str, original: str, *, blind: bool) -> str:
+    """The name a judge's download carries: the uploader's own name, or in a blind stage the
+    entry's reference and the question, never the original name (it may name the nominee)."""
+    if not blind:
+        return original
+    ending = original.rsplit(".", 1)[-1].lower() if "." in original else ""
+    suffix = f".{ending}" if ending.isalnum() and len(ending) <= 10 else ""
+    return f"{entry.reference}-{question_key}{suffix}"

@@ -16,6 +16,11 @@ urlpatterns = [
     path("judging/stages/<id:stage_id>/entries/<id:entry_id>/", views.score, name="score"),
     path("judging/stages/<id:stage_id>/entries/<id:entry_id>/autosave/", views.autosave, name="autosave"),
     path("judging/stages/<id:stage_id>/entries/<id:entry_id>/conflict/", views.conflict, name="conflict"),
+    path(
+        "judging/stages/<id:stage_id>/entries/<id:entry_id>/files/<id:nomination_id>/<slug:question_key>/",
+        views.evidence,
+        name="evidence",
+    ),
     path("judging/stages/<id:stage_id>/ballot/", views.ballot, name="ballot"),
     path("judging/stages/<id:stage_id>/reading-pack.pdf", views.reading_pack, name="reading_pack"),
     path("judging/stages/<id:stage_id>/progress/", chair_views.progress, name="progress"),

@@ -2,18 +2,21 @@ from crispy_forms.layout import Layout
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from audit import log as audit
+from nominations.builder import is_file
+from nominations.models import Answer
 from plaudit.layout import Fieldset, Rendered
 from plaudit.pdf import render_pdf
 from plaudit.people import display_name
 
 from . import access, ballots, conflicts, presentation, scorecards, scoring
+from .entries import nominations_of
 from .forms import BallotForm, ConflictForm, DeclarationForm, ScorecardForm, level_label
 from .models import Ballot, PanelMember, Scorecard
 
@@ -137,7 +140,14 @@ def _layout(form, criteria, statements):
     weights = [c.weight for c in criteria]
     for criterion in criteria:
         linked = [
-            (statement.heading, [statement.answers[key] for key in criterion.question_keys if key in statement.answers])
+            (
+                statement.heading,
+                [
+                    (*statement.answers[key], statement.links.get(key))
+                    for key in criterion.question_keys
+                    if key in statement.answers
+                ],
+            )
             for statement in statements
         ]
         context = render_to_string(
@@ -321,6 +331,44 @@ def _submit_confirmed(request, stage, entry, card, criteria):
         return redirect("judging:score", stage.pk, entry.pk)
     messages.info(request, f"Your scorecard for {entry.reference} is submitted.")
     return redirect("judging:queue", stage.pk)
+
+
+@login_required
+def evidence(request: HttpRequest, stage_id: int, entry_id: int, nomination_id: int, question_key: str):
+    """A file uploaded with an entry, for a judge who may open the entry, or a chair of the stage
+    (404 for anyone else, and for answers judging does not show). In a blind stage it is named
+    by the entry's reference, never by the name it was uploaded with."""
+    seat = access.judge_seat(request.user, stage_id)
+    if seat is not None:
+        stage = seat.stage
+        entries, blind = access.entries_for_judge(request.user, stage), stage.blind
+    else:
+        stage = access.chaired_stage_or_404(request.user, stage_id)
+        entries, blind = access.entries_for_chair(request.user, stage), not access.sees_identities(request.user, stage)
+    entry = entries.select_related("nomination", "dossier").filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry")
+    nomination = next((n for n in nominations_of([entry])[entry.pk] if n.pk == nomination_id), None)
+    answer = (
+        Answer.objects.select_related("question")
+        .filter(nomination=nomination, question__key=question_key[:100], question__award_id=stage.award_id)
+        .exclude(file="")
+        .first()
+        if nomination
+        else None
+    )
+    if answer is None or not is_file(answer.question) or not presentation.judges_may_read(answer.question, blind=blind):
+        raise Http404("No such file")
+    audit.record(
+        audit.Action.EXPORT,
+        f"{entry.reference}: the file for “{answer.question.key}” downloaded",
+        actor=request.user,
+        subject=f"entry:{entry.pk}",
+    )
+    name = presentation.evidence_name(entry, answer.question.key, answer.file_name, blind=blind)
+    response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -46,6 +46,8 @@ MATRIX = {
     "outcomes": ("get", CHAIR_ONLY),
     "feedback": ("get", {**CHAIR_ONLY, "chidi": 404}),  # the awards office approves feedback
     "moderation": ("get", {**CHAIR_ONLY, "chidi": 404}),
+    # A file of the entry: its judges (not a conflicted one), its chairs and the office.
+    "evidence": ("get", {**JUDGE_ENTRY, "chidi": 200, "root": 200}),
 }
 
 
@@ -64,6 +66,16 @@ def _url(name, panel):
     stage, entry = panel.stage, panel.entries[0]
     if name in {"score", "autosave", "conflict", "assignment_change", "reopen", "explain", "feedback"}:
         return reverse(f"judging:{name}", args=[stage.pk, entry.pk])
+    if name == "evidence":
+        from django.core.files.base import ContentFile
+
+        from nominations.models import Answer
+        from tests.factories import QuestionFactory
+
+        question = QuestionFactory(section=stage.award.sections.first(), key="evidence", type="file")
+        answer = Answer(nomination=entry.nomination, question=question, value="letter.pdf", file_name="letter.pdf")
+        answer.file.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
+        return reverse("judging:evidence", args=[stage.pk, entry.pk, entry.nomination_id, "evidence"])
     if name == "export":
         return reverse("judging:export", args=[stage.pk, "ranking", "csv"])
     if name in {"shortlist", "shortlist_download"}:

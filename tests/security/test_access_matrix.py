@@ -94,6 +94,7 @@ MATRIX = {
     "judging:score": ("get", JUDGE_ENTRY),
     "judging:autosave": ("post", JUDGE_ENTRY),
     "judging:conflict": ("get", JUDGE_ENTRY),
+    "judging:evidence": ("get", {**JUDGE_ENTRY, "chair": 200, "admin": 200}),
     "judging:ballot": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN))),  # a scoring stage has no ballot
     "judging:reading_pack": ("get", JUDGE_PAGE),
     "judging:progress": ("get", CHAIR_PAGE),
@@ -162,6 +163,11 @@ def world(panel, tmp_path, settings):
     evidence = QuestionFactory(section=award.sections.first(), key="evidence", type="file", prompt="Evidence")
     answer = Answer(nomination=draft, question=evidence, file_name="evidence.pdf")
     answer.file.save("evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    # A file of the first entry, for its judges and chairs.
+    judged = Answer(
+        nomination=panel.entries[0].nomination, question=evidence, value="letter.pdf", file_name="letter.pdf"
+    )
+    judged.file.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=True)
     token_a, token_b = link_create(nomination=draft), link_create(nomination=other)
     consent_token, consent_hash = new_token()
     # The nominee of a nomination still waiting for consent (a judged one would leave judging if it were pending).
@@ -199,11 +205,15 @@ def world(panel, tmp_path, settings):
         "question_key": "evidence",
         "stage_id": panel.stage.pk,
         "entry_id": panel.entries[0].pk,
+        "nomination_id": panel.entries[0].nomination_id,
         "pack_id": pack.pk,
         "what": "ranking",
         "fmt": "csv",
     }
-    overrides = {"nominations:consent": {"token": consent_token}, "judging:reopen": {"entry_id": panel.entries[1].pk}}
+    overrides = {
+        "nominations:consent": {"token": consent_token},
+        "judging:reopen": {"entry_id": panel.entries[1].pk},
+    }
     return World(clients, {"default": kwargs, **overrides})
 
 
