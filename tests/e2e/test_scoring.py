@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from judging.models import Assignment, Conflict, Entry, PanelMember, Scorecard, Stage
@@ -179,6 +180,9 @@ def test_the_running_total_follows_the_judge_and_equals_the_servers(page, live_s
     )
     Answer.objects.create(nomination=nomination, question=story, value="Grace sat with a frightened patient.")
     Answer.objects.create(nomination=nomination, question=team, value="Ward 7")
+    letter = QuestionFactory(section=section, key="letter", type="file", prompt="A letter of support")
+    upload = Answer(nomination=nomination, question=letter, value="support.pdf", file_name="support.pdf")
+    upload.file.save("support.pdf", ContentFile(b"%PDF-1.4 support"), save=True)
     entry = Entry.objects.create(stage=stage, nomination=nomination)
     Assignment.objects.create(entry=entry, judge=judge)
     declare_all(stage, judge)
@@ -196,6 +200,12 @@ def test_the_running_total_follows_the_judge_and_equals_the_servers(page, live_s
     expect(page.get_by_role("navigation", name="Criteria on this page")).to_contain_text("Patient voice")
     expect(page.locator("#running-total")).to_contain_text("none yet")
     assert_accessible(page)
+    # The uploaded letter, downloaded as the judge would.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="support.pdf (download)").click()
+    assert download.value.suggested_filename == "support.pdf"
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read() == b"%PDF-1.4 support"
 
     page.locator("#criterion-impact").locator("xpath=ancestor::fieldset").get_by_label("4: Strong").check()
     # 100 × 2·(4/5) / 2
