@@ -86,6 +86,7 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
                     "approvals_allowed",
                     "blind",
                     "others_scores",
+                    "comments_required",
                     "unblinded_at",
                     "unblinded_by",
                 )

@@ -35,6 +35,11 @@ class Stage(models.Model):
         NEVER = "never", "Never"
         AFTER_OWN = "after_own", "After submitting their own scorecard for that entry"
 
+    class Comments(models.TextChoices):
+        OPTIONAL = "optional", "Optional"
+        ALWAYS = "always", "Required on every score"
+        EXTREMES = "extremes", "Required on scores at either end of the scale"
+
     class TieBreak(models.TextChoices):
         PANEL = "panel", "Left to the panel"
         MEDIAN = "median", "The higher median scorecard total"
@@ -60,6 +65,10 @@ class Stage(models.Model):
     )
     entries_from = models.CharField(max_length=20, choices=EntriesFrom.choices, default=EntriesFrom.ALL_ELIGIBLE)
     others_scores = models.CharField(max_length=20, choices=OthersScores.choices, default=OthersScores.NEVER)
+    # Several UK awards ask judges to justify their scores, or only the extreme ones.
+    comments_required = models.CharField(
+        "Judges' comments", max_length=10, choices=Comments.choices, default=Comments.OPTIONAL
+    )
     assigning = models.CharField(max_length=10, choices=Assigning.choices, default=Assigning.EVERYONE)
     judges_per_entry = models.PositiveIntegerField(default=3)
     cap_per_judge = models.PositiveIntegerField(

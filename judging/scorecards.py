@@ -105,8 +105,25 @@ def void_scorecards(stage: Stage, pairs: set | None = None) -> list[int]:
     ]
 
 
-def _parse(criteria: list[Criterion], scores: dict[str, ScoreInput], *, complete: bool) -> tuple[dict, dict[str, str]]:
-    """Turn the judge's inputs into values, with a message per criterion key for anything wrong."""
+def comment_missing(criterion: Criterion, value: int | None, comment: str, rule: str) -> str | None:
+    """Why a submitted score needs a comment it lacks, under the stage's rule, or None."""
+    if comment.strip() or value is None or rule == Stage.Comments.OPTIONAL:
+        return None
+    if rule == Stage.Comments.ALWAYS:
+        return f"Explain your score for “{criterion.title}”: this stage asks for a comment on every score"
+    if value in (criterion.scale_min, criterion.scale_max):
+        return (
+            f"Explain your score of {value} for “{criterion.title}”: this stage asks for a comment on a score "
+            "at either end of the scale"
+        )
+    return None
+
+
+def _parse(
+    criteria: list[Criterion], scores: dict[str, ScoreInput], *, complete: bool, comments: str = "optional"
+) -> tuple[dict, dict[str, str]]:
+    """Turn the judge's inputs into values, with a message per criterion key for anything wrong.
+    `complete` (submitting): every criterion scored, and commented where the stage's rule asks."""
     parsed, problems = {}, {}
     for criterion in criteria:
         given = scores.get(criterion.key, ScoreInput(""))
@@ -132,15 +149,18 @@ def _parse(criteria: list[Criterion], scores: dict[str, ScoreInput], *, complete
                 )
                 continue
             parsed[criterion.key] = (value, False, given.comment)
+            missing = comment_missing(criterion, value, given.comment or "", comments) if complete else None
+            if missing:
+                problems[criterion.key] = missing
     unknown = set(scores) - {c.key for c in criteria}
     for key in sorted(unknown):
         problems[key] = "This is not a criterion of the award"
     return parsed, problems
 
 
-def submission_problems(criteria: list[Criterion], scores: dict[str, ScoreInput]) -> dict[str, str]:
+def submission_problems(stage: Stage, criteria: list[Criterion], scores: dict[str, ScoreInput]) -> dict[str, str]:
     """What would stop these scores being submitted, by criterion key (nothing: ready to submit)."""
-    return _parse(criteria, scores, complete=True)[1]
+    return _parse(criteria, scores, complete=True, comments=stage.comments_required)[1]
 
 
 def saved_inputs(scorecard: Scorecard | None, criteria: list[Criterion]) -> dict[str, ScoreInput]:
@@ -163,7 +183,7 @@ def scorecard_save(
     Submitting needs every criterion scored (or N/A where allowed) and locks the scorecard.
     """
     criteria = list(entry.stage.award.criteria.order_by("position", "id"))
-    parsed, problems = _parse(criteria, scores, complete=submit)
+    parsed, problems = _parse(criteria, scores, complete=submit, comments=entry.stage.comments_required)
     if problems:
         raise ScoringRefused("Some scores need attention.", problems)
     with transaction.atomic():

@@ -198,7 +198,7 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     form = ScorecardForm(request.POST or None, initial=initial, criteria=criteria)
     if request.method == "POST" and not locked and form.is_valid():
         submit = "submit" in request.POST
-        if submit and not scorecards.submission_problems(criteria, form.score_inputs()):
+        if submit and not scorecards.submission_problems(stage, criteria, form.score_inputs()):
             # Ready to submit: saved as a draft first (nothing lost), then the judge confirms on a
             # summary of exactly what will be submitted.
             try:

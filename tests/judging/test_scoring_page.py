@@ -182,3 +182,37 @@ def test_judges_read_labels_for_judges_and_no_email_address(client, scoring):
     assert "Nominated by" in page and "Your name" not in page and "How you know the nominee" not in page
     assert "Ada Lovelace" in page and "How the nominator knows them" in page
     assert "ada@example.org" not in page and "grace@example.org" not in page
+
+
+@pytest.mark.parametrize(
+    "rule, value, comment, refused",
+    [
+        ("optional", "5", "", False),
+        ("always", "3", "", True),
+        ("always", "3", "Clear examples.", False),
+        ("extremes", "3", "", False),
+        ("extremes", "5", "", True),
+        ("extremes", "0", "  ", True),
+        ("extremes", "0", "No evidence of impact.", False),
+    ],
+)
+def test_a_stage_may_require_comments_on_every_score_or_the_extremes(client, scoring, rule, value, comment, refused):
+    stage, judge, entries = scoring
+    Stage.objects.filter(pk=stage.pk).update(comments_required=rule)
+    client.force_login(judge)
+    page = client.get(url(stage, entries[0])).content.decode()
+    assert ('id="comments-rule"' in page) == (rule != "optional")
+    response = client.post(
+        url(stage, entries[0]), {"version": "0", "score-impact": value, "comment-impact": comment, "submit": "1"}
+    )
+    body = response.content.decode()
+    if refused:
+        assert "Explain your score" in body and "Check your scorecard" not in body
+        assert not Scorecard.objects.exists()  # refused before anything is written
+    else:
+        assert "Check your scorecard" in body
+    # A draft never needs a comment.
+    saved = client.post(
+        url(stage, entries[0]), {"version": str(Scorecard.objects.count()), "score-impact": value, "save": "1"}
+    )
+    assert saved.status_code == 302
