@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -135,6 +136,15 @@ def queue(request: HttpRequest, stage_id: int) -> HttpResponse:
     return render(request, "judging/queue.html", context)
 
 
+def _queue_at(request, stage, entry):
+    """Back to the judge's list, on the page that holds this entry (page 1 of a long list was
+    where a judge working through page 3 used to land)."""
+    before = access.entries_for_judge(request.user, stage).filter(pk__lt=entry.pk).count()
+    page = before // QUEUE_PAGE_SIZE + 1
+    url = reverse("judging:queue", args=[stage.pk])
+    return redirect(f"{url}?page={page}" if page > 1 else url)
+
+
 def _layout(form, criteria, statements):
     parts = []
     weights = [c.weight for c in criteria]
@@ -242,7 +252,7 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
                 if following:
                     return redirect("judging:score", stage.pk, following.pk)
             if submit or "next" in request.POST:
-                return redirect("judging:queue", stage.pk)
+                return _queue_at(request, stage, entry)
             return redirect("judging:score", stage.pk, entry.pk)
     _layout(form, criteria, statements)
     weights = [c.weight for c in criteria]
@@ -330,7 +340,7 @@ def _submit_confirmed(request, stage, entry, card, criteria):
         messages.error(request, str(error))
         return redirect("judging:score", stage.pk, entry.pk)
     messages.info(request, f"Your scorecard for {entry.reference} is submitted.")
-    return redirect("judging:queue", stage.pk)
+    return _queue_at(request, stage, entry)
 
 
 @login_required

@@ -216,3 +216,16 @@ def test_a_stage_may_require_comments_on_every_score_or_the_extremes(client, sco
         url(stage, entries[0]), {"version": str(Scorecard.objects.count()), "score-impact": value, "save": "1"}
     )
     assert saved.status_code == 302
+
+
+def test_submitting_returns_to_the_page_of_the_list_that_holds_the_entry(client, scoring, monkeypatch):
+    from judging import views
+
+    stage, judge, entries = scoring
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)  # two entries: one a page
+    client.force_login(judge)
+    client.post(url(stage, entries[1]), {"version": "0", "score-impact": "5", "submit": "1"})
+    response = client.post(url(stage, entries[1]), {"version": "1", "confirmed": "1"})
+    assert response.url == reverse("judging:queue", args=[stage.pk]) + "?page=2"
+    response = client.post(url(stage, entries[0]), {"version": "0", "score-impact": "4", "next": "1"})
+    assert response.url == url(stage, entries[1])
