@@ -99,7 +99,9 @@ class ScorecardForm(forms.Form):
                 for level in range(criterion.scale_min, criterion.scale_max + 1)
             ]
             if criterion.allow_na:
-                choices.append(("na", "Not applicable"))
+                # Not a score: left out of the total, unlike the lowest level (even one called
+                # "Not answered"), which is a score and counts.
+                choices.append(("na", "Not applicable (left out of your total)"))
             self.fields[f"score-{criterion.key}"] = forms.ChoiceField(
                 label=f"Your score for {criterion.title}", choices=choices, widget=forms.RadioSelect, required=False
             )

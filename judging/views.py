@@ -168,6 +168,7 @@ def _layout(form, criteria, statements):
                 "many": len(statements) > 1,
                 "weight": presentation.weight_words(criterion.weight, weights),
                 "scale": presentation.scale_words(criterion),
+                "lowest": criterion.level_descriptors.get(criterion.scale_min, ""),
             },
         )
         # Rendered, not crispy's HTML(): the answers in it are data and must never be compiled as a template.

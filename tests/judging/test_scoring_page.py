@@ -229,3 +229,14 @@ def test_submitting_returns_to_the_page_of_the_list_that_holds_the_entry(client,
     assert response.url == reverse("judging:queue", args=[stage.pk]) + "?page=2"
     response = client.post(url(stage, entries[0]), {"version": "0", "score-impact": "4", "next": "1"})
     assert response.url == url(stage, entries[1])
+
+
+def test_not_applicable_is_told_apart_from_the_lowest_score(client, scoring):
+    from awards.models import Criterion
+
+    stage, judge, entries = scoring
+    Criterion.objects.filter(key="impact").update(allow_na=True)
+    client.force_login(judge)
+    page = client.get(url(stage, entries[0])).content.decode()
+    assert "Not applicable (left out of your total)" in page
+    assert "A score of 0 counts in your total as the lowest score (“None”)" in page
