@@ -121,7 +121,9 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
             except ValueError as error:
                 self.message_user(request, f"{stage}: {error}", messages.WARNING)
             else:
-                self.message_user(request, f"{stage}: {added} entries added.", messages.SUCCESS)
+                self.message_user(
+                    request, f"{stage}: {added} {'entry' if added == 1 else 'entries'} added.", messages.SUCCESS
+                )
 
     @admin.action(description="Assign judges to entries (replaces the current assignments)")
     def assign_judges(self, request, queryset):

@@ -24,12 +24,18 @@ class DeclarationForm(forms.Form):
                 help_text=f"Plaudit suggests a conflict: {because}." if because else "",
                 error_messages={"required": f"Say whether you have a conflict with {label}"},
             )
-            self.fields[f"{key}-reason"] = forms.CharField(
+            reason = forms.CharField(
                 label="Reason" if not because else "Your reason",
                 required=False,
                 max_length=500,
                 widget=forms.TextInput,
+                help_text="Needed if you say there is no conflict: why the suggestion does not apply."
+                if because
+                else "",
             )
+            # Not "(optional)": it is needed when the judge rejects the suggestion.
+            reason.needed_sometimes = bool(because)
+            self.fields[f"{key}-reason"] = reason
             parts.append(Div(f"{key}-conflict", f"{key}-reason", css_class="plaudit-declaration-row"))
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -120,7 +120,7 @@ class IdentityForm(forms.Form):
             "Your full name", autocomplete="name", message="Enter your full name"
         )
         self.fields["nominator_organisation"] = text_field(
-            "Your organisation (optional)", required=False, autocomplete="organization"
+            "Your organisation", required=False, autocomplete="organization"
         )
         self.fields["nominator_relationship"] = text_field(
             "How do you know the nominee?",

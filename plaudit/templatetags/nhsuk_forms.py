@@ -37,6 +37,16 @@ def nhsuk_inline(field) -> bool:
 
 
 @register.filter
+def nhsuk_optional(field) -> bool:
+    """Whether the label says "(optional)": for a field that is not required, unless its label
+    says so already (an office's prompt "Supporting evidence (optional)") or the field is needed
+    in some cases (`field.needed_sometimes`, which its hint explains), where "optional" misleads."""
+    if field.field.required or getattr(field.field, "needed_sometimes", False):
+        return False
+    return "(optional)" not in str(field.label).lower()
+
+
+@register.filter
 def nhsuk_describedby(field) -> str:
     ids = []
     if field.help_text:

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from judging import access, stages
 from judging.entries import excluded, judgeable, stage_sync_entries
-from judging.models import Entry, Scorecard, ShortlistPack
+from judging.models import Entry, Scorecard, ShortlistPack, Stage
 from nominations import domain as nominations
 from nominations.models import Dossier, Nomination
 from results import decisions, ranking
@@ -167,3 +167,19 @@ def test_a_blind_stage_is_blind_for_its_chair_until_the_office_unblinds_it(clien
     from audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(summary__contains="unblinded for its chairs", actor_id=root.pk).exists()
+
+
+def test_the_admin_says_how_many_entries_came_in_in_words(rf, panel):
+    from django.contrib import admin
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from judging.admin import StageAdmin
+    from tests.factories import NominationFactory
+
+    NominationFactory(award=panel.stage.award, status="submitted")
+    request = rf.post("/admin/")
+    request.user, request.session = panel.people["root"], {}
+    request._messages = FallbackStorage(request)
+    StageAdmin(Stage, admin.site).bring_in_entries(request, Stage.objects.filter(pk=panel.stage.pk))
+    assert [str(m) for m in get_messages(request)] == [f"{panel.stage}: 1 entry added."]
