@@ -160,8 +160,9 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         return _edit_page(request, nomination, award, saved_identity, award_form)
     messages.info(
         request,
-        f"Your nomination was saved at {_local_time(now, award.programme)}. "
-        "Use the link we emailed you to come back to it.",
+        # The time ends "a.m." or "p.m.": the sentence goes on after it, so no doubled full stop.
+        f"Your nomination was saved at {_local_time(now, award.programme)}: use the link we emailed you "
+        "to come back to it.",
     )
     return redirect("nominations:edit", nomination.reference)
 

@@ -476,3 +476,12 @@ def test_a_file_over_the_ceiling_is_cut_off_as_it_arrives_and_refused_by_name(cl
     assert not Answer.objects.filter(question__key="evidence").exclude(draft_file="").exists()
     # The nominator's words are kept on the page.
     assert "Grace Hopper" in response.content.decode()
+
+
+def test_the_saved_message_has_no_doubled_full_stop(client, award):
+    nomination = start(client, award)
+    page = client.post(
+        edit_url(nomination), {**NOMINATION_IDENTITY, "q-story": "Kind", "save": "1"}, follow=True
+    ).content.decode()
+    assert re.search(r"Your nomination was saved at \d{1,2}:\d{2} [ap]\.m\.: use the link", page)
+    assert not re.search(r"[ap]\.m\.\.", page)
