@@ -169,17 +169,7 @@ def entries_rank_as_they_are(*, stage: Stage, entries: list[Entry], incomplete: 
     chosen = [entry for entry in entries if entry.pk in incomplete]
     if not chosen:
         raise RankingRefused("Tick an incomplete entry that has at least one scorecard to rank it as it is")
-    with transaction.atomic():
-        Entry.objects.filter(pk__in=[e.pk for e in chosen], stage=stage).update(
-            ranked_incomplete_at=now, ranked_incomplete_by=by
-        )
-        audit.record(
-            audit.Action.DECISION,
-            f"{stage}: ranked as they are, without every scorecard: {', '.join(sorted(e.reference for e in chosen))}",
-            actor=by,
-            subject=f"stage:{stage.pk}",
-        )
-    return len(chosen)
+    return _ranked_as_they_are(stage, chosen, at=now, by=by, what="ranked as they are, without every scorecard")
 
 
 def entries_wait_for_scorecards(*, stage: Stage, entries: list[Entry], by) -> int:
@@ -187,13 +177,17 @@ def entries_wait_for_scorecards(*, stage: Stage, entries: list[Entry], by) -> in
     chosen = [entry for entry in entries if entry.ranked_incomplete_at]
     if not chosen:
         raise RankingRefused("Tick an entry you chose to rank as it is")
+    return _ranked_as_they_are(stage, chosen, at=None, by=by, what="unranked until their scorecards are in")
+
+
+def _ranked_as_they_are(stage: Stage, chosen: list[Entry], *, at, by, what: str) -> int:
     with transaction.atomic():
         Entry.objects.filter(pk__in=[e.pk for e in chosen], stage=stage).update(
-            ranked_incomplete_at=None, ranked_incomplete_by=None
+            ranked_incomplete_at=at, ranked_incomplete_by=by if at else None
         )
         audit.record(
             audit.Action.DECISION,
-            f"{stage}: unranked until their scorecards are in: {', '.join(sorted(e.reference for e in chosen))}",
+            f"{stage}: {what}: {', '.join(sorted(e.reference for e in chosen))}",
             actor=by,
             subject=f"stage:{stage.pk}",
         )
