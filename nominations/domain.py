@@ -17,8 +17,10 @@ from awards.models import Award
 from .builder import AwardForm, is_file, questions_by_section, stored
 from .emails import send_email
 from .forms import IdentityForm, nomination_forms
+from .links import link_create, link_url
 from .models import Answer, Dossier, Nomination, NominationLink, hash_token, new_token
-from .tasks import send_receipt
+from .selectors import started_by
+from .tasks import send_mine_link, send_receipt
 from .uploads import check_upload
 
 
@@ -54,10 +56,6 @@ def next_reference(award: Award) -> str:
             return reference
 
 
-def link_url(token: str) -> str:
-    return settings.SITE_URL + reverse("nominations:resume", args=[token])
-
-
 def nomination_start(*, award: Award, nominator_email: str, now) -> tuple[Nomination, str]:
     """Create a draft for a nominator and a secret link back to it; email them the link.
 
@@ -86,12 +84,6 @@ def nomination_start(*, award: Award, nominator_email: str, now) -> tuple[Nomina
     return nomination, token
 
 
-def link_create(*, nomination: Nomination) -> str:
-    token, token_hash = new_token()
-    NominationLink.objects.create(nomination=nomination, token_hash=token_hash)
-    return token
-
-
 def link_resolve(*, token: str, now) -> Nomination | None:
     """The nomination a secret link opens, or None: unknown tokens and closed programmes open nothing."""
     link = (
@@ -107,6 +99,16 @@ def link_resolve(*, token: str, now) -> Nomination | None:
         return None
     NominationLink.objects.filter(pk=link.pk).update(last_used_at=now)
     return nomination
+
+
+def nominations_find(*, email: str) -> bool:
+    """Email the address a link to every nomination started with it, if there are any; nothing
+    otherwise (the page says the same either way, and no email goes to an address that started
+    none). Sent by the task queue, after the request, so the answer takes as long either way."""
+    if not started_by(email).exists():
+        return False
+    transaction.on_commit(lambda: send_mine_link.enqueue(email.strip().lower()))
+    return True
 
 
 def _send_link_email(nomination: Nomination, token: str):

@@ -90,3 +90,12 @@ def drafts_of(nomination: Nomination) -> dict:
 def stored_files(nomination: Nomination) -> dict:
     """Each file question's current upload and the name it was uploaded with: the draft's, else the submitted one."""
     return working_copy(nomination)[1]
+
+
+def started_by(email: str):
+    """Every nomination started with this address (any award, any state), newest first."""
+    return (
+        Nomination.objects.filter(nominator_email__iexact=email.strip())
+        .select_related("award__programme")
+        .order_by("-last_saved_at", "-pk")
+    )

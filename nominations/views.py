@@ -16,6 +16,7 @@ from plaudit.pdf import render_pdf
 from . import access, domain, selectors
 from .builder import field_name, is_file, stored
 from .forms import ConsentForm, StartForm, WithdrawForm, nomination_forms
+from .links import mine_resolve
 from .models import Nomination
 
 
@@ -49,16 +50,22 @@ def start(request: HttpRequest, programme_slug: str, award_slug: str) -> HttpRes
     award = get_object_or_404(award_access.public_awards(programme).select_related("programme"), slug=award_slug)
     now = timezone.now()
     form = StartForm(request.POST or None)
+    draft_exists = False
     if request.method == "POST" and form.is_valid() and award.is_open(now):
-        nomination, _token = domain.nomination_start(award=award, nominator_email=form.cleaned_data["email"], now=now)
-        access.grant(request, nomination)
-        messages.info(
-            request,
-            f"We have emailed a link to {nomination.nominator_email} so you can come back to this nomination.",
-        )
-        return redirect("nominations:edit", nomination.reference)
+        email = form.cleaned_data["email"]
+        if (
+            "new" not in request.POST
+            and selectors.started_by(email).filter(award=award, status=Nomination.Status.DRAFT).exists()
+        ):
+            # Starting again with the same address quietly made a second draft: say a draft
+            # exists, send the way back to it, and still allow a new one on purpose.
+            domain.nominations_find(email=email)
+            draft_exists = True
+        else:
+            return _started(request, award, email, now)
     context = {
         "form": form,
+        "draft_exists": draft_exists,
         "is_open": award.is_open(now),
         "not_yet_open": now < award.opens_at,
         "closes": _local_when(award.closes_at, programme),
@@ -66,6 +73,64 @@ def start(request: HttpRequest, programme_slug: str, award_slug: str) -> HttpRes
         "breadcrumbs": [(programme.name, programme.get_absolute_url()), (award.title, award.get_absolute_url())],
     }
     return _page(request, "nominations/start.html", award, context)
+
+
+def _started(request, award, email, now):
+    nomination, _token = domain.nomination_start(award=award, nominator_email=email, now=now)
+    access.grant(request, nomination)
+    messages.info(
+        request,
+        f"We have emailed a link to {nomination.nominator_email} so you can come back to this nomination.",
+    )
+    return redirect("nominations:edit", nomination.reference)
+
+
+MINE_SESSION_KEY = "plaudit_mine"
+
+
+@ratelimit(key="ip", rate="60/h", method="POST", block=True)
+@ratelimit(key="post:email", rate="5/h", method="POST", block=True)
+def find(request: HttpRequest) -> HttpResponse:
+    """Lost your link? Enter the address you started with: if it started any nominations, it gets
+    one email with a link to all of them. The page says the same whether or not it did."""
+    form = StartForm(request.POST or None)
+    form.fields["email"].help_text = "The address you gave when you started your nomination."
+    sent = False
+    if request.method == "POST" and form.is_valid():
+        domain.nominations_find(email=form.cleaned_data["email"])
+        sent = True
+    return render(request, "nominations/find.html", {"form": form, "sent": sent, "email": form.data.get("email", "")})
+
+
+def mine_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed key to "my nominations": exchanged for this browser session, then on to an
+    address without it (so the key stays out of logs and history)."""
+    email = mine_resolve(token)
+    if email is None:
+        return render(request, "nominations/link_invalid.html", status=404)
+    for nomination in reversed(list(selectors.started_by(email)[:20])):
+        access.grant(request, nomination)
+    request.session[MINE_SESSION_KEY] = email
+    return redirect("nominations:mine")
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    """Every nomination started with the address whose emailed key this session opened."""
+    email = request.session.get(MINE_SESSION_KEY)
+    if not email:
+        return redirect("nominations:find")
+    allowed = set(access.nominator_nominations(request).values_list("pk", flat=True))
+    rows = [
+        (
+            nomination,
+            # A draft's nominee is in what was typed so far; a submitted one's on the nomination.
+            nomination.nominee_name or str((nomination.identity_draft or {}).get("nominee_name", "")),
+            _local_when(nomination.closes_at, nomination.award.programme),
+        )
+        for nomination in selectors.started_by(email)[:20]
+        if nomination.pk in allowed
+    ]
+    return render(request, "nominations/mine.html", {"rows": rows, "email": email})
 
 
 def resume(request: HttpRequest, token: str) -> HttpResponse:

@@ -68,6 +68,11 @@ MATRIX = {
     "nominations:start": ("get", PUBLIC),
     # The secret link is the nominator's key: whoever holds it gets in, and nobody else.
     "nominations:resume": ("get", row(302)),
+    # Lost links: the finding page is public; a key that is not a "my nominations" key opens
+    # nothing; the list is only for a session that opened such a key (else back to finding).
+    "nominations:find": ("get", PUBLIC),
+    "nominations:mine_open": ("get", row(404)),
+    "nominations:mine": ("get", row(302)),
     "nominations:edit": ("get", NOMINATOR_A),
     "nominations:autosave": ("post", NOMINATOR_A),
     "nominations:check": ("get", NOMINATOR_A),

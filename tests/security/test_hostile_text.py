@@ -208,6 +208,12 @@ def test_the_nominators_pages_pdf_and_emails_show_what_they_wrote_as_text(client
     check_text(
         mail.outbox[-1].subject + mail.outbox[-1].body, "award-title", "nominee-1", "answer-1", where="receipt email"
     )
+    # "Your nominations", opened with the key emailed to the nominator's address.
+    from nominations.links import mine_token
+
+    client.get(reverse("nominations:mine_open", args=[mine_token(world.nomination.nominator_email)]))
+    page = get(client, reverse("nominations:mine"), "my nominations").content.decode()
+    check_html(page, "award-title", "nominee-1", where="my nominations")
 
 
 def test_the_judges_pages_and_pack_show_entries_as_text(client, world):
