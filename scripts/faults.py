@@ -128,14 +128,26 @@ def restart_postgres(base):
     award = Award.objects.get(slug=SLUG)
     connections.close_all()
     outcome = {"confirmed": [], "failed": [], "errors_500": 0}
-    threads = [threading.Thread(target=nominate, args=(base, award, i, outcome)) for i in range(40)]
+    threads = [threading.Thread(target=nominate, args=(base, award, i, outcome)) for i in range(80)]
+    cluster = next(iter(os.listdir("/etc/postgresql")))
+
+    def restart_mid_burst():
+        # Restart once the first nominations are through, while most are still on their way: a
+        # fixed delay came too late on a quick machine (every nomination was done), proving nothing.
+        deadline = time.monotonic() + 20
+        while len(outcome["confirmed"]) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        print(f"Restarting PostgreSQL mid-burst ({len(outcome['confirmed'])} confirmed so far) …")
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart", "-m", "fast"], check=True
+        )
+
+    restarter = threading.Thread(target=restart_mid_burst)
+    restarter.start()
     for thread in threads:
         thread.start()
         time.sleep(0.05)
-    time.sleep(0.5)
-    cluster = next(iter(os.listdir("/etc/postgresql")))
-    print("Restarting PostgreSQL mid-burst …")
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart", "-m", "fast"], check=True)
+    restarter.join(60)
     for thread in threads:
         thread.join(120)
     # A page the site served while the database was down: the friendly one, not a stack trace.
