@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +22,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from sesame.utils import get_query_string
+
+from plaudit.emails import build
 
 
 class LinkForm(forms.Form):
@@ -68,7 +69,7 @@ def send_sign_in_link(user, *, invitation: bool = False) -> None:
     url = settings.SITE_URL + reverse("judging:sign_in_link") + get_query_string(user)
     body = render_to_string("judging/email/sign_in.txt", {"user": user, "url": url, "invitation": invitation})
     subject = "You are invited to judge" if invitation else "Your sign-in link"
-    send_mail(subject, body, None, [user.email])
+    build(subject=subject, text=body, to=user.email).send()
 
 
 def safe_next(request: HttpRequest) -> str | None:

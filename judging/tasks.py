@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from plaudit.text import one_line
+from plaudit.emails import build
 
 from .models import Stage
 from .selectors import judge_progress
@@ -30,4 +29,9 @@ def send_reminder(stage_id: int, judge_id: int):
         "sign_in_url": settings.SITE_URL + reverse("judging:sign_in"),
     }
     body = render_to_string("judging/email/reminder.txt", context)
-    send_mail(one_line(f"Reminder: {stage.award.title}, {stage.name}"), body, None, [judge.email])
+    build(
+        subject=f"Reminder: {stage.award.title}, {stage.name}",
+        text=body,
+        to=judge.email,
+        programme=stage.award.programme,
+    ).send()

@@ -1,23 +1,28 @@
-"""Emails to nominators and nominees, sent one way: a plain-text template, a one-line subject."""
+"""Emails to nominators and nominees, sent one way: a plain-text template, built by
+plaudit.emails (one-line subject, an HTML version, Reply-To the programme's office)."""
 
 import logging
 
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from plaudit.text import one_line
+from plaudit.emails import build
 
 logger = logging.getLogger(__name__)
 
 
-def send_email(*, subject, template, context, to, attachments=()):
-    """Send one plain-text email from a template; a mail server that fails is logged, and the
-    nominator's work is never lost for it."""
-    body = render_to_string(template, context)
-    # A subject is one line: titles come from the office, but a line break would end the header.
-    message = EmailMessage(subject=one_line(subject, 250), body=body, to=[to])
-    for attachment in attachments:
-        message.attach(*attachment)
+def send_email(*, subject, template, context, to, attachments=(), programme=None):
+    """Send one email from a plain-text template; a mail server that fails is logged, and the
+    nominator's work is never lost for it. The programme comes from the context where not given."""
+    programme = programme or context.get("programme") or getattr(context.get("award"), "programme", None)
+    if programme is None and context.get("nomination") is not None:
+        programme = context["nomination"].award.programme
+    message = build(
+        subject=subject,
+        text=render_to_string(template, context),
+        to=to,
+        programme=programme,
+        attachments=attachments,
+    )
     try:
         message.send()
     except Exception:  # a mail server outage must not lose the nominator's work

@@ -1,10 +1,10 @@
 """Background work for results, through Django's tasks queue: outcome emails and shortlist packs."""
 
-from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 
 from judging.models import OutcomeEmail
+from plaudit.emails import build
 
 from .shortlist import pack_build
 
@@ -12,11 +12,11 @@ from .shortlist import pack_build
 @task()
 def send_outcome_email(email_id: int):
     """Send one logged outcome email; the log says sent or failed (with why), never silently lost."""
-    email = OutcomeEmail.objects.get(pk=email_id)
+    email = OutcomeEmail.objects.select_related("stage__award__programme").get(pk=email_id)
     if email.status == OutcomeEmail.Status.SENT:
         return
     try:
-        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
+        build(subject=email.subject, text=email.body, to=email.to, programme=email.stage.award.programme).send()
     except Exception as error:  # the log shows the failure; queuing the outcome again retries it
         OutcomeEmail.objects.filter(pk=email.pk).update(status=OutcomeEmail.Status.FAILED, error=str(error)[:300])
         return
