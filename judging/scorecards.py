@@ -158,6 +158,19 @@ def _parse(
     return parsed, problems
 
 
+def for_scoring(criteria) -> list[ScoringCriterion]:
+    """The award's criteria as the scoring maths takes them."""
+    return [ScoringCriterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria]
+
+
+def saved_total(card: Scorecard | None, criteria) -> float | None:
+    """A saved scorecard's total on 0-100 (a draft's too), by the scoring maths: what the judge's
+    running total and the submit summary show, and what submitting stores."""
+    if card is None:
+        return None
+    return card_total({line.criterion.key: line.value for line in lines(card, criteria)}, for_scoring(criteria))
+
+
 def submission_problems(stage: Stage, criteria: list[Criterion], scores: dict[str, ScoreInput]) -> dict[str, str]:
     """What would stop these scores being submitted, by criterion key (nothing: ready to submit)."""
     return _parse(criteria, scores, complete=True, comments=stage.comments_required)[1]
@@ -213,7 +226,7 @@ def scorecard_save(
             scorecard.submitted_at = now
             scorecard.total = card_total(
                 {c.key: parsed[c.key][0] for c in criteria},
-                [ScoringCriterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria],
+                for_scoring(criteria),
             )
         scorecard.save()
         if changes or submit:

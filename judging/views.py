@@ -16,7 +16,7 @@ from plaudit.layout import Fieldset, Rendered
 from plaudit.pdf import render_pdf
 from plaudit.people import display_name
 
-from . import access, ballots, conflicts, presentation, scorecards, scoring
+from . import access, ballots, conflicts, presentation, scorecards
 from .entries import nominations_of
 from .forms import BallotForm, ConflictForm, DeclarationForm, ScorecardForm, level_label
 from .models import Ballot, PanelMember, Scorecard
@@ -259,10 +259,7 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     weights = [c.weight for c in criteria]
     # The running total: worked out here for the page as saved (the same maths the ranking uses),
     # and again in the browser as the judge scores (static/js/plaudit.js, from `criteria_data`).
-    saved_scores = {} if card is None else {line.criterion.key: line.value for line in scorecards.lines(card, criteria)}
-    total = scoring.card_total(
-        saved_scores, [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria]
-    )
+    scored = 0 if card is None else sum(1 for line in scorecards.lines(card, criteria) if line.value is not None)
     context = {
         "stage": stage,
         "entry": entry,
@@ -278,8 +275,8 @@ def score(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
         "criteria_data": [
             {"key": c.key, "weight": float(c.weight), "min": c.scale_min, "max": c.scale_max} for c in criteria
         ],
-        "total": total,
-        "scored": sum(1 for value in saved_scores.values() if value is not None),
+        "total": scorecards.saved_total(card, criteria),
+        "scored": scored,
     }
     return render(request, "judging/score.html", context)
 
@@ -297,10 +294,7 @@ def _confirm_page(request, stage, entry, card, criteria, problem: str = ""):
         else:
             shown = level_label(line.value, line.criterion.level_descriptors)
         rows.append((line.criterion, shown, line.comment))
-    total = scoring.card_total(
-        {line.criterion.key: line.value for line in scorecards.lines(card, criteria)},
-        [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria],
-    )
+    total = scorecards.saved_total(card, criteria)
     context = {
         "stage": stage,
         "entry": entry,

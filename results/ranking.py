@@ -17,7 +17,7 @@ from judging import access, assignments, scoring
 from judging.conflicts import conflict_pairs, conflicted_q
 from judging.models import Assignment, Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
 from judging.presentation import entry_title
-from judging.scorecards import counted
+from judging.scorecards import counted, for_scoring
 from judging.scorecards import lines as scorecard_lines
 from judging.scoring_sql import card_sums
 from nominations.models import Answer
@@ -137,7 +137,7 @@ class StageResults:
 
 def _criteria(stage: Stage):
     criteria = list(stage.award.criteria.order_by("position", "id"))
-    return criteria, [scoring.Criterion(c.key, float(c.weight), c.scale_min, c.scale_max) for c in criteria]
+    return criteria, for_scoring(criteria)
 
 
 def visible_entries(stage: Stage, viewer):

@@ -618,7 +618,7 @@ def test_ticks_stay_after_an_action(client, scored):
     assert " checked" not in client.get(url).content.decode().split("plaudit-ranking")[1].split("</table>")[0]
 
 
-def test_a_stage_opening_before_nominations_close_is_warned_about(client, scored, admin_client):
+def test_a_stage_opening_before_nominations_close_is_warned_about(client, scored):
     award = scored.stage.award
     Stage.objects.filter(pk=scored.stage.pk).update(opens_at=award.closes_at - timezone.timedelta(days=3))
     scored.stage.refresh_from_db()
