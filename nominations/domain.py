@@ -19,7 +19,6 @@ from .emails import send_email
 from .forms import IdentityForm, nomination_forms
 from .links import link_create, link_url
 from .models import Answer, Dossier, Nomination, NominationLink, hash_token, new_token
-from .selectors import started_by
 from .tasks import send_mine_link, send_receipt
 from .uploads import check_upload
 
@@ -101,14 +100,11 @@ def link_resolve(*, token: str, now) -> Nomination | None:
     return nomination
 
 
-def nominations_find(*, email: str) -> bool:
-    """Email the address a link to every nomination started with it, if there are any; nothing
-    otherwise (the page says the same either way, and no email goes to an address that started
-    none). Sent by the task queue, after the request, so the answer takes as long either way."""
-    if not started_by(email).exists():
-        return False
+def nominations_find(*, email: str) -> None:
+    """Email the address a link to every nomination started with it, if there are any. The task
+    queue decides, after the request (send_mine_link sends nothing to an address that started
+    none), so the page answers the same, in the same time, whatever the address."""
     transaction.on_commit(lambda: send_mine_link.enqueue(email.strip().lower()))
-    return True
 
 
 def _send_link_email(nomination: Nomination, token: str):
