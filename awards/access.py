@@ -5,16 +5,22 @@ Every view asks here; anything not in these querysets answers 404.
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Award, Programme, Question, Section
+from .models import Award, Programme, Question, Section, Status
+
+SHOWN = [Status.PUBLISHED, Status.CLOSED]
 
 
-def public_programmes() -> QuerySet[Programme]:
-    """Programmes with at least one active award: their pages are public."""
-    return Programme.objects.filter(awards__active=True).distinct()
+def public_programmes(now=None) -> QuerySet[Programme]:
+    """Published or closed programmes (from their scheduled moment) with at least one published or
+    closed award: their pages are public. Drafts are not, to anyone, at the public address."""
+    return Programme.objects.filter(
+        Programme.public_q(now), pk__in=Award.objects.filter(active=True, status__in=SHOWN).values("programme")
+    )
 
 
 def public_awards(programme: Programme) -> QuerySet[Award]:
-    return programme.awards.filter(active=True).order_by("position", "id")
+    """A public programme's published and closed awards; a draft award is the office's alone."""
+    return programme.awards.filter(active=True, status__in=SHOWN).order_by("position", "id")
 
 
 def award_with_questions(queryset: QuerySet[Award]) -> QuerySet[Award]:

@@ -5,14 +5,15 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from plaudit.admin_labels import LabelledInputs
 
-from . import format
+from . import copying, format, publishing
 from .changes import criteria_batch
 from .forms import CriterionAdminForm, CriterionInlineFormSet, QuestionAdminForm, QuestionInlineFormSet
-from .models import Award, Criterion, Programme, Question, Section
+from .models import Award, Criterion, Programme, Question, Section, Status
 
 
 class ImportForm(forms.Form):
@@ -35,10 +36,115 @@ class ImportForm(forms.Form):
         return upload
 
 
+class PublishForm(forms.Form):
+    """Which draft awards to publish, and when (in the programme's time zone)."""
+
+    awards = forms.MultipleChoiceField(label="Awards to publish", widget=forms.CheckboxSelectMultiple, required=False)
+    when = forms.ChoiceField(
+        label="When",
+        choices=[("now", "Now"), ("later", "At a date and time")],
+        initial="now",
+        widget=forms.RadioSelect,
+    )
+    at = forms.DateTimeField(
+        label="Publish at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="Only for a programme not yet public; its awards published with it appear then.",
+    )
+
+    def __init__(self, *args, programme, drafts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["awards"].choices = [(str(a.pk), a.title) for a in drafts]
+        self.fields["at"].help_text = f"In {programme.timezone} time. " + self.fields["at"].help_text
+        if programme.status != Status.DRAFT:
+            del self.fields["when"], self.fields["at"]
+
+    def clean_awards(self):
+        chosen = self.cleaned_data["awards"]
+        if not chosen:
+            raise forms.ValidationError("Choose at least one award to publish.")
+        return chosen
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") == "later":
+            at = data.get("at")
+            if at is None:
+                self.add_error("at", "Enter the date and time to publish at.")
+            else:
+                # The office types the programme's local time, wherever its browser is.
+                at = timezone.make_aware(timezone.make_naive(at), self.programme.zone)
+                if at <= timezone.now():
+                    self.add_error("at", "Enter a date and time in the future, or publish now.")
+                data["at"] = at
+        else:
+            data["at"] = None
+        return data
+
+
+class CopyForm(forms.Form):
+    slug = forms.CharField(
+        label="New programme's slug", max_length=100, help_text="Its address: lower-case letters, digits and hyphens."
+    )
+    name = forms.CharField(label="New programme's name", max_length=200)
+    shift_years = forms.IntegerField(
+        label="Move every date on by (years)",
+        min_value=0,
+        max_value=copying.MAX_SHIFT_YEARS,
+        initial=1,
+        help_text="Nomination windows and judging stages move by the same number of years.",
+    )
+    with_panels = forms.BooleanField(
+        label="Copy each stage's judges and chairs too",
+        required=False,
+        help_text="Otherwise the new stages start with empty panels.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if {"slug", "name", "shift_years"} <= data.keys():
+            problem = copying.copy_problem(slug=data["slug"], name=data["name"], years=data["shift_years"])
+            if problem:
+                self.add_error(problem[0], problem[1])
+        return data
+
+
+class StatusForm(forms.Form):
+    action = forms.ChoiceField(choices=[("close", "close"), ("reopen", "reopen"), ("draft", "draft")])
+
+
+STATUS_ACTIONS = {
+    "close": (
+        "Close the programme",
+        "It stays on the public site, and takes no more nominations: drafts can no longer be changed or submitted.",
+        publishing.close,
+    ),
+    "reopen": (
+        "Reopen the programme",
+        "Nominations follow its window again.",
+        publishing.reopen,
+    ),
+    "draft": (
+        "Return the programme to draft",
+        "It leaves the public site, with all its awards, until it is published again.",
+        publishing.return_to_draft,
+    ),
+}
+
+
+def status_label(programme: Programme) -> str:
+    if programme.scheduled:
+        return f"Scheduled for {timezone.localtime(programme.publish_at, programme.zone):%d %b %Y %H:%M}"
+    return programme.get_status_display()
+
+
 class AwardInline(LabelledInputs, admin.TabularInline):
     model = Award
-    fields = ("position", "title", "slug", "nominee", "active", "edit_link")
-    readonly_fields = ("edit_link",)
+    fields = ("position", "title", "slug", "nominee", "active", "status", "edit_link")
+    readonly_fields = ("status", "edit_link")
     extra = 0
     show_change_link = False
 
@@ -52,7 +158,17 @@ class AwardInline(LabelledInputs, admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
-    list_display = ("name", "slug", "organiser", "nominations_open", "nominations_close", "award_count", "export_link")
+    list_display = (
+        "name",
+        "slug",
+        "status_display",
+        "organiser",
+        "nominations_open",
+        "nominations_close",
+        "award_count",
+        "export_link",
+    )
+    list_filter = ("status",)
     search_fields = ("name", "slug", "organiser")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [AwardInline]
@@ -66,6 +182,10 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
     def award_count(self, programme):
         return programme.active_awards
 
+    @admin.display(description="Status", ordering="status")
+    def status_display(self, programme):
+        return status_label(programme)
+
     @admin.display(description="Definition")
     def export_link(self, programme):
         url = reverse("admin:awards_programme_export", args=[programme.pk])
@@ -77,6 +197,13 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="awards_programme_import"),
             path("<int:pk>/export/", self.admin_site.admin_view(self.export_view), name="awards_programme_export"),
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="awards_programme_publish"),
+            path(
+                "<int:pk>/status/<str:action>/",
+                self.admin_site.admin_view(self.status_view),
+                name="awards_programme_status",
+            ),
+            path("<int:pk>/copy/", self.admin_site.admin_view(self.copy_view), name="awards_programme_copy"),
             *super().get_urls(),
         ]
 
@@ -87,6 +214,125 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
         response = HttpResponse(format.export_text(programme), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}.yaml"'
         return response
+
+    def _context(self, request, programme, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": programme,
+            "title": title,
+            **extra,
+        }
+
+    def publish_view(self, request, pk):
+        """The pre-flight check and the publish form: blocks and warnings for the chosen drafts."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        programme = get_object_or_404(Programme, pk=pk)
+        drafts = publishing.drafts(programme)
+        if request.method == "POST":
+            form = PublishForm(request.POST, programme=programme, drafts=drafts)
+        else:
+            wanted = request.GET.getlist("awards") or [str(a.pk) for a in drafts]
+            form = PublishForm(
+                initial={"awards": wanted, "when": request.GET.get("when", "now"), "at": request.GET.get("at")},
+                programme=programme,
+                drafts=drafts,
+            )
+        chosen_ids = set(form.data.getlist("awards") if form.is_bound else form.initial["awards"])
+        chosen = [a for a in drafts if str(a.pk) in chosen_ids]
+        refused = ""
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = publishing.publish(programme, chosen, by=request.user, at=form.cleaned_data.get("at"))
+            except (publishing.PublishBlocked, publishing.StatusRefused) as error:
+                refused = str(error) if isinstance(error, publishing.StatusRefused) else ""
+            else:
+                programme.refresh_from_db()
+                when = status_label(programme).lower() if programme.scheduled else "published"
+                self.message_user(
+                    request,
+                    f"{', '.join(a.title for a in chosen)}: {when}."
+                    + (f" {len(result.warnings)} warnings remain for you to look at." if result.warnings else ""),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:awards_programme_change", programme.pk)
+        at = form.cleaned_data.get("at") if form.is_bound and form.is_valid() else None
+        check = publishing.preflight(programme, chosen, when=at)
+        return render(
+            request,
+            "admin/awards/programme/publish.html",
+            self._context(
+                request,
+                programme,
+                f"Publish {programme.name}",
+                form=form,
+                preflight=check,
+                drafts=drafts,
+                refused=refused,
+                attempted=request.method == "POST",
+            ),
+        )
+
+    def status_view(self, request, pk, action):
+        """Close, reopen or return to draft, after a confirmation page that says what it means."""
+        if not self.has_change_permission(request) or action not in STATUS_ACTIONS:
+            raise PermissionDenied
+        programme = get_object_or_404(Programme, pk=pk)
+        title, meaning, change = STATUS_ACTIONS[action]
+        refused = ""
+        if request.method == "POST":
+            try:
+                change(programme, by=request.user)
+            except publishing.StatusRefused as error:
+                refused = str(error)
+            else:
+                self.message_user(request, f"{title}: done.", messages.SUCCESS)
+                return redirect("admin:awards_programme_change", programme.pk)
+        return render(
+            request,
+            "admin/awards/programme/status.html",
+            self._context(
+                request, programme, f"{title}: {programme.name}", meaning=meaning, refused=refused, button=title
+            ),
+        )
+
+    def copy_view(self, request, pk):
+        """Copy the programme's set-up to next year, as a draft."""
+        if not (self.has_add_permission(request) and self.has_view_permission(request)):
+            raise PermissionDenied
+        programme = get_object_or_404(Programme, pk=pk)
+        form = CopyForm(
+            request.POST or None,
+            initial={
+                "slug": copying.next_slug(programme.slug, 1),
+                "name": copying.next_name(programme.name, 1),
+                "shift_years": 1,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                copy = copying.copy_programme(
+                    programme,
+                    slug=data["slug"],
+                    name=data["name"],
+                    years=data["shift_years"],
+                    with_panels=data["with_panels"],
+                    by=request.user,
+                )
+            except copying.CopyRefused as refused:
+                form.add_error(refused.field or None, str(refused))
+            else:
+                self.message_user(
+                    request, f"Copied to {copy.name}, a draft: check it and publish it when ready.", messages.SUCCESS
+                )
+                return redirect("admin:awards_programme_change", copy.pk)
+        return render(
+            request,
+            "admin/awards/programme/copy.html",
+            self._context(request, programme, f"Copy {programme.name} to next year", form=form),
+        )
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -190,8 +436,8 @@ class CriterionInline(LabelledInputs, admin.StackedInline):
 
 @admin.register(Award)
 class AwardAdmin(LabelledInputs, admin.ModelAdmin):
-    list_display = ("title", "programme", "nominee", "active", "question_count", "criterion_count")
-    list_filter = ("programme", "active")
+    list_display = ("title", "programme", "status", "nominee", "active", "question_count", "criterion_count")
+    list_filter = ("programme", "status", "active")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [SectionInline, QuestionInline, CriterionInline]

@@ -27,6 +27,15 @@ def validate_key(value):
         raise ValidationError(f"Key {problem}.")
 
 
+class Status(models.TextChoices):
+    """Where a programme or award is in its life. Nothing is public until published (awards.publishing
+    runs the pre-flight check first); closed is public, and takes no more nominations."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    CLOSED = "closed", "Closed"
+
+
 class Programme(models.Model):
     """One awards cycle, with its organiser, time zone and nomination window."""
 
@@ -50,6 +59,10 @@ class Programme(models.Model):
         "(the results' figures are kept).",
     )
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Changed only through awards.publishing (pre-flight, audit): a new or imported programme is a draft.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    # Publication can be scheduled: a published programme is public from this moment (blank: at once).
+    publish_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,9 +84,30 @@ class Programme(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    @staticmethod
+    def public_q(now=None, prefix: str = "") -> models.Q:
+        """The programmes on the public site: published (from their scheduled moment) or closed."""
+        now = now or timezone.now()
+        return models.Q(**{f"{prefix}status__in": [Status.PUBLISHED, Status.CLOSED]}) & (
+            models.Q(**{f"{prefix}publish_at__isnull": True}) | models.Q(**{f"{prefix}publish_at__lte": now})
+        )
+
+    def is_public(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status in (Status.PUBLISHED, Status.CLOSED) and (self.publish_at is None or self.publish_at <= now)
+
+    @property
+    def scheduled(self) -> bool:
+        """Published for a moment still to come."""
+        return self.status == Status.PUBLISHED and self.publish_at is not None and self.publish_at > timezone.now()
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.nominations_open <= now < self.nominations_close
+        return (
+            self.status == Status.PUBLISHED
+            and self.is_public(now)
+            and self.nominations_open <= now < self.nominations_close
+        )
 
     @property
     def retain_until(self):
@@ -109,6 +143,8 @@ class Award(models.Model):
     position = models.PositiveIntegerField(default=0)
     # An award removed from a re-imported file that already has nominations is retired, not deleted.
     active = models.BooleanField(default=True)
+    # Changed only through awards.publishing; public only while its programme is public too.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     # Run-time settings, not part of the award format.
     consent_required = models.BooleanField(
         "ask nominees to consent",
@@ -152,9 +188,17 @@ class Award(models.Model):
     def closes_at(self):
         return self.nominations_close or (self.programme.nominations_close if self.programme_id else None)
 
+    def takes_nominations(self, now=None) -> bool:
+        """Published, in a programme that is public and not closed: its window decides the rest."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.programme.status == Status.PUBLISHED
+            and self.programme.is_public(now)
+        )
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.opens_at <= now < self.closes_at
+        return self.active and self.takes_nominations(now) and self.opens_at <= now < self.closes_at
 
 
 SMALL_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "with", "award", "awards"}

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import access
+from .models import Status
 
 
 def _programme_context(programme) -> dict:
@@ -23,9 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "awards/home.html",
         {
-            "open_programmes": [p for p in programmes if p.nominations_open <= now < p.nominations_close],
-            "upcoming_programmes": [p for p in programmes if now < p.nominations_open],
-            "closed_programmes": [p for p in programmes if p.nominations_close <= now],
+            "open_programmes": [p for p in programmes if p.is_open(now)],
+            "upcoming_programmes": [p for p in programmes if p.status == Status.PUBLISHED and now < p.nominations_open],
+            "closed_programmes": [p for p in programmes if p.status == Status.CLOSED or p.nominations_close <= now],
         },
     )
 

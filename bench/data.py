@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from awards import format
+from awards.models import Programme, Status
 from demo.synthetic import WORDS
 from judging.models import Entry, JudgeGroup, PanelMember, Score, Scorecard, Stage
 from nominations.models import Answer, Nomination
@@ -184,6 +185,9 @@ def build(*, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120
         ],
     )
     programme = format.import_definition(format.parse(definition)).programme
+    # Imports are drafts; synthetic data is public at once, without the office's pre-flight check.
+    programme.awards.update(status=Status.PUBLISHED)
+    Programme.objects.filter(pk=programme.pk).update(status=Status.PUBLISHED)
     awards = {a.slug: a for a in programme.awards.all()}
     people = _judges(judges, "bench-judge-")
     with transaction.atomic():

@@ -13,7 +13,3 @@ urlpatterns = [
     # judging never imports results, so they are joined here, above both.
     path("", include((judging_urls + results_urls, "judging"))),
 ]
-
-admin.site.site_header = "Plaudit administration"
-admin.site.site_title = "Plaudit administration"
-admin.site.index_title = "Awards office"

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from awards import format
-from awards.models import Programme
+from awards.models import Programme, Status
 from judging.assignment import balanced_split
 from judging.models import (
     Assignment,
@@ -204,6 +204,9 @@ def build(*, nominations: int, judges: int, seed: int = 0, out=None) -> Built:
     with transaction.atomic():
         remove_synthetic()
         programme = format.import_definition(format.parse(_definition(now))).programme
+        # Imports are drafts; synthetic data is public at once, without the office's pre-flight check.
+        programme.awards.update(status=Status.PUBLISHED)
+        Programme.objects.filter(pk=programme.pk).update(status=Status.PUBLISHED)
         award = programme.awards.get(slug=AWARD)
         questions = {q.key: q for q in award.questions.all()}
         criteria = list(award.criteria.order_by("position", "id"))

@@ -6,4 +6,5 @@ class JudgingConfig(AppConfig):
     verbose_name = "Judging"
 
     def ready(self):
-        from . import signals  # noqa: F401  (stored totals follow the criteria)
+        # Stored totals follow the criteria; judging's part of the pre-flight check and of a programme's copy.
+        from . import copying, preflight, signals  # noqa: F401

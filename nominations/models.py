@@ -123,7 +123,8 @@ class Nomination(models.Model):
         return self.deadline_override or self.award.closes_at
 
     def is_open(self, now) -> bool:
-        return self.award.opens_at <= now < self.closes_at
+        # An extended deadline keeps a draft open after the award's window, never after the office closes it.
+        return self.award.takes_nominations(now) and self.award.opens_at <= now < self.closes_at
 
     @property
     def closed_to_nominator(self) -> bool:

@@ -29,6 +29,8 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     # programme on the day they passed.
     nominations_open = factory.LazyFunction(lambda: _today_at_nine() - dt.timedelta(days=1))
     nominations_close = factory.LazyFunction(lambda: _today_at_nine() + dt.timedelta(days=60))
+    # Most tests are about a live programme; the drafts' own tests say status="draft".
+    status = "published"
 
 
 class AwardFactory(factory.django.DjangoModelFactory):
@@ -40,6 +42,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Award number {n}")
     summary = "For people who made care better."
     description = "Tell us **why** they deserve it."
+    status = "published"
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -89,6 +92,15 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     nomination = factory.SubFactory(NominationFactory, award=factory.SelfAttribute("..question.award"))
     question = factory.SubFactory(QuestionFactory)
     value = "They listened, and changed the clinic."
+
+
+def make_public(programme: Programme) -> Programme:
+    """An imported programme (a draft) published with all its awards, without the office's
+    pre-flight check: for tests about something else than publishing."""
+    Programme.objects.filter(pk=programme.pk).update(status="published", publish_at=None)
+    programme.awards.update(status="published")
+    programme.refresh_from_db()
+    return programme
 
 
 def declare_all(stage, judge, now=None):

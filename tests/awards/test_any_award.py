@@ -33,7 +33,7 @@ from judging.scorecards import ScoreInput, scorecard_save
 from nominations import domain as nominations
 from nominations.models import Nomination
 from results.shortlist import pack_build
-from tests.factories import UserFactory, declare_all
+from tests.factories import UserFactory, declare_all, make_public
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +282,7 @@ def test_any_award_the_format_accepts_works_end_to_end(db, settings, tmp_path, d
     settings.MEDIA_ROOT = tmp_path
     with transaction.atomic():
         text = format.dump(definition)
-        programme = format.import_text(text).programme
+        programme = make_public(format.import_text(text).programme)
         award = programme.awards.get()
         client = Client()
         page = client.get(reverse("awards:award", args=[programme.slug, award.slug]))

@@ -9,6 +9,7 @@ from awards import format
 from nominations.models import Answer, Nomination
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.nominating import PDF_BYTES, fill_identity, start_nomination
+from tests.factories import make_public
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,7 +95,7 @@ def definition():
 
 
 def test_a_nominator_answers_one_question_of_every_type(page, live_server):
-    programme = format.import_definition(format.parse(definition())).programme
+    programme = make_public(format.import_definition(format.parse(definition())).programme)
     award = programme.awards.get()
     assert {q.type for q in award.questions.all()} == set(format.rules.QUESTION_TYPES)
     start_nomination(page, f"{live_server.url}/programmes/every-type/every-type/")

@@ -11,7 +11,14 @@ from audit.models import AuditEvent
 from awards import format
 from nominations import domain
 from nominations.models import Nomination
-from tests.factories import NOMINATION_IDENTITY, SMALLEST_PDF, AwardFactory, ProgrammeFactory, kindness_award
+from tests.factories import (
+    NOMINATION_IDENTITY,
+    SMALLEST_PDF,
+    AwardFactory,
+    ProgrammeFactory,
+    kindness_award,
+    make_public,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +40,8 @@ def test_last_years_definition_imported_as_a_new_programme_takes_nominations(yea
     """The second season: the same awards (same titles, same prefixes) in a new programme, in the
     same year or the next: its first nominations get references of their own, never a server error."""
     text = DEMO.read_text()
-    first = format.import_text(open_programme(text, "awards-this-year")).programme
-    second = format.import_text(open_programme(text, "awards-next-year", year_shift=year_shift)).programme
+    first = make_public(format.import_text(open_programme(text, "awards-this-year")).programme)
+    second = make_public(format.import_text(open_programme(text, "awards-next-year", year_shift=year_shift)).programme)
     now = timezone.now()
     if year_shift:
         # Nominations for next year's programme open next year.

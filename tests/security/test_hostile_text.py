@@ -364,6 +364,22 @@ def test_the_offices_pages_and_exports_show_everything_as_text(admin_client, wor
     check_html(page, where="audit log")
 
 
+def test_the_publish_and_copy_pages_show_names_as_text(admin_client, world):
+    """The pre-flight check quotes the office's own words (titles of awards, sections, criteria, stages)."""
+    stage, award = world.stage, world.stage.award
+    Award.objects.filter(pk=award.pk).update(status="draft")
+    Criterion.objects.filter(award=award).update(levels={})
+    Section.objects.create(award=award, title=hostile("empty-section"), position=99)
+    Stage.objects.filter(pk=stage.pk).update(opens_at=timezone.now())  # before nominations close: a warning names it
+    programme = award.programme
+    page = get(admin_client, reverse("admin:awards_programme_publish", args=[programme.pk]), "publish").content.decode()
+    check_html(page, "programme-name", "award-title", "empty-section", "criterion-title", "stage-name", where="publish")
+    page = get(admin_client, reverse("admin:awards_programme_change", args=[programme.pk]), "programme").content.decode()
+    check_html(page, "programme-name", where="programme change")
+    page = get(admin_client, reverse("admin:awards_programme_copy", args=[programme.pk]), "copy").content.decode()
+    check_html(page, "programme-name", where="copy")
+
+
 def test_emails_to_judges_and_nominees_carry_text_as_text(world):
     from judging.tasks import send_reminder
 

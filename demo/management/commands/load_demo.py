@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from awards import format
+from awards import format, publishing
 from demo.programme import load_judging_demo
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 verb = "Created" if result.created else "Updated"
                 self.stdout.write(f"{verb} programme {result.programme.slug} from {path.name}")
                 self._keep_open(result.programme)
+                self._publish(result.programme)
                 programmes.append(result.programme)
             users = self._users()
             for programme in programmes:
@@ -55,6 +56,15 @@ class Command(BaseCommand):
             programme.nominations_close = now + timezone.timedelta(days=68)
             programme.save(update_fields=["nominations_open", "nominations_close"])
             self.stdout.write("  (its nomination window has passed, so the demo moves it to open today)")
+
+    def _publish(self, programme):
+        """An import is a draft; the demo publishes it as the office would, through the pre-flight
+        check (so the demo proves its own programme is ready), and lists what the check warns."""
+        awards = publishing.drafts(programme)
+        if not awards:
+            return
+        result = publishing.publish(programme, awards, by=None)
+        self.stdout.write(f"  published, with {len(result.warnings)} warnings for the office to look at")
 
     def _users(self) -> dict:
         User = get_user_model()
