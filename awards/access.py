@@ -5,7 +5,9 @@ Every view asks here; anything not in these querysets answers 404.
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Award, Programme, Question, Section, Status
+from plaudit.roles import is_office
+
+from .models import Award, OfficeRole, Programme, Question, Section, Status
 
 SHOWN = [Status.PUBLISHED, Status.CLOSED]
 
@@ -34,3 +36,37 @@ def award_with_questions(queryset: QuerySet[Award]) -> QuerySet[Award]:
         ),
         "criteria",
     )
+
+
+# The awards office, per programme. Superusers (and commands) are the office of every programme;
+# an OfficeRole makes someone a programme manager or an office viewer of one.
+
+
+def office_programmes(user) -> QuerySet[Programme]:
+    """The programmes a person may read as the awards office (managers and viewers)."""
+    if is_office(user):
+        return Programme.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    return Programme.objects.filter(office_roles__user=user)
+
+
+def managed_programmes(user) -> QuerySet[Programme]:
+    """The programmes a person may change as the awards office (programme managers)."""
+    if is_office(user):
+        return Programme.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    return Programme.objects.filter(office_roles__user=user, office_roles__role=OfficeRole.Role.MANAGER)
+
+
+def is_office_for(user, programme: Programme | int) -> bool:
+    """Whether the person is the awards office of this programme, to read (manager or viewer)."""
+    pk = programme if isinstance(programme, int) else programme.pk
+    return is_office(user) or office_programmes(user).filter(pk=pk).exists()
+
+
+def manages(user, programme: Programme | int) -> bool:
+    """Whether the person may change this programme as the awards office (a programme manager)."""
+    pk = programme if isinstance(programme, int) else programme.pk
+    return is_office(user) or managed_programmes(user).filter(pk=pk).exists()

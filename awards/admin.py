@@ -9,11 +9,78 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from plaudit.admin_labels import LabelledInputs
+from plaudit.roles import is_office
 
-from . import copying, format, publishing
+from . import access, copying, format, office, publishing
 from .changes import criteria_batch
 from .forms import CriterionAdminForm, CriterionInlineFormSet, QuestionAdminForm, QuestionInlineFormSet
-from .models import Award, Criterion, Programme, Question, Section, Status
+from .models import Award, Criterion, OfficeRole, Programme, Question, Section, Status
+
+
+class ProgrammeScoped:
+    """Mixed into every admin class of the office's models: a programme manager or office viewer
+    sees only their programmes' objects (anything else is "does not exist"), changes them only
+    as a manager, and chooses only among their managed programmes' awards and stages. The model
+    permissions come from the groups (plaudit.roles); the programme from awards.access."""
+
+    programme_path = "programme"  # from this model to its programme; "" for the programme itself
+    # Foreign keys offered as choices, by field name: the path from the chosen object to its programme.
+    scoped_choices = {
+        "programme": "",
+        "award": "programme",
+        "stage": "award__programme",
+        "entry": "stage__award__programme",
+        "nomination": "award__programme",
+    }
+
+    def _in(self, path: str) -> str:
+        return f"{path}__in" if path else "pk__in"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_office(request.user):
+            return queryset
+        return queryset.filter(**{self._in(self.programme_path): access.office_programmes(request.user).values("pk")})
+
+    def programme_of(self, obj) -> int:
+        value = obj
+        for part in self.programme_path.split("__") if self.programme_path else []:
+            value = getattr(value, part)
+        return value.pk
+
+    def may_read(self, request, obj) -> bool:
+        return access.is_office_for(request.user, self.programme_of(obj))
+
+    def may_change(self, request, obj=None) -> bool:
+        if obj is None:
+            return is_office(request.user) or access.managed_programmes(request.user).exists()
+        return access.manages(request.user, self.programme_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or self.may_read(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_change(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and self.may_change(request)
+
+    def managed(self, request, queryset):
+        """The part of a queryset this person may change (an action on a mixed selection acts on that)."""
+        if is_office(request.user):
+            return queryset
+        managed = access.managed_programmes(request.user).values("pk")
+        return queryset.filter(**{self._in(self.programme_path): managed})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        path = self.scoped_choices.get(db_field.name)
+        if path is not None and not is_office(request.user):
+            managed = access.managed_programmes(request.user).values("pk")
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{self._in(path): managed})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ImportForm(forms.Form):
@@ -156,8 +223,25 @@ class AwardInline(LabelledInputs, admin.TabularInline):
         return format_html('<a href="{}">Edit {}</a>', url, award.title)
 
 
+class OfficeRoleInline(LabelledInputs, admin.TabularInline):
+    """Who works for the office on this programme; only superusers give or take these roles."""
+
+    model = OfficeRole
+    fields = ("user", "role")
+    extra = 0
+    verbose_name = "office role"
+    verbose_name_plural = "Office roles (programme managers and office viewers)"
+
+    def has_view_permission(self, request, obj=None):
+        return is_office(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = lambda self, request, obj=None: is_office(
+        request.user
+    )
+
+
 @admin.register(Programme)
-class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
+class ProgrammeAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     list_display = (
         "name",
         "slug",
@@ -171,7 +255,8 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "slug", "organiser")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [AwardInline]
+    programme_path = ""
+    inlines = [AwardInline, OfficeRoleInline]
     change_list_template = "admin/awards/programme/change_list.html"
     change_form_template = "admin/awards/programme/change_form.html"
 
@@ -207,10 +292,32 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def export_view(self, request, pk):
-        if not self.has_view_permission(request):
+    def _programme(self, request, pk, *, change=False) -> Programme:
+        """The programme, if this person is its office (404 otherwise); to change it, its manager (403)."""
+        programme = get_object_or_404(self.get_queryset(request), pk=pk)
+        allowed = (
+            self.has_change_permission(request, programme) if change else self.has_view_permission(request, programme)
+        )
+        if not allowed:
             raise PermissionDenied
-        programme = get_object_or_404(Programme, pk=pk)
+        return programme
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and not is_office(request.user):
+            # A manager who creates a programme manages it.
+            office.role_grant(obj, request.user, OfficeRole.Role.MANAGER, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is OfficeRole:
+            # Groups and staff status follow the roles given or taken here.
+            people = {f.instance.user for f in formset.forms if f.instance.user_id}
+            for person in people:
+                office.sync_groups(person)
+
+    def export_view(self, request, pk):
+        programme = self._programme(request, pk)
         response = HttpResponse(format.export_text(programme), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}.yaml"'
         return response
@@ -226,9 +333,7 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
 
     def publish_view(self, request, pk):
         """The pre-flight check and the publish form: blocks and warnings for the chosen drafts."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        programme = get_object_or_404(Programme, pk=pk)
+        programme = self._programme(request, pk, change=True)
         drafts = publishing.drafts(programme)
         if request.method == "POST":
             form = PublishForm(request.POST, programme=programme, drafts=drafts)
@@ -276,9 +381,9 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
 
     def status_view(self, request, pk, action):
         """Close, reopen or return to draft, after a confirmation page that says what it means."""
-        if not self.has_change_permission(request) or action not in STATUS_ACTIONS:
+        programme = self._programme(request, pk, change=True)
+        if action not in STATUS_ACTIONS:
             raise PermissionDenied
-        programme = get_object_or_404(Programme, pk=pk)
         title, meaning, change = STATUS_ACTIONS[action]
         refused = ""
         if request.method == "POST":
@@ -299,9 +404,9 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
 
     def copy_view(self, request, pk):
         """Copy the programme's set-up to next year, as a draft."""
-        if not (self.has_add_permission(request) and self.has_view_permission(request)):
+        programme = self._programme(request, pk)
+        if not self.has_add_permission(request):
             raise PermissionDenied
-        programme = get_object_or_404(Programme, pk=pk)
         form = CopyForm(
             request.POST or None,
             initial={
@@ -324,6 +429,8 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
             except copying.CopyRefused as refused:
                 form.add_error(refused.field or None, str(refused))
             else:
+                if not is_office(request.user):
+                    office.role_grant(copy, request.user, OfficeRole.Role.MANAGER, by=request.user)
                 self.message_user(
                     request, f"Copied to {copy.name}, a draft: check it and publish it when ready.", messages.SUCCESS
                 )
@@ -342,14 +449,19 @@ class ProgrammeAdmin(LabelledInputs, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 # Read no more than the format allows (and one byte more, so that a larger file is refused).
-                result = format.import_text(
-                    form.cleaned_data["file"].read(format.MAX_BYTES + 1),
-                    force=form.cleaned_data["force"],
-                    by=request.user,
-                )
+                definition = format.parse(format.load(form.cleaned_data["file"].read(format.MAX_BYTES + 1)))
+                slug = definition["programme"]["slug"]
+                exists = Programme.objects.filter(slug=slug).first()
+                if exists and not access.manages(request.user, exists):
+                    raise format.AwardFormatError(
+                        [f"programme.slug: '{slug}' is a programme you do not manage; nothing was imported"]
+                    )
+                result = format.import_definition(definition, force=form.cleaned_data["force"], by=request.user)
             except format.AwardFormatError as error:
                 problems = error.problems
             else:
+                if result.created and not is_office(request.user):
+                    office.role_grant(result.programme, request.user, OfficeRole.Role.MANAGER, by=request.user)
                 verb = "Created" if result.created else "Updated"
                 self.message_user(request, f"{verb} {result.programme.name}.", messages.SUCCESS)
                 for retired in result.retired:
@@ -435,7 +547,7 @@ class CriterionInline(LabelledInputs, admin.StackedInline):
 
 
 @admin.register(Award)
-class AwardAdmin(LabelledInputs, admin.ModelAdmin):
+class AwardAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     list_display = ("title", "programme", "status", "nominee", "active", "question_count", "criterion_count")
     list_filter = ("programme", "status", "active")
     search_fields = ("title", "slug")

@@ -7,6 +7,7 @@ the rules it must keep are in awards.rules so the importer and the admin share t
 import calendar
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -116,6 +117,31 @@ class Programme(models.Model):
         month_index = close.month - 1 + self.retention_months
         year, month = close.year + month_index // 12, month_index % 12 + 1
         return close.replace(year=year, month=month, day=min(close.day, calendar.monthrange(year, month)[1]))
+
+
+class OfficeRole(models.Model):
+    """Someone who works for the awards office on one programme, below superuser (awards.access
+    asks these; plaudit.roles keeps the Django groups that give the admin's model permissions)."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Programme manager"
+        VIEWER = "viewer", "Office viewer"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="office_roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_roles")
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        default=Role.MANAGER,
+        help_text="A programme manager does everything for this programme; an office viewer reads it, exports included.",
+    )
+
+    class Meta:
+        ordering = ["programme", "role", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["programme", "user"], name="one_office_role_per_programme")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.programme})"
 
 
 class Award(models.Model):

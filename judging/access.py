@@ -3,13 +3,16 @@
 A judge sees only the stages whose panel they sit on, and in them only the judged entries
 (judging.entries) assigned to them that their declarations cover and that they are not
 conflicted with (judging.conflicts). A chair sees their panels' judged entries, less any
-they are conflicted with, blind where the stage is blind; an admin (superuser) sees every
-stage. Anything else is a 404 in the views, never a 403, so that existence does not leak.
+they are conflicted with, blind where the stage is blind. The awards office sees every stage of its
+programmes (superusers: every programme); an office viewer reads them, and only a programme
+manager changes anything (`write=True`: the views pass it for anything but reading).
+Anything else is a 404 in the views, never a 403, so that existence does not leak.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from awards.access import is_office_for, managed_programmes, office_programmes
 from plaudit.roles import is_office
 
 from .conflicts import conflicted_q, declared_q
@@ -17,43 +20,59 @@ from .entries import judgeable, judgeable_q
 from .models import Assignment, Entry, PanelMember, ShortlistPack, Stage
 
 
+def writes(request) -> bool:
+    """Whether a request changes something (anything but reading): office viewers may not."""
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def _office_q(user, *, write: bool) -> Q:
+    """The stages of the programmes the person is the awards office of (to change: manages)."""
+    programmes = managed_programmes(user) if write else office_programmes(user)
+    return Q(award__programme__in=programmes.values("pk"))
+
+
 def stages_for(user) -> QuerySet[Stage]:
     if not user.is_authenticated:
         return Stage.objects.none()
     if is_office(user):
         return Stage.objects.all()
-    return Stage.objects.filter(members__user=user).distinct()
+    return Stage.objects.filter(Q(members__user=user) | _office_q(user, write=False)).distinct()
 
 
-def chaired_stages(user) -> QuerySet[Stage]:
+def chaired_stages(user, *, write: bool = False) -> QuerySet[Stage]:
+    """The stages a person chairs, and those of the programmes they are the office of."""
     if not user.is_authenticated:
         return Stage.objects.none()
     if is_office(user):
         return Stage.objects.all()
-    return Stage.objects.filter(members__user=user, members__role=PanelMember.Role.CHAIR).distinct()
+    chairs = Q(pk__in=PanelMember.objects.filter(user=user, role=PanelMember.Role.CHAIR).values("stage"))
+    return Stage.objects.filter(chairs | _office_q(user, write=write))
 
 
-def chaired_stage_or_404(user, stage_id: int) -> Stage:
-    """A stage the person chairs (or the office), or 404: the chair's and the results pages start here."""
-    stage = chaired_stages(user).select_related("award__programme").filter(pk=stage_id).first()
+def chaired_stage_or_404(user, stage_id: int, *, write: bool = False) -> Stage:
+    """A stage the person chairs (or is the office of), or 404: the chair's and the results pages
+    start here. `write`: the request changes something, which an office viewer may not."""
+    stage = chaired_stages(user, write=write).select_related("award__programme").filter(pk=stage_id).first()
     if stage is None:
         raise Http404("No such stage")
     return stage
 
 
-def feedback_stages(user) -> QuerySet[Stage]:
+def feedback_stages(user, *, write: bool = False) -> QuerySet[Stage]:
     """Stages whose judges' comments the user may approve to go to nominators: the awards office
-    (admins) only, since it speaks to nominators for the programme; a chair does not."""
-    if not is_office(user):
+    of the programme only, since it speaks to nominators for the programme; a chair does not."""
+    if is_office(user):
+        return Stage.objects.all()
+    if not user.is_authenticated:
         return Stage.objects.none()
-    return Stage.objects.all()
+    return Stage.objects.filter(_office_q(user, write=write))
 
 
 def sees_identities(user, stage: Stage) -> bool:
     """Whether the person may see who is nominated, and by whom, in this stage's chair pages,
     exports and packs: always where the stage is not blind; in a blind stage only the awards
     office, or its chairs once the office has unblinded the stage after its decisions."""
-    return not stage.blind or stage.unblinded_at is not None or is_office(user)
+    return not stage.blind or stage.unblinded_at is not None or is_office_for(user, stage.award.programme_id)
 
 
 def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from awards.admin import ProgrammeScoped
 from plaudit.admin_labels import LabelledInputs
 
 from . import assignments, conflicts, entries, panels, stages
@@ -42,7 +43,8 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Stage)
-class StageAdmin(LabelledInputs, admin.ModelAdmin):
+class StageAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
+    programme_path = "award__programme"
     change_form_template = "admin/judging/stage/change_form.html"
 
     def get_urls(self):
@@ -53,9 +55,9 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
 
     def invite_view(self, request, pk):
         """Invite a judge or chair by name and email: their account, their seat, and a sign-in link."""
-        if not self.has_change_permission(request):
+        stage = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, stage):
             raise PermissionDenied
-        stage = get_object_or_404(Stage, pk=pk)
         form = InviteForm(request.POST or None, stage=stage)
         if request.method == "POST" and form.is_valid():
             seat = panels.judge_invite(stage=stage, **form.cleaned_data)
@@ -113,8 +115,9 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Bring in every eligible entry")
+    @admin.action(description="Bring in every eligible entry", permissions=["change"])
     def bring_in_entries(self, request, queryset):
+        queryset = self.managed(request, queryset)
         for stage in queryset:
             try:
                 added = entries.stage_sync_entries(stage=stage)
@@ -125,8 +128,9 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
                     request, f"{stage}: {added} {'entry' if added == 1 else 'entries'} added.", messages.SUCCESS
                 )
 
-    @admin.action(description="Assign judges to entries (replaces the current assignments)")
+    @admin.action(description="Assign judges to entries (replaces the current assignments)", permissions=["change"])
     def assign_judges(self, request, queryset):
+        queryset = self.managed(request, queryset)
         for stage in queryset:
             split = assignments.stage_assign(stage=stage, by=request.user)
             if split.shortfall:
@@ -148,8 +152,9 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
                     messages.WARNING,
                 )
 
-    @admin.action(description="Unblind for the chairs (after every decision is applied)")
+    @admin.action(description="Unblind for the chairs (after every decision is applied)", permissions=["change"])
     def unblind_for_chairs(self, request, queryset):
+        queryset = self.managed(request, queryset)
         for stage in queryset:
             try:
                 stages.stage_unblind(stage=stage, by=request.user, now=timezone.now())
@@ -160,7 +165,8 @@ class StageAdmin(LabelledInputs, admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(LabelledInputs, admin.ModelAdmin):
+class EntryAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
+    programme_path = "stage__award__programme"
     list_display = ("__str__", "stage")
     list_filter = ("stage",)
     list_select_related = ("stage__award", "nomination", "dossier")
@@ -209,13 +215,14 @@ class ConflictRemoveForm(forms.Form):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(LabelledInputs, admin.ModelAdmin):
+class ConflictAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     """The awards office adds a conflict a judge did not declare, or removes a confirmed one with a reason.
 
     A confirmed conflict takes effect at once: the entry leaves the judge's queue, pages and packs.
     Conflicts are sticky: nobody edits or deletes one here; removal is its own audited step.
     """
 
+    programme_path = "nomination__award__programme"
     list_display = ("judge", "nomination", "status", "source", "detected_because", "created_at")
     list_filter = ("status", "source", "nomination__award")
     search_fields = ("judge__email", "judge__last_name", "nomination__reference", "nomination__nominee_name")
@@ -256,9 +263,9 @@ class ConflictAdmin(LabelledInputs, admin.ModelAdmin):
 
     def remove_view(self, request, pk):
         """Remove a confirmed conflict, saying why: the one way a conflict is taken back."""
-        if not self.has_change_permission(request):
+        conflict = get_object_or_404(self.get_queryset(request).select_related("judge", "nomination"), pk=pk)
+        if not self.has_change_permission(request, conflict):
             raise PermissionDenied
-        conflict = get_object_or_404(Conflict.objects.select_related("judge", "nomination"), pk=pk)
         form = ConflictRemoveForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -281,7 +288,8 @@ class ConflictAdmin(LabelledInputs, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(LabelledInputs, admin.ModelAdmin):
+class AssignmentAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
+    programme_path = "entry__stage__award__programme"
     list_display = ("judge", "entry", "created_at")
     list_filter = ("entry__stage",)
     list_select_related = ("judge", "entry__nomination", "entry__dossier", "entry__stage__award")

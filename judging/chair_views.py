@@ -41,7 +41,7 @@ def _judge_choices(stage: Stage) -> list[tuple[int, str]]:
 @login_required
 def progress(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Each judge's progress, who is behind, and reminders to one judge or to everyone behind."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     rows = sorted(selectors.judge_progress(stage).values(), key=lambda row: (-row.remaining, row.name))
     context = {
         "stage": stage,
@@ -59,7 +59,7 @@ def progress(request: HttpRequest, stage_id: int) -> HttpResponse:
 @require_POST
 def remind(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Queue reminders: to the one judge named, or to every judge with work left."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     rows = selectors.judge_progress(stage)
     if request.POST.get("judge"):
         row = rows.get(posted_id(request.POST["judge"]))
@@ -81,7 +81,7 @@ def remind(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Who scores what, page by page; add or remove a judge on an entry; move a leaving judge's work."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     entries = (
         access.entries_for_chair(request.user, stage)
         .select_related("nomination", "dossier", "stage__award")
@@ -150,7 +150,7 @@ def stage_url(stage):
 @require_POST
 def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """Add a judge to an entry, or take one off (by hand, one at a time)."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     entry = _chair_entry(request, stage, entry_id)
     try:
         if "remove" in request.POST:
@@ -184,7 +184,7 @@ def assignment_change(request: HttpRequest, stage_id: int, entry_id: int) -> Htt
 @require_POST
 def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """Reopen a judge's submitted scorecard (or, in a voting stage, ballot) so they can change it."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     judge_id = posted_id(request.POST.get("judge"))
     if stage.mode == Stage.Mode.VOTING:
         ballot = Ballot.objects.filter(stage=stage, judge_id=judge_id).first()
@@ -204,7 +204,7 @@ def reopen(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 
 @login_required
 def assignments_download(request: HttpRequest, stage_id: int) -> HttpResponse:
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     text = assigning.assignments_csv(stage=stage, entries=access.entries_for_chair(request.user, stage))
     audit.record(
         audit.Action.EXPORT, f"{stage}: assignments downloaded", actor=request.user, subject=f"stage:{stage.pk}"
@@ -217,7 +217,7 @@ def assignments_download(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def assignments_upload(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Upload a CSV, see exactly what it would change, then apply it (or not)."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     entries = access.entries_for_chair(request.user, stage)
     if request.method == "POST" and "apply" in request.POST:
         try:

@@ -348,7 +348,7 @@ def evidence(request: HttpRequest, stage_id: int, entry_id: int, nomination_id: 
         stage = seat.stage
         entries, blind = access.entries_for_judge(request.user, stage), stage.blind
     else:
-        stage = access.chaired_stage_or_404(request.user, stage_id)
+        stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
         entries, blind = access.entries_for_chair(request.user, stage), not access.sees_identities(request.user, stage)
     entry = entries.select_related("nomination", "dossier").filter(pk=entry_id).first()
     if entry is None:

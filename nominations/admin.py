@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit import log as audit
 from awards import access as award_access
-from awards.admin import AwardAdmin
+from awards.admin import AwardAdmin, ProgrammeScoped
 from awards.models import Award
 from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
@@ -77,7 +77,8 @@ class ConsentRecordForm(forms.Form):
 
 
 @admin.register(Nomination)
-class NominationAdmin(LabelledInputs, admin.ModelAdmin):
+class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
+    programme_path = "award__programme"
     list_display = (
         "reference",
         "award",
@@ -186,16 +187,37 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def _awards(self, request):
+        """The awards whose nominations this person may read as the office."""
+        return Award.objects.filter(programme__in=award_access.office_programmes(request.user).values("pk"))
+
     def _award_from(self, request) -> Award | None:
         award_id = request.GET.get("award") or request.GET.get("award__id__exact")
-        return Award.objects.filter(pk=award_id).select_related("programme").first() if award_id else None
+        if not award_id or not str(award_id).isdigit():
+            return None
+        return self._awards(request).filter(pk=award_id).select_related("programme").first()
+
+    def _nomination(self, request, pk, *, change=False) -> Nomination:
+        """A nomination of this person's programmes (404 otherwise); to change it, their manager (403)."""
+        nomination = get_object_or_404(self.get_queryset(request), pk=pk)
+        allowed = (
+            self.has_change_permission(request, nomination) if change else self.has_view_permission(request, nomination)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return nomination
 
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         award = self._award_from(request)
         if award is None:
-            awards = Award.objects.annotate(count=Count("nominations")).filter(count__gt=0).select_related("programme")
+            awards = (
+                self._awards(request)
+                .annotate(count=Count("nominations"))
+                .filter(count__gt=0)
+                .select_related("programme")
+            )
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
@@ -227,7 +249,8 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
             raise PermissionDenied
         award = self._award_from(request)
         if request.method == "POST":
-            chosen = list(Nomination.objects.filter(pk__in=request.POST.getlist("nomination")))
+            ids = [value for value in request.POST.getlist("nomination") if value.isdigit()]
+            chosen = list(self.managed(request, self.get_queryset(request)).filter(pk__in=ids))
             try:
                 dossier = domain.dossier_merge(nominations=chosen, by=request.user)
             except ValueError as error:
@@ -237,7 +260,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
             return redirect(
                 f"{reverse('admin:nominations_nomination_duplicates')}?award={request.POST.get('award', '')}"
             )
-        queryset = Nomination.objects.select_related("award")
+        queryset = self.get_queryset(request).select_related("award")
         if award:
             queryset = queryset.filter(award=award)
         context = {
@@ -245,15 +268,13 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
             "opts": self.model._meta,
             "title": "Possible duplicate nominees",
             "award": award,
-            "awards": Award.objects.filter(nominations__isnull=False).distinct(),
+            "awards": self._awards(request).filter(nominations__isnull=False).distinct(),
             "candidates": likely_duplicates(list(queryset)),
         }
         return render(request, "admin/nominations/nomination/duplicates.html", context)
 
     def ineligible_view(self, request, pk):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        nomination = get_object_or_404(Nomination, pk=pk)
+        nomination = self._nomination(request, pk, change=True)
         form = IneligibleForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             domain.nomination_mark_ineligible(
@@ -273,9 +294,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
 
     def consent_view(self, request, pk):
         """Record the nominee's answer given to the office (or a change they ask for), audited with a note."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        nomination = get_object_or_404(Nomination, pk=pk)
+        nomination = self._nomination(request, pk, change=True)
         form = ConsentRecordForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -301,8 +320,9 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
         }
         return render(request, "admin/nominations/nomination/consent.html", context)
 
-    @admin.action(description="Send the consent request to the nominee again (new link)")
+    @admin.action(description="Send the consent request to the nominee again (new link)", permissions=["change"])
     def resend_consent_request(self, request, queryset):
+        queryset = self.managed(request, queryset)
         sent = sum(domain.consent_request_send(nomination=nomination, by=request.user) for nomination in queryset)
         skipped = queryset.count() - sent
         self.message_user(
@@ -314,9 +334,7 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
         )
 
     def file_view(self, request, pk, key):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        nomination = get_object_or_404(Nomination, pk=pk)
+        nomination = self._nomination(request, pk)
         answer = nomination.answers.filter(question__key=key).first()
         if answer is None or not answer.file:
             raise Http404("No file")
@@ -324,8 +342,9 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
-    @admin.action(description="Merge the selected nominations into one dossier")
+    @admin.action(description="Merge the selected nominations into one dossier", permissions=["change"])
     def merge_into_dossier(self, request, queryset):
+        queryset = self.managed(request, queryset)
         try:
             dossier = domain.dossier_merge(nominations=list(queryset), by=request.user)
         except ValueError as error:
@@ -333,15 +352,17 @@ class NominationAdmin(LabelledInputs, admin.ModelAdmin):
         else:
             self.message_user(request, f"Merged into the dossier “{dossier.title}”.", messages.SUCCESS)
 
-    @admin.action(description="Take the selected nominations out of their dossier")
+    @admin.action(description="Take the selected nominations out of their dossier", permissions=["change"])
     def remove_from_dossier(self, request, queryset):
+        queryset = self.managed(request, queryset)
         for nomination in queryset:
             domain.dossier_split(nomination=nomination, by=request.user)
         self.message_user(request, "Taken out of their dossiers.", messages.SUCCESS)
 
 
 @admin.register(Dossier)
-class DossierAdmin(LabelledInputs, admin.ModelAdmin):
+class DossierAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
+    programme_path = "award__programme"
     list_display = ("title", "award", "size")
     list_filter = ("award",)
     search_fields = ("title",)
@@ -382,9 +403,9 @@ class AwardWithPreviewAdmin(AwardAdmin):
 
     def preview_view(self, request, pk):
         """The nomination form exactly as nominators will see it; submitting only checks the answers."""
-        if not self.has_view_permission(request):
+        award = get_object_or_404(award_access.award_with_questions(self.get_queryset(request)), pk=pk)
+        if not self.has_view_permission(request, award):
             raise PermissionDenied
-        award = get_object_or_404(award_access.award_with_questions(Award.objects.all()), pk=pk)
         form = AwardForm(request.POST or None, request.FILES or None, award=award)
         checked = request.method == "POST" and form.is_valid()
         context = {

@@ -45,7 +45,7 @@ def _order(request) -> str:
 @login_required
 def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The ranked table with its figures, flags and decisions; leniency, agreement and spread beneath."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     order = _order(request)
     by_criterion = request.GET.get("agreement") == "criteria"
     sees_identities = access.sees_identities(request.user, stage)
@@ -159,7 +159,7 @@ def _ticked_key(stage) -> str:
 def apply_pending(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Apply every pending decision the chair may see, once they have confirmed how many: the
     count they confirmed must still be the count, or they are shown the list again."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     pending = list(
         Decision.objects.filter(entry__in=access.entries_for_chair(request.user, stage), status=Decision.Status.PENDING)
         .select_related("entry__nomination", "entry__stage__award")
@@ -201,7 +201,7 @@ def apply_pending(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """How one entry's figures were reached, down to each judge's score per criterion."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     order = _order(request)
     stage_results = standings.stage_results(stage, request.user, order_by=order, blind=_blind_for(request.user, stage))
     explanation = standings.explain(stage_results, entry_id)
@@ -212,7 +212,7 @@ def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
         "results": stage_results,
         "x": explanation,
         "order": order,
-        "may_approve_feedback": access.feedback_stages(request.user).filter(pk=stage.pk).exists(),
+        "may_approve_feedback": access.feedback_stages(request.user, write=True).filter(pk=stage.pk).exists(),
     }
     return render(request, "judging/results/explain.html", context)
 
@@ -221,7 +221,7 @@ def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResponse:
     """The ranking, all scores or the spread of the selection, as CSV or XLSX, raw or normalised,
     blind if asked (or if the stage is)."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     if what not in exports.TABLES or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
     blind = _blind_for(request.user, stage, asked=request.GET.get("blind") == "1")
@@ -244,7 +244,9 @@ def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResp
 @require_POST
 def shortlist_request(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Queue a shortlist pack; the chair waits on its progress page."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(
+        request.user, stage_id, write=False
+    )  # an export: office viewers may build one too
     pack = ShortlistPack.objects.create(
         stage=stage,
         requested_by=request.user,
@@ -267,7 +269,7 @@ def _pack(request, stage, pack_id, *, done: bool = False) -> ShortlistPack:
 @login_required
 def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
     """The pack's progress (JSON for the page's script), and its download link when ready."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     packs_fail_stale(stage)
     pack = _pack(request, stage, pack_id)
     if request.GET.get("format") == "json":
@@ -286,7 +288,7 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
 
 @login_required
 def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     pack = _pack(request, stage, pack_id, done=True)
     audit.record(
         audit.Action.EXPORT,
@@ -304,7 +306,7 @@ def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> Htt
 @login_required
 def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
     """Outcome emails: edit the message for an outcome, preview it, send it to every nominator once."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     visible = standings.visible_entries(stage, request.user)
     applied = _applied_by_outcome(visible)
     outcome = _outcome_asked(request, applied)
@@ -385,7 +387,7 @@ def outcomes_send(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The confirmation before outcome emails go: how many nominators, of how many entries, get
     which message (previewed), and how many had it already. The count confirmed must still be
     the count, or the page is shown again."""
-    stage = access.chaired_stage_or_404(request.user, stage_id)
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     visible = standings.visible_entries(stage, request.user)
     outcome = _outcome_asked(request, _applied_by_outcome(visible))
     audience = _audience_asked(request)
@@ -433,7 +435,12 @@ def moderation(request: HttpRequest, stage_id: int) -> HttpResponse:
     """The awards office moderates judges' comments for nominators, many entries at once: approve
     as written, approve as edited, reject, or leave for later. Entries by reference only; judges
     never named. By default only entries with comments not reviewed yet."""
-    stage = access.feedback_stages(request.user).select_related("award__programme").filter(pk=stage_id).first()
+    stage = (
+        access.feedback_stages(request.user, write=access.writes(request))
+        .select_related("award__programme")
+        .filter(pk=stage_id)
+        .first()
+    )
     if stage is None:
         raise Http404("No such stage")
     todo = request.GET.get("show") != "all"
@@ -490,7 +497,12 @@ def moderation(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def feedback(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
     """The awards office chooses which judges' comments may go to the nominator (admins only)."""
-    stage = access.feedback_stages(request.user).select_related("award__programme").filter(pk=stage_id).first()
+    stage = (
+        access.feedback_stages(request.user, write=access.writes(request))
+        .select_related("award__programme")
+        .filter(pk=stage_id)
+        .first()
+    )
     entry = standings.visible_entries(stage, request.user).filter(pk=entry_id).first() if stage else None
     if entry is None:
         raise Http404("No such entry")

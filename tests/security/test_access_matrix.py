@@ -1,7 +1,8 @@
 """Every URL pattern × every role, generated from the URLconf.
 
 Roles: anonymous, nominator A, nominator B, the nominee, a judge, a judge conflicted with
-the entry, a judge of another panel, the chair of another award, the chair, and an admin.
+the entry, a judge of another panel, the chair of another award, the chair, an admin, the
+programme's manager, its office viewer (reads, never changes) and the manager of another programme.
 Each of our URL names has a row saying what each role gets; a new URL with no row fails
 here. Django's admin is checked by one rule for all its patterns: only staff get past the
 login page, and nobody gets a server error. What a role may not see is a 404, never a 403.
@@ -15,10 +16,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from awards import office
 from judging.models import Scorecard, ShortlistPack
 from nominations.domain import link_create
 from nominations.models import Answer, Nomination, new_token
-from tests.factories import QuestionFactory
+from tests.factories import ProgrammeFactory, QuestionFactory, UserFactory
 
 ROLES = [
     "anonymous",
@@ -31,7 +33,12 @@ ROLES = [
     "other_chair",
     "chair",
     "admin",
+    "manager",
+    "viewer",
+    "other_manager",
 ]
+# Office roles below superuser: the programme's manager and office viewer, and the manager of another programme.
+OFFICE = {"manager": "manager", "viewer": "viewer", "other_manager": "manager"}
 PEOPLE = {
     "judge": "bob",
     "conflicted_judge": "alice",
@@ -52,8 +59,9 @@ PUBLIC = row(200)
 NOMINATOR_A = row(404, nominator_a=200)
 JUDGE_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), judge=200, conflicted_judge=200)
 JUDGE_ENTRY = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), judge=200)
-CHAIR_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=200, admin=200)
-CHAIR_POST = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=302, admin=302)
+CHAIR_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=200, admin=200, manager=200, viewer=200)
+CHAIR_POST = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=302, admin=302, manager=302)
+OFFICE_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200, manager=200, viewer=200)
 SIGNED_IN = row(200, **dict.fromkeys(SIGNED_OUT, SIGN_IN))
 
 # name -> (method, expected per role)
@@ -88,7 +96,7 @@ MATRIX = {
         "get",
         row(
             200,
-            **dict.fromkeys(["judge", "conflicted_judge", "other_panel_judge", "other_chair", "chair", "admin"], 302),
+            **dict.fromkeys([role for role in ROLES if role not in SIGNED_OUT], 302),
         ),
     ),
     "judging:sign_in_link": ("get", PUBLIC),
@@ -99,7 +107,7 @@ MATRIX = {
     "judging:score": ("get", JUDGE_ENTRY),
     "judging:autosave": ("post", JUDGE_ENTRY),
     "judging:conflict": ("get", JUDGE_ENTRY),
-    "judging:evidence": ("get", {**JUDGE_ENTRY, "chair": 200, "admin": 200}),
+    "judging:evidence": ("get", {**JUDGE_ENTRY, "chair": 200, "admin": 200, "manager": 200, "viewer": 200}),
     "judging:ballot": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN))),  # a scoring stage has no ballot
     "judging:reading_pack": ("get", JUDGE_PAGE),
     "judging:progress": ("get", CHAIR_PAGE),
@@ -114,12 +122,12 @@ MATRIX = {
     "judging:apply_pending": ("get", CHAIR_PAGE),
     "judging:outcomes_send": ("get", CHAIR_PAGE),
     "judging:export": ("get", CHAIR_PAGE),
-    "judging:shortlist_request": ("post", CHAIR_POST),
+    "judging:shortlist_request": ("post", {**CHAIR_POST, "viewer": 302}),  # a pack is an export
     "judging:shortlist": ("get", CHAIR_PAGE),
     "judging:shortlist_download": ("get", CHAIR_PAGE),
     "judging:outcomes": ("get", CHAIR_PAGE),
-    "judging:feedback": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200)),
-    "judging:moderation": ("get", row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200)),
+    "judging:feedback": ("get", OFFICE_PAGE),
+    "judging:moderation": ("get", OFFICE_PAGE),
 }
 
 
@@ -163,6 +171,10 @@ def world(panel, tmp_path, settings):
     from django.core.files.base import ContentFile
 
     award = panel.stage.award
+    office_people = {role: UserFactory(username=f"office-{role}") for role in OFFICE}
+    for role, person in office_people.items():
+        programme = ProgrammeFactory() if role == "other_manager" else award.programme
+        office.role_grant(programme, person, OFFICE[role])
     draft = Nomination.objects.create(award=award, reference="KC-0900", nominator_email="a@example.org")
     other = Nomination.objects.create(award=award, reference="KC-0901", nominator_email="b@example.org")
     evidence = QuestionFactory(section=award.sections.first(), key="evidence", type="file", prompt="Evidence")
@@ -200,6 +212,8 @@ def world(panel, tmp_path, settings):
             client.get(reverse("nominations:resume", args=[token_b]))
         elif role in PEOPLE:
             client.force_login(panel.people[PEOPLE[role]])
+        elif role in OFFICE:
+            client.force_login(office_people[role])
         cookies[role] = client.cookies
     clients = RoleClients(client, cookies)
     kwargs = {
@@ -254,7 +268,16 @@ def test_each_role_gets_what_its_row_says(world, panel, name):
     assert not wrong, f"{method.upper()} {url}: role -> (got, expected) {wrong}"
 
 
-ADMIN_ROLES = {"admin": "allowed", "chair": "login", "judge": "login", "anonymous": "login", "nominator_a": "login"}
+ADMIN_ROLES = {
+    "admin": "allowed",
+    "manager": "allowed",
+    "viewer": "allowed",
+    "other_manager": "allowed",
+    "chair": "login",
+    "judge": "login",
+    "anonymous": "login",
+    "nominator_a": "login",
+}
 
 
 @pytest.mark.parametrize("role", sorted(ADMIN_ROLES))

@@ -374,7 +374,9 @@ def test_the_publish_and_copy_pages_show_names_as_text(admin_client, world):
     programme = award.programme
     page = get(admin_client, reverse("admin:awards_programme_publish", args=[programme.pk]), "publish").content.decode()
     check_html(page, "programme-name", "award-title", "empty-section", "criterion-title", "stage-name", where="publish")
-    page = get(admin_client, reverse("admin:awards_programme_change", args=[programme.pk]), "programme").content.decode()
+    page = get(
+        admin_client, reverse("admin:awards_programme_change", args=[programme.pk]), "programme"
+    ).content.decode()
     check_html(page, "programme-name", where="programme change")
     page = get(admin_client, reverse("admin:awards_programme_copy", args=[programme.pk]), "copy").content.decode()
     check_html(page, "programme-name", where="copy")

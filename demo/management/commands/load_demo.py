@@ -1,12 +1,13 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from awards import format, publishing
+from awards import format, office, publishing
+from awards.models import OfficeRole
 from demo.programme import load_judging_demo
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -15,6 +16,7 @@ DEMO_PASSWORD = "plaudit-demo"
 # (username, first name, last name, email, groups, superuser)
 DEMO_USERS = [
     ("admin", "Ada", "Admin", "admin@example.org", [], True),
+    ("manager", "Morgan", "Manager", "manager@example.org", [], False),
     ("chair", "Chidi", "Chair", "chair@example.org", ["Chairs"], False),
     ("judge1", "Jo", "Judge", "judge1@example.org", ["Judges"], False),
     ("judge2", "Sam", "Okafor", "judge2@example.org", ["Judges"], False),
@@ -37,12 +39,16 @@ class Command(BaseCommand):
                 programmes.append(result.programme)
             users = self._users()
             for programme in programmes:
+                office.role_grant(programme, users["manager"], OfficeRole.Role.MANAGER)
                 for line in load_judging_demo(programme, users, timezone.now()):
                     self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Demo loaded: http://127.0.0.1:8000/"))
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/admin/ (password {DEMO_PASSWORD} for every account):")
-        self.stdout.write("  admin   the awards office: sets up programmes and awards, imports and exports them")
-        self.stdout.write("  chair   a panel chair: may read every award's set-up and preview its nomination form")
+        self.stdout.write("  admin   a superuser: the whole site, accounts and office roles included")
+        self.stdout.write(
+            "  manager the programme manager of the demo programme: builds, publishes, copies it, runs its judging"
+        )
+        self.stdout.write("  chair   a panel chair: the chair's pages for each stage (ranking, decisions, packs)")
         self.stdout.write("  judge1, judge2, judge3 (judge3 is a patient leader): judges' accounts for the panels")
         self.stdout.write("Panels: http://127.0.0.1:8000/judging/ (chair and judges sign in at /sign-in/).")
         self.stdout.write("  chair sees each stage's progress and assignments; judge1 has scored a few entries;")
@@ -72,19 +78,14 @@ class Command(BaseCommand):
         for username, first, last, email, groups, superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
             user.first_name, user.last_name, user.email = first, last, email
-            # The chair reads award set-ups in the admin; judges work outside it.
-            user.is_staff = superuser or "Chairs" in groups
+            # Chairs and judges work outside the admin; the manager is made staff by their office role.
+            user.is_staff = superuser or username == "manager"
             user.is_superuser = superuser
             if created:
                 user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
             users[username] = user
-        chairs = Group.objects.get(name="Chairs")
-        chairs.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="awards",
-                codename__in=["view_programme", "view_award", "view_section", "view_question", "view_criterion"],
-            )
-        )
+        # Earlier demos let chairs read award set-ups in the admin; the chair's pages replace that.
+        Group.objects.get(name="Chairs").permissions.clear()
         return users
