@@ -9,7 +9,7 @@ manager changes anything (`write=True`: the views pass it for anything but readi
 Anything else is a 404 in the views, never a 403, so that existence does not leak.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from awards.access import is_office_for, managed_programmes, office_programmes
@@ -52,7 +52,19 @@ def chaired_stages(user, *, write: bool = False) -> QuerySet[Stage]:
 def chaired_stage_or_404(user, stage_id: int, *, write: bool = False) -> Stage:
     """A stage the person chairs (or is the office of), or 404: the chair's and the results pages
     start here. `write`: the request changes something, which an office viewer may not."""
-    stage = chaired_stages(user, write=write).select_related("award__programme").filter(pk=stage_id).first()
+    stage = (
+        chaired_stages(user, write=write)
+        .select_related("award__programme")
+        # Whether the person is also the stage's awards office (the chair's pages link to the
+        # office's own pages then), read with the stage rather than asked again by each page.
+        .annotate(
+            office_reads=Value(True)
+            if is_office(user)
+            else Exists(office_programmes(user).filter(pk=OuterRef("award__programme")))
+        )
+        .filter(pk=stage_id)
+        .first()
+    )
     if stage is None:
         raise Http404("No such stage")
     return stage

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from audit import log as audit
+from awards.access import office_programmes
 from nominations.builder import is_file
 from nominations.models import Answer
 from plaudit.layout import Fieldset, Rendered
@@ -37,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         pending = conflicts.undeclared_nominations(stage, request.user).count() if judging else 0
         panels.append({"seat": seat, "stage": stage, "entries": count, "pending": pending})
-    return render(request, "judging/home.html", {"panels": panels})
+    office = office_programmes(request.user).only("slug", "name")
+    return render(request, "judging/home.html", {"panels": panels, "office": office})
 
 
 def _judge_seat(request, stage_id) -> PanelMember:

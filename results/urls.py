@@ -23,4 +23,6 @@ urlpatterns = [
     path("judging/stages/<id:stage_id>/outcomes/send/", views.outcomes_send, name="outcomes_send"),
     path("judging/stages/<id:stage_id>/feedback/<id:entry_id>/", views.feedback, name="feedback"),
     path("judging/stages/<id:stage_id>/feedback/", views.moderation, name="moderation"),
+    path("office/", views.office_home, name="office"),
+    path("office/<slug:programme_slug>/", views.overview, name="overview"),
 ]

@@ -8,18 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import log as audit
+from awards.access import manages, office_programmes
 from judging import access, scoring
 from judging.entries import nominations_of
 from judging.models import Audience, Decision, OutcomeEmail, ShortlistPack
 from judging.selectors import left_judging
 
 from . import decisions, exports
+from . import overview as office_overview
 from . import ranking as standings
 from .forms import DecisionForm, OutcomeTemplateForm
 from .shortlist import packs_fail_stale
@@ -514,3 +516,23 @@ def feedback(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse
         return redirect("judging:feedback", stage.pk, entry.pk)
     context = {"stage": stage, "entry": entry, "items": items}
     return render(request, "judging/results/feedback.html", context)
+
+
+@login_required
+def office_home(request: HttpRequest) -> HttpResponse:
+    """The programmes this person is the awards office of, each with its overview."""
+    programmes = office_programmes(request.user).order_by("-nominations_open", "name")
+    return render(request, "judging/office/home.html", {"programmes": programmes})
+
+
+@login_required
+def overview(request: HttpRequest, programme_slug: str) -> HttpResponse:
+    """How a programme is going, for its awards office: nominations by award and by day, judging
+    progress, deadlines and the spread of who is nominated, each figure linked to what it calls for."""
+    programme = get_object_or_404(office_programmes(request.user), slug=programme_slug)
+    context = {
+        "programme": programme,
+        "overview": office_overview.programme_overview(programme),
+        "may_manage": manages(request.user, programme),
+    }
+    return render(request, "judging/office/overview.html", context)

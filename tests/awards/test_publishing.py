@@ -377,6 +377,7 @@ def test_the_status_pages_close_and_refuse_with_a_reason(office):
 
 
 def test_only_the_office_reaches_the_status_pages(client):
+    """Staff who are not this programme's office: as if it did not exist."""
     award = ready_award()
     client.force_login(UserFactory(is_staff=True))
     for url in [
@@ -384,5 +385,5 @@ def test_only_the_office_reaches_the_status_pages(client):
         reverse("admin:awards_programme_status", args=[award.programme.pk, "close"]),
         reverse("admin:awards_programme_copy", args=[award.programme.pk]),
     ]:
-        assert client.get(url).status_code == 403
-        assert client.post(url).status_code == 403
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404

@@ -48,6 +48,10 @@ MATRIX = {
     "moderation": ("get", {**CHAIR_ONLY, "chidi": 404}),
     # A file of the entry: its judges (not a conflicted one), its chairs and the office.
     "evidence": ("get", {**JUDGE_ENTRY, "chidi": 200, "root": 200}),
+    # The awards office's pages: its list of programmes (anyone signed in; perhaps empty), and a
+    # programme's overview (its office only: here the admin).
+    "office": ("get", {role: 200 for role in ROLES[1:]}),
+    "overview": ("get", {**CHAIR_ONLY, "chidi": 404}),
 }
 
 
@@ -87,8 +91,10 @@ def _url(name, panel):
             entry_ids=[e.pk for e in panel.entries],
         )
         return reverse(f"judging:{name}", args=[stage.pk, pack.pk])
-    if name == "home":
-        return reverse("judging:home")
+    if name in {"home", "office"}:
+        return reverse(f"judging:{name}")
+    if name == "overview":
+        return reverse("judging:overview", args=[stage.award.programme.slug])
     return reverse(f"judging:{name}", args=[stage.pk])
 
 

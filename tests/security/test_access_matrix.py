@@ -126,6 +126,8 @@ MATRIX = {
     "judging:shortlist": ("get", CHAIR_PAGE),
     "judging:shortlist_download": ("get", CHAIR_PAGE),
     "judging:outcomes": ("get", CHAIR_PAGE),
+    "judging:office": ("get", SIGNED_IN),  # the programmes one is the office of (perhaps none)
+    "judging:overview": ("get", OFFICE_PAGE),
     "judging:feedback": ("get", OFFICE_PAGE),
     "judging:moderation": ("get", OFFICE_PAGE),
 }

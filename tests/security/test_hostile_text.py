@@ -364,6 +364,24 @@ def test_the_offices_pages_and_exports_show_everything_as_text(admin_client, wor
     check_html(page, where="audit log")
 
 
+def test_the_overview_shows_names_and_answers_as_text(admin_client, world):
+    """The office's overview quotes titles, a reportable question and the answers nominators gave."""
+    award = world.stage.award
+    region = Question.objects.create(
+        award=award,
+        section=award.sections.first(),
+        key="region",
+        type="choice",
+        prompt=hostile("region-prompt"),
+        choices=[hostile("region-choice")],
+        reportable=True,
+        position=50,
+    )
+    Answer.objects.create(nomination=world.nomination, question=region, value=PAYLOADS["region-choice"])
+    page = get(admin_client, reverse("judging:overview", args=[award.programme.slug]), "overview").content.decode()
+    check_html(page, "programme-name", "award-title", "stage-name", "region-prompt", "region-choice", where="overview")
+
+
 def test_the_publish_and_copy_pages_show_names_as_text(admin_client, world):
     """The pre-flight check quotes the office's own words (titles of awards, sections, criteria, stages)."""
     stage, award = world.stage, world.stage.award
