@@ -13,7 +13,13 @@ from plaudit.roles import is_office
 
 from . import access, copying, format, office, publishing
 from .changes import criteria_batch
-from .forms import CriterionAdminForm, CriterionInlineFormSet, QuestionAdminForm, QuestionInlineFormSet
+from .forms import (
+    CriterionAdminForm,
+    CriterionInlineFormSet,
+    ProgrammeAdminForm,
+    QuestionAdminForm,
+    QuestionInlineFormSet,
+)
 from .models import Award, Criterion, OfficeRole, Programme, Question, Section, Status
 
 
@@ -256,6 +262,7 @@ class ProgrammeAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     search_fields = ("name", "slug", "organiser")
     prepopulated_fields = {"slug": ("name",)}
     programme_path = ""
+    form = ProgrammeAdminForm
     inlines = [AwardInline, OfficeRoleInline]
     change_list_template = "admin/awards/programme/change_list.html"
     change_form_template = "admin/awards/programme/change_form.html"

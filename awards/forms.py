@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 
 from . import rules
-from .models import Criterion, Question
+from .models import Criterion, Programme, Question
 
 
 class LinesField(forms.CharField):
@@ -43,6 +43,50 @@ class FileTypesField(LinesField):
             return value
         text = forms.CharField.to_python(self, value) or ""
         return [part.strip().lower().lstrip(".") for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+class LinesField(forms.CharField):
+    """A list of short texts edited one per line (blank lines ignored)."""
+
+    widget = AdminTextareaWidget(attrs={"rows": 5})
+
+    def prepare_value(self, value):
+        return "\n".join(str(item) for item in value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (super().to_python(value) or "").splitlines() if line.strip()]
+
+
+class ProgrammeAdminForm(forms.ModelForm):
+    screening_reasons = LinesField(
+        label="Reasons a nomination is not eligible",
+        required=False,
+        help_text="One per line, offered when the office marks nominations not eligible. Leave empty to offer Plaudit's usual reasons.",
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "slug",
+            "name",
+            "organiser",
+            "contact_email",
+            "timezone",
+            "nominations_open",
+            "nominations_close",
+            "retention_months",
+            "screening",
+            "screening_reasons",
+        ]
+
+    def clean_screening_reasons(self):
+        reasons = self.cleaned_data["screening_reasons"]
+        problem = rules.reasons_problem(reasons)
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+        return reasons
 
 
 class LevelsField(forms.CharField):

@@ -60,6 +60,19 @@ class Programme(models.Model):
         "(the results' figures are kept).",
     )
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Screening: an optional first step before judging (nominations.screening).
+    screening = models.BooleanField(
+        "screen nominations before judging",
+        default=False,
+        help_text="A submitted nomination goes to judging only once the office has marked it eligible.",
+    )
+    screening_reasons = models.JSONField(
+        "reasons a nomination is not eligible",
+        default=list,
+        blank=True,
+        help_text="Offered when the office marks nominations not eligible; one per line. "
+        "Leave empty to offer Plaudit's usual reasons.",
+    )
     # Changed only through awards.publishing (pre-flight, audit): a new or imported programme is a draft.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     # Publication can be scheduled: a published programme is public from this moment (blank: at once).
@@ -77,9 +90,29 @@ class Programme(models.Model):
         return reverse("awards:programme", args=[self.slug])
 
     def clean(self):
+        errors = {}
         problem = rules.window_problem(self.nominations_open, self.nominations_close)
         if problem:
-            raise ValidationError({"nominations_close": f"Nominations close {problem}."})
+            errors["nominations_close"] = f"Nominations close {problem}."
+        problem = rules.reasons_problem(self.screening_reasons)
+        if problem:
+            errors["screening_reasons"] = problem[0].upper() + problem[1:] + "."
+        if errors:
+            raise ValidationError(errors)
+
+    # Offered when a programme has not written its own reasons.
+    USUAL_REASONS = (
+        "Does not meet the award's eligibility criteria",
+        "The nominee works outside the programme's area",
+        "Nominated for the wrong award",
+        "Not enough information to judge",
+        "A duplicate of another nomination",
+    )
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons offered when nominations are marked not eligible."""
+        return list(self.screening_reasons) or list(self.USUAL_REASONS)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

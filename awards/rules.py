@@ -184,3 +184,27 @@ def normalise_yes_no(value) -> str | None:
     if value is False or (isinstance(value, str) and value.strip().lower() == "no"):
         return "no"
     return None
+
+
+MAX_REASONS = 30
+MAX_REASON_LENGTH = 200
+
+
+def reasons_problem(reasons) -> str | None:
+    """A programme's list of reasons a nomination is not eligible: short lines, none blank or twice."""
+    if not isinstance(reasons, list):
+        return "give the reasons as a list"
+    if len(reasons) > MAX_REASONS:
+        return f"give at most {MAX_REASONS} reasons"
+    cleaned = [str(reason).strip() for reason in reasons]
+    if any(not reason for reason in cleaned):
+        return "a reason cannot be blank"
+    too_long = next((reason for reason in cleaned if len(reason) > MAX_REASON_LENGTH), None)
+    if too_long:
+        return f"a reason can be at most {MAX_REASON_LENGTH} characters (“{too_long[:40]}…” is longer)"
+    if any(ch in reason for reason in cleaned for ch in "\r\n"):
+        return "each reason is one line"
+    if len(set(cleaned)) != len(cleaned):
+        duplicate = next(reason for reason in cleaned if cleaned.count(reason) > 1)
+        return f"“{duplicate}” is listed twice"
+    return None

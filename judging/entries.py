@@ -68,7 +68,7 @@ def excluded(stage: Stage, entries) -> list[Excluded]:
     already scoped to the viewer), with why, for the chair's list of "withdrawn or excluded since
     brought in"."""
     rows = []
-    left = entries.select_related("nomination", "dossier").order_by("id")
+    left = entries.select_related("nomination__award__programme", "dossier").order_by("id")
     dossier_entries = set(stage.entries.exclude(dossier=None).values_list("dossier_id", flat=True))
     for entry in left:
         entry.stage = stage

@@ -15,7 +15,7 @@ from awards.models import Award
 from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
 
-from . import domain, exports, selectors
+from . import domain, exports, screening, selectors
 from .builder import AwardForm, is_file
 from .dossiers import likely_duplicates
 from .models import Dossier, Nomination
@@ -34,6 +34,39 @@ class DossierFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(dossier__isnull=True)
         return queryset
+
+
+class ScreeningFilter(admin.SimpleListFilter):
+    title = "screening"
+    parameter_name = "screening"
+
+    def lookups(self, request, model_admin):
+        return [("to_screen", "To screen"), ("eligible", "Screened eligible"), ("not_eligible", "Not eligible")]
+
+    def queryset(self, request, queryset):
+        submitted = queryset.filter(status=Nomination.Status.SUBMITTED)
+        if self.value() == "to_screen":
+            return submitted.filter(screened_at__isnull=True)
+        if self.value() == "eligible":
+            return submitted.filter(screened_at__isnull=False)
+        if self.value() == "not_eligible":
+            return queryset.filter(status=Nomination.Status.INELIGIBLE)
+        return queryset
+
+
+class ScreeningForm(forms.Form):
+    """The reason for marking the chosen nominations not eligible, from their programme's list."""
+
+    reason = forms.ChoiceField(
+        label="Why are they not eligible?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the nominations are not eligible"},
+        help_text="Kept with each nomination and shown to its nominator. The programme's page lists the reasons offered.",
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(reason, reason) for reason in reasons]
 
 
 class IneligibleForm(forms.Form):
@@ -89,7 +122,7 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
         "dossier",
         "submitted_at",
     )
-    list_filter = ("award", "status", "consent_status", DossierFilter)
+    list_filter = ("award", "status", ScreeningFilter, "consent_status", DossierFilter)
     search_fields = (
         "reference",
         "nominee_name",
@@ -100,7 +133,13 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     )
     list_select_related = ("award", "dossier")
     date_hierarchy = "submitted_at"
-    actions = ["merge_into_dossier", "remove_from_dossier", "resend_consent_request"]
+    actions = [
+        "screen_eligible",
+        "screen_not_eligible",
+        "merge_into_dossier",
+        "remove_from_dossier",
+        "resend_consent_request",
+    ]
     change_list_template = "admin/nominations/nomination/change_list.html"
     change_form_template = "admin/nominations/nomination/change_form.html"
     fieldsets = (
@@ -319,6 +358,59 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
             "original": nomination,
         }
         return render(request, "admin/nominations/nomination/consent.html", context)
+
+    @admin.action(description="Screening: mark the selected nominations eligible", permissions=["change"])
+    def screen_eligible(self, request, queryset):
+        done = screening.screen(
+            nominations=self.managed(request, queryset), eligible=True, by=request.user, now=timezone.now()
+        )
+        self._screened(request, done, "eligible")
+
+    @admin.action(description="Screening: mark the selected nominations not eligible…", permissions=["change"])
+    def screen_not_eligible(self, request, queryset):
+        """Asks for the reason (from the programme's list) on a page of its own, then marks them."""
+        queryset = self.managed(request, queryset).select_related("award__programme")
+        programmes = {nomination.award.programme for nomination in queryset}
+        if len(programmes) != 1:
+            self.message_user(
+                request, "Choose nominations of one programme: each programme has its own reasons.", messages.ERROR
+            )
+            return None
+        programme = programmes.pop()
+        form = ScreeningForm(request.POST if "apply" in request.POST else None, reasons=programme.reasons)
+        if form.is_valid():
+            try:
+                done = screening.screen(
+                    nominations=queryset,
+                    eligible=False,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    now=timezone.now(),
+                )
+            except screening.ScreeningRefused as refused:
+                form.add_error("reason", str(refused))
+            else:
+                self._screened(request, done, f"not eligible ({form.cleaned_data['reason']})")
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Mark {queryset.count()} nominations not eligible",
+            "form": form,
+            "nominations": queryset.order_by("reference"),
+            "programme": programme,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/nominations/nomination/screen.html", context)
+
+    def _screened(self, request, done, what: str):
+        self.message_user(
+            request,
+            f"{done.marked} {'nomination' if done.marked == 1 else 'nominations'} marked {what}"
+            + (f"; {done.skipped} not submitted (drafts or withdrawn) left as they were" if done.skipped else "")
+            + ".",
+            messages.SUCCESS if done.marked else messages.WARNING,
+        )
 
     @admin.action(description="Send the consent request to the nominee again (new link)", permissions=["change"])
     def resend_consent_request(self, request, queryset):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit import log as audit
 from awards.models import Award
@@ -303,7 +304,7 @@ def nomination_mark_ineligible(*, nomination: Nomination, reason: str, by=None) 
     """An admin rules a nomination out, with a reason kept for the record."""
     with transaction.atomic():
         Nomination.objects.filter(pk=nomination.pk).update(
-            status=Nomination.Status.INELIGIBLE, ineligible_reason=reason.strip()
+            status=Nomination.Status.INELIGIBLE, ineligible_reason=reason.strip(), screened_at=timezone.now()
         )
         audit.record(
             audit.Action.DECISION,

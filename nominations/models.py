@@ -103,6 +103,9 @@ class Nomination(models.Model):
         help_text="Extends (or shortens) the award's closing time for this nomination only.",
     )
     ineligible_reason = models.TextField(blank=True)
+    # Set when the office screens the nomination (eligible, or not eligible with a reason); a
+    # programme that screens judges only nominations screened eligible (nominations.screening).
+    screened_at = models.DateTimeField(null=True, blank=True)
 
     consent_status = models.CharField(max_length=20, choices=Consent.choices, default=Consent.NOT_NEEDED)
     consent_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -166,19 +169,26 @@ class Nomination(models.Model):
     NOMINEE_DETAILS = ("nominee_name", "nominee_job_title", "nominee_organisation", "nominee_email")
 
     # What judging may see: submitted (so neither withdrawn nor ruled not eligible), the nominee
-    # agreed or was not asked, and the nominee's details are still there. The one rule, as a
+    # agreed or was not asked, the nominee's details are still there, and screened eligible where
+    # the programme screens nominations first. The one rule, as a
     # filter (judgeable_q, used by nominations.selectors.judgeable and judging's entries) and
     # for one nomination in hand (goes_to_judging, and why_not_judged for the reason).
     JUDGEABLE_CONSENT = (Consent.NOT_NEEDED, Consent.CONFIRMED)
 
     @classmethod
     def judgeable_q(cls, prefix: str = "") -> models.Q:
-        return models.Q(
-            **{
-                f"{prefix}status": cls.Status.SUBMITTED,
-                f"{prefix}consent_status__in": cls.JUDGEABLE_CONSENT,
-                f"{prefix}nominee_data_removed_at__isnull": True,
-            }
+        screened = models.Q(**{f"{prefix}award__programme__screening": False}) | models.Q(
+            **{f"{prefix}screened_at__isnull": False}
+        )
+        return (
+            models.Q(
+                **{
+                    f"{prefix}status": cls.Status.SUBMITTED,
+                    f"{prefix}consent_status__in": cls.JUDGEABLE_CONSENT,
+                    f"{prefix}nominee_data_removed_at__isnull": True,
+                }
+            )
+            & screened
         )
 
     @property
@@ -200,6 +210,8 @@ class Nomination(models.Model):
             return "the nominee declined to be considered"
         if self.consent_status not in self.JUDGEABLE_CONSENT:
             return "waiting for the nominee's consent"
+        if self.screened_at is None and self.award.programme.screening:
+            return "waiting for the awards office to screen it"
         return None
 
 

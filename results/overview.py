@@ -36,6 +36,8 @@ class AwardFigures:
     not_eligible: int = 0
     withdrawn: int = 0
     duplicates: int = 0
+    to_screen: int = 0
+    screened_eligible: int = 0
     closes_at: dt.datetime | None = None
     days_left: int | None = None
 
@@ -97,7 +99,16 @@ class Overview:
     def totals(self) -> AwardFigures:
         total = AwardFigures(award=None)
         for row in self.awards:
-            for name in ("submitted", "drafts", "consent_pending", "not_eligible", "withdrawn", "duplicates"):
+            for name in (
+                "submitted",
+                "drafts",
+                "consent_pending",
+                "not_eligible",
+                "withdrawn",
+                "duplicates",
+                "to_screen",
+                "screened_eligible",
+            ):
                 setattr(total, name, getattr(total, name) + getattr(row, name))
         return total
 
@@ -178,6 +189,8 @@ def programme_overview(programme: Programme, now: dt.datetime | None = None) -> 
             consent_pending=Count("pk", filter=Q(status=Status.SUBMITTED, consent_status=Consent.PENDING)),
             not_eligible=Count("pk", filter=Q(status=Status.INELIGIBLE)),
             withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+            to_screen=Count("pk", filter=Q(status=Status.SUBMITTED, screened_at__isnull=True)),
+            screened_eligible=Count("pk", filter=Q(status=Status.SUBMITTED, screened_at__isnull=False)),
         )
     }
     live = nominations.filter(status=Status.SUBMITTED, nominee_data_removed_at__isnull=True, dossier__isnull=True)
@@ -195,6 +208,8 @@ def programme_overview(programme: Programme, now: dt.datetime | None = None) -> 
                 consent_pending=row.get("consent_pending", 0),
                 not_eligible=row.get("not_eligible", 0),
                 withdrawn=row.get("withdrawn", 0),
+                to_screen=row.get("to_screen", 0),
+                screened_eligible=row.get("screened_eligible", 0),
                 duplicates=_duplicates(duplicate_rows.get(award.pk, [])),
                 closes_at=award.closes_at,
                 days_left=days_until(award.closes_at, now, zone),
