@@ -10,7 +10,8 @@ from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 
 from . import rules
-from .models import Criterion, Programme, Question
+from .building import earlier_questions, key_from, question_keys
+from .models import Criterion, Programme, Question, Section
 
 
 class LinesField(forms.CharField):
@@ -43,20 +44,6 @@ class FileTypesField(LinesField):
             return value
         text = forms.CharField.to_python(self, value) or ""
         return [part.strip().lower().lstrip(".") for part in text.replace("\n", ",").split(",") if part.strip()]
-
-
-class LinesField(forms.CharField):
-    """A list of short texts edited one per line (blank lines ignored)."""
-
-    widget = AdminTextareaWidget(attrs={"rows": 5})
-
-    def prepare_value(self, value):
-        return "\n".join(str(item) for item in value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        return [line.strip() for line in (super().to_python(value) or "").splitlines() if line.strip()]
 
 
 class ProgrammeAdminForm(forms.ModelForm):
@@ -275,3 +262,172 @@ class CriterionInlineFormSet(forms.BaseInlineFormSet):
             missing = [key for key in data.get("question_keys") or [] if key not in live_keys]
             if missing:
                 form.add_error("question_keys", f"'{missing[0]}' is no longer a question of this award.")
+
+
+# The award builder (awards.building): one form per kind of thing, each saved on its own.
+
+COMMON_QUESTION_FIELDS = ("section", "prompt", "guidance", "key", "required", "identifying", "visible_to_judges")
+
+
+class DecimalInput(forms.NumberInput):
+    """A decimal shown as people write it: 2, not 2.0000."""
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return value
+        try:
+            from decimal import Decimal
+
+            number = Decimal(str(value)).normalize()
+        except ArithmeticError:
+            return value
+        return format(number, "f")
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ("title", "intro")
+        labels = {"title": "Section title", "intro": "Introduction (optional)"}
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+
+class BuilderQuestionForm(forms.ModelForm):
+    """A question of one type: the settings every question has, and that type's own (the rest do
+    not apply, so they are not shown). Checked by the importer's rules (awards.rules)."""
+
+    choices = LinesField(required=False, label="Choices", help_text="One choice per line, in the order shown.")
+    file_types = FileTypesField(
+        required=False, label="Accepted file types", help_text="For example pdf, docx, png, jpg."
+    )
+    show_if_key = forms.ChoiceField(label="Show only after an earlier answer", required=False)
+    show_if_value = forms.CharField(label="The answer that shows it", required=False, max_length=200)
+
+    class Meta:
+        model = Question
+        fields = COMMON_QUESTION_FIELDS
+        labels = {"prompt": "Question", "guidance": "Hint (optional)", "key": "Key"}
+        widgets = {"prompt": forms.Textarea(attrs={"rows": 2}), "guidance": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"prompt": {"required": "Enter the question nominators are asked"}}
+
+    def __init__(self, *args, award, answered=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award = self.instance.award = award
+        for name in ("choices", "file_types"):
+            if name not in self._meta.fields:
+                del self.fields[name]  # another type's option
+        self.fields["section"].queryset = award.sections.order_by("position", "id")
+        self.fields["section"].empty_label = None
+        key = self.fields["key"]
+        key.required = False
+        key.validators = []  # clean_key says what is wrong, in the importer's words
+        key.help_text = "Left blank, it is made from the question. It names the answer in exports and next year's copy."
+        if answered:
+            key.disabled = True
+            key.help_text = "Fixed: nominators have answered this question."
+        sources = [
+            (q.key, f"{q.prompt[:60]} ({q.key})")
+            for q in award.questions.filter(active=True, type__in=rules.SHOW_IF_SOURCE_TYPES)
+            .exclude(pk=self.instance.pk)
+            .order_by("section__position", "position")
+        ]
+        self.fields["show_if_key"].choices = [("", "Always show it")] + sources
+        self.fields["show_if_key"].initial = self.instance.show_if_key
+        self.fields["show_if_value"].initial = self.instance.show_if_value
+
+    def clean_key(self):
+        key = (self.cleaned_data.get("key") or "").strip()
+        if key:
+            problem = rules.key_problem(key)
+            if problem:
+                raise forms.ValidationError(f"The key {problem}.")
+            others = self.award.questions.filter(active=True, key=key).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(f"The key “{key}” is already used by another question of this award.")
+        return key
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("prompt") and "key" not in self.errors:
+            cleaned["key"] = key_from(cleaned["prompt"], question_keys(self.award, but=self.instance))
+        self.instance.show_if_key = cleaned.get("show_if_key") or ""
+        self.instance.show_if_value = (cleaned.get("show_if_value") or "").strip() if self.instance.show_if_key else ""
+        if self.instance.show_if_key:
+            probe = self.instance
+            if cleaned.get("section"):
+                probe.section = cleaned["section"]
+            problem = rules.show_if_problem(
+                self.instance.show_if_key, self.instance.show_if_value, earlier_questions(probe)
+            )
+            if problem:
+                self.add_error("show_if_key", f"Show only if: this {problem}.")
+        return cleaned
+
+
+def question_form(question_type: str) -> type[BuilderQuestionForm]:
+    """The builder's form for one type of question: the common settings and that type's options."""
+    options = tuple(option for option, types in rules.TYPE_OPTIONS.items() if question_type in types)
+    meta = type("Meta", (BuilderQuestionForm.Meta,), {"fields": COMMON_QUESTION_FIELDS + options})
+    return type(f"{question_type.title().replace('_', '')}QuestionForm", (BuilderQuestionForm,), {"Meta": meta})
+
+
+class BuilderCriterionForm(forms.ModelForm):
+    """A criterion, with the questions whose answers judges read beside it ticked in the same place."""
+
+    levels = LevelsField(
+        label="What each score means",
+        required=False,
+        help_text="One level per line, like '3: Clear evidence with examples'. Publishing needs at least one.",
+    )
+    question_keys = forms.MultipleChoiceField(
+        label="Answers judges read beside it", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Criterion
+        fields = (
+            "title",
+            "key",
+            "description",
+            "weight",
+            "scale_min",
+            "scale_max",
+            "allow_na",
+            "levels",
+            "question_keys",
+        )
+        labels = {"title": "Criterion", "description": "Guidance for judges (optional)", "weight": "Weight"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "weight": DecimalInput(attrs={"step": "any"})}
+        error_messages = {"title": {"required": "Enter the criterion's title"}}
+
+    def __init__(self, *args, award, scored=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award = self.instance.award = award
+        self.fields["question_keys"].choices = [
+            (q.key, q.prompt[:100])
+            for q in award.questions.filter(active=True).order_by("section__position", "position")
+        ]
+        key = self.fields["key"]
+        key.required = False
+        key.validators = []  # clean_key says what is wrong, in the importer's words
+        key.help_text = "Left blank, it is made from the title."
+        if scored:
+            key.disabled = True
+            key.help_text = "Fixed: judges have scored against it."
+
+    def clean_key(self):
+        key = (self.cleaned_data.get("key") or "").strip()
+        if key:
+            problem = rules.key_problem(key)
+            if problem:
+                raise forms.ValidationError(f"The key {problem}.")
+            if self.award.criteria.filter(key=key).exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(f"The key “{key}” is already used by another criterion of this award.")
+        return key
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("title") and "key" not in self.errors:
+            taken = set(self.award.criteria.exclude(pk=self.instance.pk).values_list("key", flat=True))
+            cleaned["key"] = key_from(cleaned["title"], taken)
+        return cleaned

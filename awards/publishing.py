@@ -77,7 +77,8 @@ def check(fn: Check) -> Check:
 
 
 def _award_url(award: Award) -> str:
-    return reverse("admin:awards_award_change", args=[award.pk])
+    """Where an award's form is fixed: its builder."""
+    return reverse("admin:awards_award_build", args=[award.pk])
 
 
 def _programme_url(programme: Programme) -> str:
@@ -147,7 +148,7 @@ def _form_checks(programme: Programme, awards: list[Award], when: dt.datetime) -
                     BLOCK,
                     f"Criterion “{criterion.title}” has no levels: judges would not know what a score means.",
                     award,
-                    url,
+                    reverse("admin:awards_award_criterion", args=[award.pk, criterion.pk]),
                 )
             missing = [key for key in criterion.question_keys if key not in keys]
             if missing:

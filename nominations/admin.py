@@ -1,3 +1,5 @@
+from csp.constants import SELF as CSP_SELF
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -6,7 +8,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from audit import log as audit
 from awards import access as award_access
@@ -493,8 +497,11 @@ class AwardWithPreviewAdmin(AwardAdmin):
             *super().get_urls(),
         ]
 
+    @method_decorator(xframe_options_sameorigin)
+    @method_decorator(csp_replace({"frame-ancestors": [CSP_SELF]}))
     def preview_view(self, request, pk):
-        """The nomination form exactly as nominators will see it; submitting only checks the answers."""
+        """The nomination form exactly as nominators will see it; submitting only checks the answers.
+        The award builder shows it beside the form's parts, so this page (only) may be framed by the site."""
         award = get_object_or_404(award_access.award_with_questions(self.get_queryset(request)), pk=pk)
         if not self.has_view_permission(request, award):
             raise PermissionDenied

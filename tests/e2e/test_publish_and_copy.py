@@ -45,12 +45,12 @@ def test_the_office_publishes_after_fixing_what_blocks_and_copies_the_programme_
     assert_accessible(page)
     assert Programme.objects.get(pk=programme.pk).status == Status.DRAFT
 
-    # It follows the link to fix it, and describes the levels.
+    # It follows the link to fix it (the criterion, in the award's builder), and describes the levels.
     page.locator("#preflight-blocks").get_by_role("link", name="Fix this").click()
-    page.locator("#id_criteria-0-levels").fill("0: Not shown\n5: Kindness that changed someone's care")
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-    page.get_by_role("link", name="Check and publish this award").click()
+    page.get_by_label("What each score means").fill("0: Not shown\n5: Kindness that changed someone's care")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messagelist")).to_contain_text("Criterion “Kindness shown” saved.")
+    page.get_by_role("link", name="Check and publish").click()
     expect(page.locator("#preflight-ready")).to_contain_text("Nothing blocks")
     expect(page.locator("#preflight-warnings")).to_contain_text("It has no judging stage yet.")
     page.get_by_role("button", name="Publish").click()

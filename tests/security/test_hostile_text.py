@@ -398,6 +398,18 @@ def test_the_publish_and_copy_pages_show_names_as_text(admin_client, world):
     check_html(page, "programme-name", where="programme change")
     page = get(admin_client, reverse("admin:awards_programme_copy", args=[programme.pk]), "copy").content.decode()
     check_html(page, "programme-name", where="copy")
+    page = get(admin_client, reverse("admin:awards_award_build", args=[award.pk]), "builder").content.decode()
+    check_html(page, "programme-name", "award-title", "section-title", "prompt", "criterion-title", where="builder")
+    question = award.questions.get(key="story")
+    page = get(
+        admin_client, reverse("admin:awards_award_question", args=[award.pk, question.pk]), "question"
+    ).content.decode()
+    check_html(page, "prompt", "guidance", where="builder question")
+    criterion = award.criteria.get(key="impact")
+    page = get(
+        admin_client, reverse("admin:awards_award_criterion", args=[award.pk, criterion.pk]), "criterion"
+    ).content.decode()
+    check_html(page, "criterion-title", "criterion-description", "prompt", where="builder criterion")
 
 
 def test_emails_to_judges_and_nominees_carry_text_as_text(world):
