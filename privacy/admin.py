@@ -13,6 +13,8 @@ from django.urls import path
 from audit import log
 from audit.admin import AuditEventAdmin
 from audit.models import AuditEvent
+from awards.admin import ProgrammeAdmin
+from awards.models import Programme
 
 from .retention import subject_access
 
@@ -58,3 +60,47 @@ class AuditEventWithSubjectAccessAdmin(AuditEventAdmin):
 
 admin.site.unregister(AuditEvent)
 admin.site.register(AuditEvent, AuditEventWithSubjectAccessAdmin)
+
+
+class ProgrammeWithSubjectAccessAdmin(ProgrammeAdmin):
+    """The programme's admin with its own subject access request, for its programme managers:
+    what this programme holds about one person (privacy sits above awards, so it is added here)."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/subject-access/",
+                self.admin_site.admin_view(self.programme_subject_access_view),
+                name="awards_programme_subject_access",
+            ),
+            *super().get_urls(),
+        ]
+
+    def programme_subject_access_view(self, request, pk):
+        programme = self._programme(request, pk, change=True)
+        form = SubjectAccessForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            held = subject_access(form.cleaned_data["email"], programmes=Programme.objects.filter(pk=programme.pk))
+            log.record(
+                log.Action.EXPORT,
+                f"Subject access export for {programme.name}",
+                actor=request.user,
+                subject=f"programme:{programme.pk}",
+            )
+            response = HttpResponse(
+                json.dumps(held, indent=2, ensure_ascii=False, default=str), content_type="application/json"
+            )
+            response["Content-Disposition"] = f'attachment; filename="subject-access-{programme.slug}.json"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": programme,
+            "title": f"Subject access request: {programme.name}",
+            "form": form,
+        }
+        return render(request, "admin/awards/programme/subject_access.html", context)
+
+
+admin.site.unregister(Programme)
+admin.site.register(Programme, ProgrammeWithSubjectAccessAdmin)

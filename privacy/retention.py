@@ -105,15 +105,29 @@ def apply_retention(now=None) -> list[tuple[Programme, dict]]:
     return [(programme, anonymise_programme(programme, now=now)) for programme in due(now)]
 
 
-def subject_access(email: str) -> dict:
-    """Everything held about the person with this email address, as plain data."""
+def subject_access(email: str, programmes=None) -> dict:
+    """Everything held about the person with this email address, as plain data. With
+    `programmes` (a programme manager's request), only what those programmes hold: their
+    nominations, and the person's panels, conflicts and scorecards in them; the site's audit
+    log is then left to a superuser's request."""
     email = email.strip()
+    scoped = programmes is not None
 
     def when(value):
         return value.isoformat() if isinstance(value, dt.datetime) else value
 
     nominations = Nomination.objects.filter(Q(nominator_email__iexact=email) | Q(nominee_email__iexact=email))
+    seats = PanelMember.objects.all()
+    conflicts = Conflict.objects.all()
+    cards = Scorecard.objects.all()
+    if scoped:
+        nominations = nominations.filter(award__programme__in=programmes)
+        seats = seats.filter(stage__award__programme__in=programmes)
+        conflicts = conflicts.filter(nomination__award__programme__in=programmes)
+        cards = cards.filter(entry__stage__award__programme__in=programmes)
     held = {"email": email, "prepared_at": timezone.now().isoformat(), "nominations": [], "judging": {}, "audit": []}
+    if scoped:
+        held["programmes"] = sorted(str(p) for p in programmes)
     for nomination in nominations.select_related("award__programme").prefetch_related(
         "answers__question", "outcome_emails"
     ):
@@ -155,14 +169,16 @@ def subject_access(email: str) -> dict:
         )
     users = get_user_model().objects.filter(email__iexact=email)
     for user in users:
+        if scoped and not (seats.filter(user=user).exists() or conflicts.filter(judge=user).exists()):
+            continue  # no part in these programmes' judging
         held["judging"][user.get_username()] = {
             "name": user.get_full_name(),
             "last_login": when(user.last_login),
             "panels": [
                 {"stage": str(seat.stage), "role": seat.role, "group": seat.group.name if seat.group else ""}
-                for seat in PanelMember.objects.filter(user=user).select_related("stage__award", "group")
+                for seat in seats.filter(user=user).select_related("stage__award", "group")
             ],
-            "conflicts": list(Conflict.objects.filter(judge=user).values("nomination__reference", "status", "reason")),
+            "conflicts": list(conflicts.filter(judge=user).values("nomination__reference", "status", "reason")),
             "scorecards": [
                 {
                     "entry": card.entry.reference,
@@ -171,11 +187,13 @@ def subject_access(email: str) -> dict:
                     "scores": {s.criterion.title: (None if s.not_applicable else s.value) for s in card.scores.all()},
                     "comments": {s.criterion.title: s.comment for s in card.scores.all() if s.comment},
                 }
-                for card in Scorecard.objects.filter(judge=user)
+                for card in cards.filter(judge=user)
                 .select_related("entry__nomination", "entry__dossier", "entry__stage__award")
                 .prefetch_related("scores__criterion")
             ],
         }
+    if scoped:
+        return held
     held["audit"] = [
         {"at": e.at.isoformat(), "action": e.action, "summary": e.summary}
         for e in AuditEvent.objects.filter(Q(actor_label__iexact=email) | Q(actor_id__in=[u.pk for u in users]))[:5000]

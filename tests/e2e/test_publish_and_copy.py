@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from awards.models import Programme, Status
+from awards import office
+from awards.models import OfficeRole, Programme, Status
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.nominating import nominate
 from tests.factories import (
@@ -28,7 +29,9 @@ def test_the_office_publishes_after_fixing_what_blocks_and_copies_the_programme_
         section=SectionFactory(award=award, title="Your nomination"), key="story", prompt="What did they do?"
     )
     CriterionFactory(award=award, key="kindness", title="Kindness shown", levels={}, question_keys=["story"])
-    sign_in(UserFactory(username="ada", is_staff=True, is_superuser=True))
+    manager = UserFactory(username="morgan")
+    office.role_grant(programme, manager, OfficeRole.Role.MANAGER)
+    sign_in(manager)
 
     # The draft is nowhere on the public site.
     page.goto(f"{live_server.url}/")
@@ -90,3 +93,5 @@ def test_the_office_publishes_after_fixing_what_blocks_and_copies_the_programme_
     nomination = new_award.nominations.get()
     assert nomination.status == "submitted"
     assert not award.nominations.exists()
+    # The manager of last year's programme manages its copy.
+    assert copy.office_roles.get().user == manager

@@ -221,3 +221,28 @@ def test_a_draft_award_of_another_programme_is_not_offered_to_copy_or_publish(cl
     client.force_login(person("viewer", two_programmes["ours"].award.programme))
 
     assert client.get(reverse("admin:awards_programme_publish", args=[theirs.pk])).status_code == 404
+
+
+def test_a_manager_answers_a_subject_access_request_for_their_programme_only(client, two_programmes):
+    import json
+
+    ours, theirs = two_programmes["ours"], two_programmes["theirs"]
+    Nomination.objects.filter(pk__in=[ours.pk, theirs.pk]).update(nominator_email="pat@example.org")
+    manager = person("manager", ours.award.programme)
+    client.force_login(manager)
+    url = reverse("admin:awards_programme_subject_access", args=[ours.award.programme_id])
+
+    assert client.get(url).status_code == 200
+    held = json.loads(client.post(url, {"email": "pat@example.org"}).content)
+
+    assert [n["reference"] for n in held["nominations"]] == ["OURS-0001"]
+    assert held["audit"] == [] and held["programmes"] == ["Ours Awards"]
+    assert (
+        client.post(
+            reverse("admin:awards_programme_subject_access", args=[theirs.award.programme_id]),
+            {"email": "pat@example.org"},
+        ).status_code
+        == 404
+    )
+    client.force_login(person("viewer", ours.award.programme))
+    assert client.post(url, {"email": "pat@example.org"}).status_code == 403
