@@ -17,6 +17,7 @@ from .forms import (
     BuilderCriterionForm,
     CriterionAdminForm,
     CriterionInlineFormSet,
+    DecimalInput,
     ProgrammeAdminForm,
     QuestionAdminForm,
     QuestionInlineFormSet,
@@ -611,6 +612,7 @@ class AwardBuilder:
         criteria = list(award.criteria.order_by("position", "id"))
         for criterion in criteria:
             criterion.linked = [prompts.get(key, key) for key in criterion.question_keys]
+            criterion.weight_shown = DecimalInput().format_value(criterion.weight)  # 2, not 2.0000 (nor 1E+1)
         return self._render(
             request,
             award,

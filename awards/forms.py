@@ -76,6 +76,21 @@ class ProgrammeAdminForm(forms.ModelForm):
         return reasons
 
 
+class DecimalInput(forms.NumberInput):
+    """A decimal shown as people write it: 2, not 2.0000."""
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return value
+        try:
+            from decimal import Decimal
+
+            number = Decimal(str(value)).normalize()
+        except ArithmeticError:
+            return value
+        return format(number, "f")
+
+
 class LevelsField(forms.CharField):
     """Level descriptors edited as lines like '3: Clear evidence with examples'."""
 
@@ -186,6 +201,7 @@ class CriterionAdminForm(forms.ModelForm):
             "levels",
             "question_keys",
         )
+        widgets = {"weight": DecimalInput(attrs={"step": "any"})}
 
 
 def _posted(formset, prefix: str) -> list[dict]:
@@ -267,21 +283,6 @@ class CriterionInlineFormSet(forms.BaseInlineFormSet):
 # The award builder (awards.building): one form per kind of thing, each saved on its own.
 
 COMMON_QUESTION_FIELDS = ("section", "prompt", "guidance", "key", "required", "identifying", "visible_to_judges")
-
-
-class DecimalInput(forms.NumberInput):
-    """A decimal shown as people write it: 2, not 2.0000."""
-
-    def format_value(self, value):
-        if value in (None, ""):
-            return value
-        try:
-            from decimal import Decimal
-
-            number = Decimal(str(value)).normalize()
-        except ArithmeticError:
-            return value
-        return format(number, "f")
 
 
 class SectionForm(forms.ModelForm):

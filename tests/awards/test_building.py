@@ -240,6 +240,8 @@ def test_a_criterion_links_questions_by_ticking_them(office_client, award):
     )  # fmt: skip
     page = office_client.get(url("criterion", award, criterion.pk)).content.decode()
     assert 'value="2"' in page  # not 2.0000
+    type(criterion).objects.filter(pk=criterion.pk).update(weight=10)
+    assert "Weight 10 ·" in office_client.get(url("build", award)).content.decode()  # not 1E+1
 
 
 def test_moving_and_removing_from_the_builder_page(office_client, award):
