@@ -285,6 +285,35 @@ class CriterionInlineFormSet(forms.BaseInlineFormSet):
 COMMON_QUESTION_FIELDS = ("section", "prompt", "guidance", "key", "required", "identifying", "visible_to_judges")
 
 
+class MadeKey:
+    """The key of a builder form: left blank, it is made from the prompt or title (awards.building);
+    fixed once nominators have answered or judges have scored; checked in the importer's words."""
+
+    def set_up_key(self, *, fixed: bool, made_from: str, fixed_because: str) -> None:
+        key = self.fields["key"]
+        key.required = False
+        key.validators = []  # clean_key says what is wrong, in the importer's words
+        key.help_text = f"Left blank, it is made from the {made_from}."
+        if fixed:
+            key.disabled = True
+            key.help_text = f"Fixed: {fixed_because}."
+
+    def others_with_key(self, key: str):
+        raise NotImplementedError
+
+    def clean_key(self):
+        key = (self.cleaned_data.get("key") or "").strip()
+        if key:
+            problem = rules.key_problem(key)
+            if problem:
+                raise forms.ValidationError(f"The key {problem}.")
+            if self.others_with_key(key).exists():
+                raise forms.ValidationError(
+                    f"The key “{key}” is already used by another {self._meta.model._meta.verbose_name} of this award."
+                )
+        return key
+
+
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
@@ -293,7 +322,7 @@ class SectionForm(forms.ModelForm):
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
 
 
-class BuilderQuestionForm(forms.ModelForm):
+class BuilderQuestionForm(MadeKey, forms.ModelForm):
     """A question of one type: the settings every question has, and that type's own (the rest do
     not apply, so they are not shown). Checked by the importer's rules (awards.rules)."""
 
@@ -319,13 +348,7 @@ class BuilderQuestionForm(forms.ModelForm):
                 del self.fields[name]  # another type's option
         self.fields["section"].queryset = award.sections.order_by("position", "id")
         self.fields["section"].empty_label = None
-        key = self.fields["key"]
-        key.required = False
-        key.validators = []  # clean_key says what is wrong, in the importer's words
-        key.help_text = "Left blank, it is made from the question. It names the answer in exports and next year's copy."
-        if answered:
-            key.disabled = True
-            key.help_text = "Fixed: nominators have answered this question."
+        self.set_up_key(fixed=answered, made_from="question", fixed_because="nominators have answered this question")
         sources = [
             (q.key, f"{q.prompt[:60]} ({q.key})")
             for q in award.questions.filter(active=True, type__in=rules.SHOW_IF_SOURCE_TYPES)
@@ -336,16 +359,8 @@ class BuilderQuestionForm(forms.ModelForm):
         self.fields["show_if_key"].initial = self.instance.show_if_key
         self.fields["show_if_value"].initial = self.instance.show_if_value
 
-    def clean_key(self):
-        key = (self.cleaned_data.get("key") or "").strip()
-        if key:
-            problem = rules.key_problem(key)
-            if problem:
-                raise forms.ValidationError(f"The key {problem}.")
-            others = self.award.questions.filter(active=True, key=key).exclude(pk=self.instance.pk)
-            if others.exists():
-                raise forms.ValidationError(f"The key “{key}” is already used by another question of this award.")
-        return key
+    def others_with_key(self, key):
+        return self.award.questions.filter(active=True, key=key).exclude(pk=self.instance.pk)
 
     def clean(self):
         cleaned = super().clean()
@@ -372,7 +387,7 @@ def question_form(question_type: str) -> type[BuilderQuestionForm]:
     return type(f"{question_type.title().replace('_', '')}QuestionForm", (BuilderQuestionForm,), {"Meta": meta})
 
 
-class BuilderCriterionForm(forms.ModelForm):
+class BuilderCriterionForm(MadeKey, forms.ModelForm):
     """A criterion, with the questions whose answers judges read beside it ticked in the same place."""
 
     levels = LevelsField(
@@ -408,23 +423,10 @@ class BuilderCriterionForm(forms.ModelForm):
             (q.key, q.prompt[:100])
             for q in award.questions.filter(active=True).order_by("section__position", "position")
         ]
-        key = self.fields["key"]
-        key.required = False
-        key.validators = []  # clean_key says what is wrong, in the importer's words
-        key.help_text = "Left blank, it is made from the title."
-        if scored:
-            key.disabled = True
-            key.help_text = "Fixed: judges have scored against it."
+        self.set_up_key(fixed=scored, made_from="title", fixed_because="judges have scored against it")
 
-    def clean_key(self):
-        key = (self.cleaned_data.get("key") or "").strip()
-        if key:
-            problem = rules.key_problem(key)
-            if problem:
-                raise forms.ValidationError(f"The key {problem}.")
-            if self.award.criteria.filter(key=key).exclude(pk=self.instance.pk).exists():
-                raise forms.ValidationError(f"The key “{key}” is already used by another criterion of this award.")
-        return key
+    def others_with_key(self, key):
+        return self.award.criteria.filter(key=key).exclude(pk=self.instance.pk)
 
     def clean(self):
         cleaned = super().clean()

@@ -224,26 +224,39 @@ def publish(programme: Programme, awards: Iterable[Award], *, by, at: dt.datetim
     return result
 
 
+def _move(programme: Programme, *, from_status: str, to_status: str, refused: str, done: str, by) -> None:
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status != from_status:
+        raise StatusRefused(refused)
+    programme.status = to_status
+    programme.save(update_fields=["status", "updated_at"])
+    log.record(log.Action.CONFIGURATION, f"{programme.name} {done}", actor=by, subject=f"programme:{programme.pk}")
+
+
 @transaction.atomic
 def close(programme: Programme, *, by) -> None:
     """Close a published programme: it stays on the public site, and takes no more nominations or changes."""
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if programme.status != Status.PUBLISHED:
-        raise StatusRefused("Only a published programme can be closed.")
-    programme.status = Status.CLOSED
-    programme.save(update_fields=["status", "updated_at"])
-    log.record(log.Action.CONFIGURATION, f"{programme.name} closed", actor=by, subject=f"programme:{programme.pk}")
+    _move(
+        programme,
+        from_status=Status.PUBLISHED,
+        to_status=Status.CLOSED,
+        refused="Only a published programme can be closed.",
+        done="closed",
+        by=by,
+    )
 
 
 @transaction.atomic
 def reopen(programme: Programme, *, by) -> None:
     """Reopen a closed programme: nominations follow its window again."""
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if programme.status != Status.CLOSED:
-        raise StatusRefused("Only a closed programme can be reopened.")
-    programme.status = Status.PUBLISHED
-    programme.save(update_fields=["status", "updated_at"])
-    log.record(log.Action.CONFIGURATION, f"{programme.name} reopened", actor=by, subject=f"programme:{programme.pk}")
+    _move(
+        programme,
+        from_status=Status.CLOSED,
+        to_status=Status.PUBLISHED,
+        refused="Only a closed programme can be reopened.",
+        done="reopened",
+        by=by,
+    )
 
 
 @transaction.atomic
