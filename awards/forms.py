@@ -46,6 +46,26 @@ class FileTypesField(LinesField):
         return [part.strip().lower().lstrip(".") for part in text.replace("\n", ",").split(",") if part.strip()]
 
 
+class DaysField(forms.CharField):
+    """Whole numbers of days, written like '7, 1'."""
+
+    def prepare_value(self, value):
+        return ", ".join(str(day) for day in value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        parts = [part.strip() for part in (super().to_python(value) or "").replace(";", ",").split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError("Give whole numbers of days, separated by commas (for example 7, 1).")
+        return sorted((int(part) for part in parts), reverse=True)
+
+    def validate(self, value):
+        problem = rules.reminder_days_problem(value)
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+
+
 class ProgrammeAdminForm(forms.ModelForm):
     screening_reasons = LinesField(
         label="Reasons a nomination is not eligible",
@@ -66,7 +86,20 @@ class ProgrammeAdminForm(forms.ModelForm):
             "retention_months",
             "screening",
             "screening_reasons",
+            "draft_reminder_days",
+            "judge_reminder_days",
         ]
+
+    draft_reminder_days = DaysField(
+        label="Remind draft holders (days before the deadline)",
+        required=False,
+        help_text="For example 7, 1: a week before nominations close and the day before. Empty: no reminders.",
+    )
+    judge_reminder_days = DaysField(
+        label="Remind judges with work left (days before a stage closes)",
+        required=False,
+        help_text="For example 3, 1. Empty: none (chairs can still remind judges from the progress page).",
+    )
 
     def clean_screening_reasons(self):
         reasons = self.cleaned_data["screening_reasons"]

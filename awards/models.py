@@ -73,6 +73,19 @@ class Programme(models.Model):
         help_text="Offered when the office marks nominations not eligible; one per line. "
         "Leave empty to offer Plaudit's usual reasons.",
     )
+    # The schedule's reminders (plaudit.schedule), in whole days before each deadline.
+    draft_reminder_days = models.JSONField(
+        "remind draft holders (days before the deadline)",
+        default=rules.default_draft_reminders,
+        blank=True,
+        help_text="For example 7, 1: a reminder a week before nominations close and another the day before. Empty: none.",
+    )
+    judge_reminder_days = models.JSONField(
+        "remind judges with work left (days before a stage closes)",
+        default=rules.default_judge_reminders,
+        blank=True,
+        help_text="For example 3, 1. Empty: none (chairs can still remind judges from the progress page).",
+    )
     # Changed only through awards.publishing (pre-flight, audit): a new or imported programme is a draft.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     # Publication can be scheduled: a published programme is public from this moment (blank: at once).
@@ -97,6 +110,10 @@ class Programme(models.Model):
         problem = rules.reasons_problem(self.screening_reasons)
         if problem:
             errors["screening_reasons"] = problem[0].upper() + problem[1:] + "."
+        for field in ("draft_reminder_days", "judge_reminder_days"):
+            problem = rules.reminder_days_problem(getattr(self, field))
+            if problem:
+                errors[field] = problem[0].upper() + problem[1:] + "."
         if errors:
             raise ValidationError(errors)
 

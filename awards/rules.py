@@ -208,3 +208,27 @@ def reasons_problem(reasons) -> str | None:
         duplicate = next(reason for reason in cleaned if cleaned.count(reason) > 1)
         return f"“{duplicate}” is listed twice"
     return None
+
+
+MAX_REMINDER_DAYS = 60
+
+
+def default_draft_reminders() -> list[int]:
+    return [7, 1]
+
+
+def default_judge_reminders() -> list[int]:
+    return [3, 1]
+
+
+def reminder_days_problem(days) -> str | None:
+    """Days before a deadline to send reminders: whole numbers from 1 to 60, each once, at most five."""
+    if not isinstance(days, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in days):
+        return "give whole numbers of days, separated by commas (for example 7, 1)"
+    if len(days) > 5:
+        return "give at most five reminders"
+    if any(not 1 <= d <= MAX_REMINDER_DAYS for d in days):
+        return f"each reminder is from 1 to {MAX_REMINDER_DAYS} days before"
+    if len(set(days)) != len(days):
+        return "each number of days once"
+    return None

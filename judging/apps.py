@@ -7,4 +7,4 @@ class JudgingConfig(AppConfig):
 
     def ready(self):
         # Stored totals follow the criteria; judging's part of the pre-flight check and of a programme's copy.
-        from . import copying, preflight, signals  # noqa: F401
+        from . import copying, preflight, reminders, signals  # noqa: F401

@@ -20,6 +20,12 @@ def send_reminder(stage_id: int, judge_id: int):
     progress = judge_progress(stage).get(judge_id)
     if progress is None or progress.remaining == 0:
         return  # finished since the reminder was asked for: nothing to say
+    reminder_email(stage, judge, progress).send()
+
+
+def reminder_email(stage: Stage, judge, progress=None):
+    """The reminder to one judge: how many of their entries are left and when they are due."""
+    progress = progress or judge_progress(stage).get(judge.pk)
     context = {
         "judge": judge,
         "stage": stage,
@@ -29,9 +35,9 @@ def send_reminder(stage_id: int, judge_id: int):
         "sign_in_url": settings.SITE_URL + reverse("judging:sign_in"),
     }
     body = render_to_string("judging/email/reminder.txt", context)
-    build(
+    return build(
         subject=f"Reminder: {stage.award.title}, {stage.name}",
         text=body,
         to=judge.email,
         programme=stage.award.programme,
-    ).send()
+    )

@@ -106,6 +106,8 @@ class Nomination(models.Model):
     # Set when the office screens the nomination (eligible, or not eligible with a reason); a
     # programme that screens judges only nominations screened eligible (nominations.screening).
     screened_at = models.DateTimeField(null=True, blank=True)
+    # The nominator asked for no more reminders (the link in every reminder).
+    reminders_stopped_at = models.DateTimeField(null=True, blank=True)
 
     consent_status = models.CharField(max_length=20, choices=Consent.choices, default=Consent.NOT_NEEDED)
     consent_token_hash = models.CharField(max_length=64, blank=True, db_index=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("nominations/<str:reference>/receipt.pdf", views.receipt, name="receipt"),
     path("nominations/<str:reference>/withdraw/", views.withdraw, name="withdraw"),
     path("nominations/<str:reference>/files/<slug:question_key>/", views.uploaded_file, name="file"),
+    path("reminders/stop/<str:token>/", views.reminders_stop, name="reminders_stop"),
     path("consent/", views.consent_page, name="consent_page"),
     path("consent/<str:token>/", views.consent, name="consent"),
 ]

@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from awards import access as award_access
 from plaudit.pdf import render_pdf
 
-from . import access, domain, selectors
+from . import access, domain, reminders, selectors
 from .builder import field_name, is_file, stored
 from .forms import ConsentForm, StartForm, WithdrawForm, nomination_forms
 from .links import mine_resolve
@@ -100,6 +100,18 @@ def find(request: HttpRequest) -> HttpResponse:
         domain.nominations_find(email=form.cleaned_data["email"])
         sent = True
     return render(request, "nominations/find.html", {"form": form, "sent": sent, "email": form.data.get("email", "")})
+
+
+def reminders_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every reminder to a nominator: asks first (mail scanners follow links), then
+    stops reminders about every draft started with the address it was sent to."""
+    email = reminders.stop_resolve(token)
+    if email is None:
+        return render(request, "nominations/link_invalid.html", status=404)
+    stopped = None
+    if request.method == "POST":
+        stopped = reminders.reminders_stop(email, timezone.now())
+    return render(request, "nominations/reminders_stop.html", {"stopped": stopped})
 
 
 def mine_open(request: HttpRequest, token: str) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Site pages the awards office edits: the privacy notice and the accessibility statement."""
+"""Site pages the awards office edits (the privacy notice, the accessibility statement), and the
+delivery log of scheduled messages (plaudit.schedule)."""
 
 from django.db import models
 
@@ -17,3 +18,33 @@ class SitePage(models.Model):
 
     def __str__(self):
         return self.get_page_display()
+
+
+class Delivery(models.Model):
+    """One scheduled message to one person: the delivery log. The key names the message (which
+    reminder, about what, which one of several), and is unique: a message is claimed before it is
+    sent, so it goes at most once however many workers run the schedule at the same moment."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    # The programme the message is about (its id: plaudit knows nothing of programmes), so that
+    # its retention period removes the log's addresses with the rest of its people's data.
+    programme_ref = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"{self.kind} to {self.to}: {self.get_status_display()}"

@@ -29,6 +29,7 @@ from judging.models import (
     ShortlistPack,
 )
 from nominations.models import Answer, Dossier, Nomination, NominationLink
+from plaudit.models import Delivery
 
 REMOVED = "(removed)"
 
@@ -86,6 +87,7 @@ def anonymise_programme(programme: Programme, *, now=None, by=None) -> dict:
         Decision.objects.filter(entries_q).update(reason="")
         DecisionLog.objects.filter(entries_q).update(reason="")
         counts["emails"] = OutcomeEmail.objects.filter(nomination__in=nominations).update(to="", subject="", body="")
+        counts["reminders"] = Delivery.objects.filter(programme_ref=programme.pk).update(to="", subject="")
         ShortlistPack.objects.filter(stage__award__programme=programme).update(
             pdf=None, status="failed", error="Removed at the end of the retention period."
         )
@@ -194,6 +196,10 @@ def subject_access(email: str, programmes=None) -> dict:
         }
     if scoped:
         return held
+    held["reminders"] = [
+        {"sent": when(d.sent_at or d.created_at), "subject": d.subject, "status": d.status}
+        for d in Delivery.objects.filter(to__iexact=email)
+    ]
     held["audit"] = [
         {"at": e.at.isoformat(), "action": e.action, "summary": e.summary}
         for e in AuditEvent.objects.filter(Q(actor_label__iexact=email) | Q(actor_id__in=[u.pk for u in users]))[:5000]

@@ -91,7 +91,9 @@ MATRIX = {
     "nominations:file": ("get", NOMINATOR_A),
     # The nominee's own key, like the nominator's link: exchanged for a session, then to /consent/.
     "nominations:consent": ("get", row(302)),
-    "nominations:consent_page": ("get", row(404)),  # only for the session that opened a consent link
+    "nominations:consent_page": ("get", row(404)),
+    # The key in a nominator's reminders that stops them: anything else opens nothing.
+    "nominations:reminders_stop": ("get", row(404)),  # only for the session that opened a consent link
     "judging:sign_in": (
         "get",
         row(

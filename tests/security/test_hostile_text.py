@@ -441,3 +441,24 @@ def test_no_page_fails_whatever_the_text(world):
             args = [] if name == "home" else [stage.pk]
             assert client.get(reverse(f"judging:{name}", args=args)).status_code < 500, (person, name)
     assert Decision.objects.filter(entry=entry).exists()
+
+
+def test_scheduled_reminders_carry_text_as_text(world):
+    """A draft's deadline reminder and a judge's scheduled reminder quote the office's titles."""
+    from plaudit import schedule
+
+    award = world.stage.award
+    draft = NominationFactory(award=award, reference="KC-0950", nominator_email="ada@example.org")
+    Nomination.objects.filter(pk=draft.pk).update(last_saved_at=timezone.now() - timezone.timedelta(days=3))
+    Stage.objects.filter(pk=world.stage.pk).update(
+        opens_at=timezone.now() - timezone.timedelta(days=1), closes_at=timezone.now() + timezone.timedelta(days=12)
+    )
+    Programme.objects.filter(pk=award.programme_id).update(status="published")
+    award = Award.objects.select_related("programme").get(pk=award.pk)  # its dates as the world set them
+    mail.outbox.clear()
+
+    schedule.run_once(award.closes_at - timezone.timedelta(hours=12))
+
+    reminder = next(m for m in mail.outbox if "not submitted yet" in m.subject)
+    check_text(reminder.subject + reminder.body, "award-title", "programme-name", "organiser", where="draft reminder")
+    assert "\n" not in reminder.subject

@@ -1,4 +1,5 @@
 import logging
+import threading
 import time
 
 from django.core.management import call_command
@@ -18,8 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="*", help="Queues to process ('*' for all).")
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
         parser.add_argument("--no-startup-delay", action="store_false", dest="startup_delay")
+        parser.add_argument(
+            "--schedule-every",
+            type=float,
+            default=10,
+            help="Minutes between runs of the reminder schedule (plaudit.schedule); 0 to leave it to cron.",
+        )
 
-    def handle(self, *args, queue_name, interval, startup_delay, **options):
+    def handle(self, *args, queue_name, interval, startup_delay, schedule_every, **options):
+        if schedule_every > 0:
+            threading.Thread(target=self._schedule, args=(schedule_every,), daemon=True, name="schedule").start()
         # db_worker exits on a lost connection (a PostgreSQL restart, a failover); a task it was
         # running is then left for the shortlist pack's own staleness check. Reconnect and go on.
         while True:
@@ -33,3 +42,18 @@ class Command(BaseCommand):
                 connections.close_all()
                 time.sleep(2)
                 startup_delay = False
+
+    def _schedule(self, every: float):
+        """The reminder schedule, beside the queue: idempotent, so several workers may run it."""
+        from plaudit import schedule
+
+        while True:
+            try:
+                run = schedule.run_once()
+                if run.sent or run.failed:
+                    logger.info("Schedule: %s sent, %s failed", run.sent, run.failed)
+            except Exception:  # a database outage: try again next time
+                logger.exception("The schedule could not run")
+            finally:
+                connections.close_all()
+            time.sleep(every * 60)

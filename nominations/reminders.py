@@ -1,0 +1,159 @@
+"""The schedule's reminders about nominations (plaudit.schedule): to nominators whose draft is
+not submitted as the deadline nears, and to nominees whose answer is awaited.
+
+Each reminder has a key, so it goes once. A draft holder gets the reminder of the nearest of the
+programme's days before the deadline (7 and 1 by default), never after the deadline, never for a
+draft saved in the last day, and never after asking for no more (the link in each reminder). A
+nominee gets at most two reminders, a week and two weeks after the nomination, each with a new
+link to answer (the old one stops working), and none once judging has ended.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from audit import log as audit
+from awards.models import Status
+from plaudit.emails import build
+from plaudit.schedule import Message, job
+
+from .domain import consent_link_expires_at
+from .links import mine_token
+from .models import Nomination, new_token
+
+STOP_SALT = "plaudit.nominations.reminders.stop"
+QUIET_AFTER_SAVING = dt.timedelta(days=1)
+CONSENT_REMINDERS = (dt.timedelta(days=7), dt.timedelta(days=14))
+
+
+def stop_token(email: str) -> str:
+    """The key in every reminder to a nominator that stops them (signed, for that address)."""
+    return signing.dumps(email.strip().lower(), salt=STOP_SALT)
+
+
+def stop_resolve(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=STOP_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def reminders_stop(email: str, now) -> int:
+    """No more reminders about drafts started with this address; returns how many drafts."""
+    drafts = Nomination.objects.filter(
+        nominator_email__iexact=email, status=Nomination.Status.DRAFT, reminders_stopped_at__isnull=True
+    )
+    return drafts.update(reminders_stopped_at=now)
+
+
+def noted(summary: str, subject: str):
+    """Recorded in the audit log once a reminder has gone: what and about which, never the address
+    (which stays in the delivery log, under the retention rules, not in the append-only log)."""
+    return lambda: audit.record(audit.Action.REMINDER, f"Sent: {summary}", subject=subject)
+
+
+def due_day(days: list[int], left: dt.timedelta) -> int | None:
+    """Of the programme's reminder days, the nearest one the time left has reached (or None)."""
+    reached = [day for day in days if left <= dt.timedelta(days=day)]
+    return min(reached) if reached else None
+
+
+@job
+def draft_deadlines(now: dt.datetime):
+    drafts = (
+        Nomination.objects.filter(
+            status=Nomination.Status.DRAFT,
+            reminders_stopped_at__isnull=True,
+            award__programme__status=Status.PUBLISHED,
+            last_saved_at__lt=now - QUIET_AFTER_SAVING,
+        )
+        .exclude(nominator_email="")
+        .select_related("award__programme")
+    )
+    for nomination in drafts:
+        closes = nomination.closes_at
+        if closes is None or closes <= now or not nomination.is_open(now):
+            continue
+        day = due_day(list(nomination.award.programme.draft_reminder_days or []), closes - now)
+        if day is None:
+            continue
+        yield Message(
+            key=f"draft-deadline:{nomination.pk}:{day}",
+            kind="draft_deadline",
+            to=nomination.nominator_email,
+            subject=f"Your nomination for {nomination.award.title} is not submitted yet",
+            build=lambda n=nomination, c=closes: _draft_email(n, c),
+            programme_ref=nomination.award.programme_id,
+            on_sent=noted(
+                f"reminder of the deadline for {nomination.reference} ({day} days)", f"nomination:{nomination.pk}"
+            ),
+        )
+
+
+def _draft_email(nomination: Nomination, closes: dt.datetime):
+    programme = nomination.award.programme
+    context = {
+        "nomination": nomination,
+        "award": nomination.award,
+        "closes": closes.astimezone(programme.zone),
+        "mine_url": settings.SITE_URL + reverse("nominations:mine_open", args=[mine_token(nomination.nominator_email)]),
+        "stop_url": settings.SITE_URL
+        + reverse("nominations:reminders_stop", args=[stop_token(nomination.nominator_email)]),
+    }
+    return build(
+        subject=f"Your nomination for {nomination.award.title} is not submitted yet",
+        text=render_to_string("nominations/email/draft_reminder.txt", context),
+        to=nomination.nominator_email,
+        programme=programme,
+    )
+
+
+@job
+def consent_pending(now: dt.datetime):
+    waiting = (
+        Nomination.objects.filter(
+            status=Nomination.Status.SUBMITTED,
+            consent_status=Nomination.Consent.PENDING,
+            submitted_at__lte=now - CONSENT_REMINDERS[0],
+        )
+        .exclude(nominee_email="")
+        .select_related("award__programme")
+    )
+    for nomination in waiting:
+        expires = consent_link_expires_at(nomination)
+        if expires is not None and now >= expires:
+            continue  # judging has ended: an answer would change nothing
+        number = sum(1 for after in CONSENT_REMINDERS if now - nomination.submitted_at >= after)
+        yield Message(
+            key=f"consent-pending:{nomination.pk}:{number}",
+            kind="consent_pending",
+            to=nomination.nominee_email,
+            subject=f"Reminder: you have been nominated for {nomination.award.title}",
+            build=lambda n=nomination: _consent_email(n),
+            programme_ref=nomination.award.programme_id,
+            on_sent=noted(f"consent reminder {number} for {nomination.reference}", f"nomination:{nomination.pk}"),
+        )
+
+
+def _consent_email(nomination: Nomination):
+    """The request again, with a new link (its hash replaces the old one's, which stops working)."""
+    token, token_hash = new_token()
+    Nomination.objects.filter(pk=nomination.pk, consent_status=Nomination.Consent.PENDING).update(
+        consent_token_hash=token_hash
+    )
+    context = {
+        "nomination": nomination,
+        "award": nomination.award,
+        "url": settings.SITE_URL + reverse("nominations:consent", args=[token]),
+        "expires": consent_link_expires_at(nomination),
+        "reminder": True,
+    }
+    return build(
+        subject=f"Reminder: you have been nominated for {nomination.award.title}",
+        text=render_to_string("nominations/email/consent.txt", context),
+        to=nomination.nominee_email,
+        programme=nomination.award.programme,
+    )
