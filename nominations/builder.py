@@ -115,35 +115,42 @@ def _words(n: int) -> str:
     return f"{n} word" if n == 1 else f"{n} words"
 
 
+def _answer(prompt: str) -> str:
+    """How a limit's error names its question, so that an error summary of several says which."""
+    return f"Your answer to “{_short(prompt)}”" if prompt else "Your answer"
+
+
 class WordLimitValidator:
     """Refuses (never truncates) answers outside the word limits, saying how many were written."""
 
-    def __init__(self, min_words: int | None, max_words: int | None):
-        self.min_words, self.max_words = min_words, max_words
+    def __init__(self, min_words: int | None, max_words: int | None, prompt: str = ""):
+        self.min_words, self.max_words, self.prompt = min_words, max_words, prompt
 
     def __call__(self, value: str):
         written = count_words(value)
         if self.max_words and written > self.max_words:
             raise ValidationError(
-                f"Answer must be {self.max_words} words or fewer. You wrote {written} words.", code="max_words"
+                f"{_answer(self.prompt)} must be {_words(self.max_words)} or fewer. You wrote {_words(written)}.",
+                code="max_words",
             )
         if self.min_words and written < self.min_words:
             raise ValidationError(
-                f"Answer must be at least {_words(self.min_words)}. You wrote {_words(written)}.", code="min_words"
+                f"{_answer(self.prompt)} must be at least {_words(self.min_words)}. You wrote {_words(written)}.",
+                code="min_words",
             )
 
 
 class CharacterLimitValidator:
     """Counts characters as people see them (grapheme clusters), as NHS.UK's character count does."""
 
-    def __init__(self, limit: int):
-        self.limit = limit
+    def __init__(self, limit: int, prompt: str = ""):
+        self.limit, self.prompt = limit, prompt
 
     def __call__(self, value: str):
         written = count_characters(value)
         if written > self.limit:
             raise ValidationError(
-                f"Answer must be {self.limit} characters or fewer. You wrote {written} characters.",
+                f"{_answer(self.prompt)} must be {self.limit} characters or fewer. You wrote {written} characters.",
                 code="max_length",
             )
 
@@ -153,7 +160,7 @@ def short_text_field(question: Question) -> forms.Field:
     # No maxlength attribute: the browser would silently cut pasted text.
     field = forms.CharField(widget=forms.TextInput(attrs={"spellcheck": "true"}))
     if question.max_length:
-        field.validators.append(CharacterLimitValidator(question.max_length))
+        field.validators.append(CharacterLimitValidator(question.max_length, question.prompt))
         field.widget.attrs["data-maxlength"] = str(question.max_length)
     return field
 
@@ -162,7 +169,7 @@ def short_text_field(question: Question) -> forms.Field:
 def long_text_field(question: Question) -> forms.Field:
     field = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}), strip=True)
     if question.min_words or question.max_words:
-        field.validators.append(WordLimitValidator(question.min_words, question.max_words))
+        field.validators.append(WordLimitValidator(question.min_words, question.max_words, question.prompt))
     if question.max_words:
         field.widget.attrs["data-maxwords"] = str(question.max_words)
     return field

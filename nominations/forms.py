@@ -40,7 +40,10 @@ def text_field(label, *, required=True, limit=300, help_text="", autocomplete=No
         label=label,
         required=required,
         help_text=help_text,
-        validators=[CharacterLimitValidator(limit), OneLineValidator(label.removesuffix(" (optional)"))],
+        validators=[
+            CharacterLimitValidator(limit, label.removesuffix(" (optional)")),
+            OneLineValidator(label.removesuffix(" (optional)")),
+        ],
         widget=forms.TextInput(attrs=attrs),
         error_messages={"required": message or f"Enter {label[0].lower()}{label[1:]}"},
     )

@@ -261,7 +261,9 @@ def test_the_preview_checks_answers_and_saves_nothing(admin_client, award):
     response = admin_client.post(url, {"q-story": "one two three four five six"})
 
     assert response.status_code == 200
-    assert "Answer must be 5 words or fewer. You wrote 6 words." in response.content.decode()
+    assert (
+        "Your answer to “What did they do?” must be 5 words or fewer. You wrote 6 words." in response.content.decode()
+    )
     assert "one two three four five six" in response.content.decode()
 
 

@@ -100,7 +100,7 @@ def test_the_character_count_and_the_server_agree_on_a_long_answer(page, live_se
     expect(page.locator(".nhsuk-character-count__status")).to_have_text("You have 37 words too many")
     page.get_by_role("button", name="Check these answers").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text(
-        "Answer must be 400 words or fewer. You wrote 437 words."
+        "Your answer to “Tell us” must be 400 words or fewer. You wrote 437 words."
     )
     # Nothing was cut: the whole answer is still in the box.
     expect(page.get_by_label("Tell us")).to_have_value(pasted)

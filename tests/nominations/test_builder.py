@@ -49,7 +49,9 @@ def test_long_answers_are_refused_with_the_count_not_cut(section):
     QuestionFactory(section=section, key="story", max_words=3)
     form = form_for(section, {"q-story": "one two three four"})
     assert not form.is_valid()
-    assert form.errors["q-story"] == ["Answer must be 3 words or fewer. You wrote 4 words."]
+    prompt = section.questions.get().prompt
+    # The error names its question, so a summary of several says which to shorten.
+    assert form.errors["q-story"] == [f"Your answer to “{prompt}” must be 3 words or fewer. You wrote 4 words."]
     # The answer is kept for the nominator to shorten; the widget never carries a maxlength.
     assert 'value="one two three four"' in str(form["q-story"]) or "one two three four" in str(form["q-story"])
     assert ' maxlength="' not in str(form["q-story"])
@@ -57,14 +59,20 @@ def test_long_answers_are_refused_with_the_count_not_cut(section):
 
 def test_short_answers_below_the_minimum_are_refused(section):
     QuestionFactory(section=section, key="story", min_words=3)
-    assert errors(section, "story", "too short") == ["Answer must be at least 3 words. You wrote 2 words."]
+    prompt = section.questions.get().prompt
+    assert errors(section, "story", "too short") == [
+        f"Your answer to “{prompt}” must be at least 3 words. You wrote 2 words."
+    ]
 
 
 def test_short_text_character_limit_has_no_maxlength_attribute(section):
     QuestionFactory(section=section, key="title", type="short_text", max_length=5)
     form = form_for(section, {"q-title": "abcdefg"})
     assert not form.is_valid()
-    assert form.errors["q-title"] == ["Answer must be 5 characters or fewer. You wrote 7 characters."]
+    prompt = section.questions.get().prompt
+    assert form.errors["q-title"] == [
+        f"Your answer to “{prompt}” must be 5 characters or fewer. You wrote 7 characters."
+    ]
     assert ' maxlength="' not in str(form["q-title"])
 
 

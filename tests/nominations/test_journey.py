@@ -70,7 +70,7 @@ def test_continuing_with_problems_shows_them_and_keeps_the_text(client, award):
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert "Answer must be 5 words or fewer. You wrote 7 words." in page
+    assert "Your answer to “What did they do?” must be 5 words or fewer. You wrote 7 words." in page
     assert text in page
     assert Answer.objects.get(question__key="story").draft == text
 
