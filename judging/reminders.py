@@ -1,6 +1,7 @@
 """The schedule's reminders to judges (plaudit.schedule): a judge with scorecards left in a stage
 is reminded the programme's days before it closes (3 and 1 by default), once each, and never
-after it closes. The email names no entry (so it tells nobody another judge's conflicts)."""
+after it closes. The email names no entry (so it tells nobody another judge's conflicts); the
+chair's progress page shows when, as for the reminders chairs send."""
 
 import datetime as dt
 
@@ -10,7 +11,7 @@ from awards.models import Status
 from nominations.reminders import due_day, noted
 from plaudit.schedule import Message, job
 
-from .models import Stage
+from .models import PanelMember, Stage
 from .selectors import judge_progress
 from .tasks import reminder_email
 
@@ -36,5 +37,18 @@ def judges_behind(now: dt.datetime):
                 subject=f"Reminder: {stage.award.title}, {stage.name}",
                 build=lambda s=stage, u=user.pk: reminder_email(s, get_user_model().objects.get(pk=u)),
                 programme_ref=stage.award.programme_id,
-                on_sent=noted(f"reminder to a judge of {stage} ({day} days before it closes)", f"stage:{stage.pk}"),
+                on_sent=_sent(
+                    row.member.pk, now, f"reminder to a judge of {stage} ({day} days before it closes)", stage
+                ),
             )
+
+
+def _sent(member_id: int, now, summary: str, stage: Stage):
+    """Once it has gone: audited, and the chair's progress page says when the judge was last reminded."""
+    note = noted(summary, f"stage:{stage.pk}")
+
+    def done():
+        PanelMember.objects.filter(pk=member_id).update(reminded_at=now)
+        note()
+
+    return done

@@ -208,6 +208,9 @@ def test_judges_with_work_left_are_reminded_before_the_stage_closes_once_each(st
     to = [m.to for m in mail.outbox]
     assert to == [["judge1@example.org"], ["judge1@example.org"]]  # judge0 has finished
     assert "KA-0200" not in mail.outbox[0].body  # counts, never entries
+    # The chair's progress page says when the judge was last reminded, by the schedule too.
+    reminded = dict(PanelMember.objects.filter(stage=stage).values_list("user__username", "reminded_at"))
+    assert reminded == {"judge0": None, "judge1": closes - DAY / 2}
 
 
 def test_the_command_runs_the_schedule_once(award):
