@@ -88,8 +88,8 @@ def question_save(question: Question, *, by=None) -> Question:
     """
     award = question.award
     adding = question.pk is None
-    if not adding:
-        before = Question.objects.get(pk=question.pk)
+    before = None if adding else Question.objects.get(pk=question.pk)
+    if before is not None:
         if has_answers(before) and (before.key != question.key or before.type != question.type):
             raise BuildRefused("This question has answers, so its key and its type stay as they are.")
     if not question.key:
@@ -99,7 +99,7 @@ def question_save(question: Question, *, by=None) -> Question:
         if question.type not in types:
             empty = [] if option in ("choices", "file_types") else (False if option == "reportable" else None)
             setattr(question, option, empty)
-    if adding or question.section_id != Question.objects.get(pk=question.pk).section_id:
+    if before is None or question.section_id != before.section_id:
         question.position = _next_position(Question.objects.filter(section=question.section, active=True))
     question.save()
     _record(award, f"question “{question.key}” {'added' if adding else 'changed'}", by)
