@@ -569,7 +569,7 @@ class AwardAdmin(AwardBuilder, ProgrammeScoped, LabelledInputs, admin.ModelAdmin
     change_form_template = "admin/awards/award/change_form.html"
     fieldsets = (
         (None, {"fields": ("programme", "title", "slug", "position", "active")}),
-        ("Shown to nominators", {"fields": ("summary", "description", "nominee", "self_nomination")}),
+        ("Shown to nominators", {"fields": ("summary", "description", "nominee", "self_nomination", "stepped")}),
         ("Own nomination window (optional)", {"fields": ("nominations_open", "nominations_close")}),
     )
 

@@ -33,6 +33,7 @@ AWARD_KEYS = (
     "description",
     "nominee",
     "self_nomination",
+    "stepped",
     "nominations_open",
     "nominations_close",
     "sections",
@@ -381,6 +382,7 @@ def _parse_award(data, path, zone, programme, problems) -> dict:
         "description": _text(data, "description", path, problems, required=False),
         "nominee": data.get("nominee", "individual_or_team"),
         "self_nomination": _bool(data, "self_nomination", path, problems, False),
+        "stepped": _bool(data, "stepped", path, problems, False),
         "nominations_open": _datetime(
             data.get("nominations_open"), zone, f"{path}.nominations_open", problems, required=False
         ),
@@ -657,8 +659,10 @@ def _orphaned_answers(programme: Programme, definition: dict) -> list[str]:
 
 
 def _write_award(award: Award, data: dict, position: int, result: ImportResult):
-    for name in AWARD_KEYS[1:8]:
-        setattr(award, name, data[name])
+    # Every award key but the slug (how it is found) and its sections and criteria (written below).
+    for name in AWARD_KEYS:
+        if name not in ("slug", "sections", "criteria"):
+            setattr(award, name, data[name])
     award.position = position
     award.active = True
     award.save()
@@ -782,6 +786,7 @@ def _export_award(award: Award, zone) -> dict:
         {
             "nominee": award.nominee,
             "self_nomination": award.self_nomination,
+            "stepped": award.stepped,
             "nominations_open": _local(award.nominations_open, zone),
             "nominations_close": _local(award.nominations_close, zone),
             "sections": sections,

@@ -210,6 +210,11 @@ class Award(models.Model):
     description = models.TextField(blank=True, help_text="Markdown, shown above the form.")
     nominee = models.CharField(max_length=20, choices=Nominee.choices, default=Nominee.INDIVIDUAL_OR_TEAM)
     self_nomination = models.BooleanField(default=False, help_text="May people nominate themselves?")
+    stepped = models.BooleanField(
+        "one section per page",
+        default=False,
+        help_text="Show the form one section per page, with a task list of the sections and how far each has got.",
+    )
     nominations_open = models.DateTimeField(
         null=True, blank=True, help_text="Leave blank to use the programme's window."
     )

@@ -400,13 +400,28 @@ class AwardForm(forms.Form):
                 if not self.is_shown(question):
                     self.fields[field_name(question)].required = False
 
-    def _section_layout(self, section, questions):
+    def asked_here(self, section) -> list[Question]:
+        """A section's questions as asked on a page of their own: one whose condition looks back
+        at another section is decided from the answer saved there (shown plainly, or not at all)."""
+        questions = dict(self.sections).get(section, [])
+        here = {q.key for q in questions}
+        return [q for q in questions if q.show_if_key in here or self.is_shown(q)]
+
+    def show_only(self, section) -> None:
+        """Lay out one section alone, under the page's own heading (a step of a form in steps)."""
+        questions = self.asked_here(section)
+        self.helper.layout = Layout(self._section_layout(section, questions, legend=False))
+
+    def _section_layout(self, section, questions, legend=True):
         parts = []
         if section.intro:
             parts.append(Rendered(render_markdown(section.intro)))
+        on_page = {q.key for q in questions}
         for question in questions:
             name = field_name(question)
-            if question.show_if_key and question.show_if_key in self.questions_by_key:
+            # The page's script shows and hides a conditional question by its source's answer, so
+            # only when the source is on the same page.
+            if question.show_if_key and question.show_if_key in on_page:
                 source = self.questions_by_key[question.show_if_key]
                 parts.append(
                     Div(
@@ -417,7 +432,7 @@ class AwardForm(forms.Form):
                 )
             else:
                 parts.append(name)
-        return Fieldset(section.title, *parts) if section.title else Div(*parts)
+        return Fieldset(section.title, *parts) if section.title and legend else Div(*parts)
 
     def raw_answer(self, question: Question):
         if not self.is_bound:

@@ -126,7 +126,14 @@ def _ensure_editable(nomination: Nomination, now):
 
 
 def nomination_save_draft(
-    *, nomination: Nomination, identity: dict, answers: dict, uploads: dict | None = None, now, sequence=("", 0)
+    *,
+    nomination: Nomination,
+    identity: dict,
+    answers: dict,
+    uploads: dict | None = None,
+    now,
+    sequence=("", 0),
+    step_done: str | None = None,
 ) -> bool:
     """Save exactly what the nominator typed, valid or not, so that nothing is ever lost.
 
@@ -137,6 +144,8 @@ def nomination_save_draft(
     that breaks its question's rules is not stored (the form says why); the others are at once.
     `sequence` is (page view id, save counter) from the browser: a save that arrives after a
     later one from the same page is stale, and is dropped (returns False) rather than undoing it.
+    `step_done` is the step of a form in steps (nominations.steps) that the nominator has just
+    saved and gone on from, valid.
     """
     _ensure_editable(nomination, now)
     questions = {q.key: q for _, qs in questions_by_section(nomination.award) for q in qs}
@@ -170,13 +179,17 @@ def nomination_save_draft(
             "draft_sequence",
             "updated_at",
         ]
+        if step_done and step_done not in locked.steps_done:
+            locked.steps_done = [*locked.steps_done, step_done]
+            saved_fields.append("steps_done")
         locked.save(update_fields=saved_fields)
         existing = {a.question_id: a for a in locked.answers.all()}
         for key, raw in drafts.items():
             question = questions[key]
             answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
-            # Autosave sends the whole form every few seconds; only what changed is written.
-            if answer.pk is not None and answer.draft == raw:
+            # Autosave sends the whole form every few seconds; only what changed is written, and
+            # a question never answered gets no row.
+            if answer.draft == raw and (answer.pk is not None or raw is None):
                 continue
             answer.draft = raw
             answer.save()

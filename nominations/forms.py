@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
 from awards.models import Award
 from plaudit.layout import Fieldset
@@ -160,7 +161,23 @@ class IdentityForm(forms.Form):
         return data
 
 
-def nomination_forms(nomination: Nomination, *, post=None, uploads=None, saved=None, bind_saved=False):
+def _owns(name: str, key: str) -> bool:
+    """Whether a posted key belongs to a field: its own name, or a part of it (a date's `_0`…`_2`)."""
+    return key == name or (key.startswith(f"{name}_") and key[len(name) + 1 :].isdigit())
+
+
+def posted_over_saved(saved: MultiValueDict, post, only: frozenset[str]) -> MultiValueDict:
+    """The saved form data with the fields in `only` as posted: a page that shows some of the
+    fields (a step of a form in steps) changes those and keeps the rest. A field of `only` that
+    was not posted at all (no box ticked) is empty, as on a page with every field."""
+    data = MultiValueDict({key: saved.getlist(key) for key in saved if not any(_owns(n, key) for n in only)})
+    for key in post:
+        if any(_owns(name, key) for name in only):
+            data.setlist(key, post.getlist(key))
+    return data
+
+
+def nomination_forms(nomination: Nomination, *, post=None, uploads=None, saved=None, bind_saved=False, only=None):
     """The identity and answer forms of one nomination: every page and service builds them here.
 
     - `post` (request.POST, with `uploads` as request.FILES): bound to what was just sent. An
@@ -170,6 +187,9 @@ def nomination_forms(nomination: Nomination, *, post=None, uploads=None, saved=N
     - neither: unbound, showing the working copy (the edit page): drafts first, then what was
       submitted.
 
+    `only` (with `post`): the names of the fields the page showed; every other field keeps its
+    saved value (a step of a form in steps, nominations.steps).
+
     `saved` is the working copy (`selectors.working_copy`) where the caller has read it already.
     The award is `nomination.award`: the views set it to the award with its questions prefetched.
     """
@@ -177,15 +197,27 @@ def nomination_forms(nomination: Nomination, *, post=None, uploads=None, saved=N
     drafts, files = working_copy(nomination) if saved is None else saved
     questions = [q for _, qs in questions_by_section(award) for q in qs]
     saved_files = {field_name(q): files[q.key][0] for q in questions if q.key in files}
+    saved_identity = {name: value for name, value in nomination.identity_draft.items() if value is not None}
+    if post is not None and only is not None:
+        return (
+            IdentityForm(
+                posted_over_saved(MultiValueDict({k: [v] for k, v in saved_identity.items()}), post, only), award=award
+            ),
+            AwardForm(
+                posted_over_saved(data_from_drafts(questions, drafts), post, only),
+                uploads,
+                award=award,
+                initial=saved_files,
+            ),
+        )
     if post is not None:
         return (
             IdentityForm(post, award=award),
             AwardForm(post, uploads, award=award, initial=saved_files),
         )
     if bind_saved:
-        identity_data = {name: value for name, value in nomination.identity_draft.items() if value is not None}
         return (
-            IdentityForm(identity_data, award=award),
+            IdentityForm(saved_identity, award=award),
             AwardForm(data_from_drafts(questions, drafts), {}, award=award, initial=saved_files),
         )
     identity = {

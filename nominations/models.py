@@ -85,6 +85,9 @@ class Nomination(models.Model):
     self_nomination = models.BooleanField(default=False)
     # The identity block as the nominator last typed it (a working copy, like Answer.draft).
     identity_draft = models.JSONField(default=dict, blank=True)
+    # The steps of a form in steps (nominations.steps) the nominator has saved and gone on from:
+    # a step of optional questions left blank counts as done once they have.
+    steps_done = models.JSONField(default=list, blank=True)
     has_unsubmitted_changes = models.BooleanField(default=False)
     # Which page view saved the draft last, and its save counter: a slow autosave that arrives
     # after a later save from the same page is stale and is not applied.

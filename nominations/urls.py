@@ -11,6 +11,7 @@ urlpatterns = [
     path("mine/<str:token>/", views.mine_open, name="mine_open"),
     path("nominations/mine/", views.mine, name="mine"),
     path("nominations/<str:reference>/", views.edit, name="edit"),
+    path("nominations/<str:reference>/steps/<int:number>/", views.step, name="step"),
     path("nominations/<str:reference>/autosave/", views.autosave, name="autosave"),
     path("nominations/<str:reference>/check/", views.check, name="check"),
     path("nominations/<str:reference>/submit/", views.submit, name="submit"),

@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from awards import access as award_access
 from plaudit.pdf import render_pdf
 
-from . import access, domain, reminders, selectors
+from . import access, domain, reminders, selectors, steps
 from .builder import field_name, is_file, stored
 from .forms import ConsentForm, StartForm, WithdrawForm, nomination_forms
 from .links import mine_resolve
@@ -173,7 +173,7 @@ def _sequence(request) -> tuple[str, int]:
     return page, counter
 
 
-def _save_draft(request, nomination, identity_form, award_form, now) -> bool:
+def _save_draft(request, nomination, identity_form, award_form, now, step_done=None) -> bool:
     """Hand what was typed to the service as plain data: the forms only read it from the post."""
     return domain.nomination_save_draft(
         nomination=nomination,
@@ -182,10 +182,126 @@ def _save_draft(request, nomination, identity_form, award_form, now) -> bool:
         uploads=award_form.uploads(),
         now=now,
         sequence=_sequence(request),
+        step_done=step_done,
     )
 
 
-def _edit_page(request, nomination, award, identity_form, award_form, status=200, files=None):
+def _problems_page(request, nomination, award, identity_form, award_form):
+    """The form again with what stops it being checked or submitted: on one page, every field
+    with its error; in steps, the task list naming the steps left to finish."""
+    if award.stepped:
+        return _task_list(request, nomination, award, problems=True)
+    return _edit_page(request, nomination, award, identity_form, award_form)
+
+
+def _task_list(request, nomination, award, problems=False):
+    """The hub of a form in steps: each step, how far it has got, and the way on to checking."""
+    saved = selectors.working_copy(nomination)
+    identity_form, award_form = nomination_forms(nomination, saved=saved, bind_saved=True)
+    rows = steps.statuses(nomination, steps.form_steps(award), identity_form, award_form, saved)
+    unfinished = [step for step, status in rows if status not in steps.Status.FINISHED]
+    context = {
+        "nomination": nomination,
+        "rows": rows,
+        "completed": len(rows) - len(unfinished),
+        "unfinished": unfinished if problems else [],
+        "closes": _local_when(nomination.closes_at, award.programme),
+        "saved_at": _local_time(nomination.last_saved_at, award.programme) if nomination.last_saved_at else "",
+    }
+    return _page(request, "nominations/task_list.html", nomination, context)
+
+
+def step(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """One step of a form in steps: its own fields, laid over the saved working copy."""
+    nomination, award = _nomination(request, reference)
+    now = timezone.now()
+    # Asked for any award, not only one in steps: a page opened before the office changed the
+    # award's layout still saves what it sends.
+    found = steps.step_at(award, number)
+    if found is None:
+        raise Http404("No such step")
+    if nomination.closed_to_nominator or not nomination.is_open(now):
+        return _read_only(request, nomination, award)
+    current, all_steps = found
+    if request.method != "POST":
+        saved = selectors.working_copy(nomination)
+        forms_ = nomination_forms(nomination, saved=saved)
+        return _step_page(request, nomination, award, current, all_steps, *forms_, files=saved[1])
+
+    identity_form, award_form = nomination_forms(
+        nomination, post=request.POST, uploads=request.FILES, only=current.fields
+    )
+    going_on = "continue" in request.POST
+    valid = going_on and not (current.fields & _error_fields(identity_form, award_form))
+    try:
+        _save_draft(request, nomination, identity_form, award_form, now, step_done=current.key if valid else None)
+    except domain.NominationClosed:
+        return _read_only(request, nomination, award)
+    if going_on and not valid:
+        return _step_page(request, nomination, award, current, all_steps, identity_form, award_form)
+    if not going_on:
+        award_form.full_clean()
+        if current.fields & {name for name in award_form.errors if name in request.FILES}:
+            return _step_page(
+                request, nomination, award, current, all_steps, identity_form, award_form, only_files=True
+            )
+        messages.info(
+            request,
+            f"Your nomination was saved at {_local_time(now, award.programme)}: use the link we emailed you "
+            "to come back to it.",
+        )
+        return redirect("nominations:edit", nomination.reference)
+    if current.number < len(all_steps):
+        return redirect("nominations:step", nomination.reference, current.number + 1)
+    return redirect("nominations:edit", nomination.reference)
+
+
+def _error_fields(identity_form, award_form) -> set[str]:
+    identity_form.is_valid()
+    award_form.is_valid()
+    return set(identity_form.errors) | set(award_form.errors)
+
+
+def _step_page(request, nomination, award, current, all_steps, identity_form, award_form, files=None, only_files=False):
+    # Only this step's errors are said here (a refused upload alone, when saving for later):
+    # the others belong to steps the nominator has not reached yet.
+    for form in (identity_form, award_form):
+        if form.is_bound:
+            for name in list(form.errors):
+                if name not in current.fields or (only_files and name not in request.FILES):
+                    del form.errors[name]
+    if current.section is not None:
+        award_form.show_only(current.section)
+    response = _edit_page(
+        request,
+        nomination,
+        award,
+        identity_form,
+        award_form,
+        files=files,
+        template="nominations/step.html",
+        extra={
+            "step": current,
+            "step_count": len(all_steps),
+            "nothing_asked": current.section is not None and not award_form.asked_here(current.section),
+            "waiting_on": steps.waiting_on(award_form, current),
+            "autosave_url": reverse("nominations:autosave", args=[nomination.reference]) + f"?step={current.number}",
+        },
+    )
+    return response
+
+
+def _edit_page(
+    request,
+    nomination,
+    award,
+    identity_form,
+    award_form,
+    status=200,
+    files=None,
+    template="nominations/edit.html",
+    extra=None,
+):
     now = timezone.now()
     files = selectors.stored_files(nomination) if files is None else files
     for question in award_form.questions:
@@ -204,8 +320,8 @@ def _edit_page(request, nomination, award, identity_form, award_form, status=200
         "saved_at": _local_time(nomination.last_saved_at, award.programme) if nomination.last_saved_at else "",
         "autosave_url": reverse("nominations:autosave", args=[nomination.reference]),
         "is_open": nomination.is_open(now),
-    }
-    return _page(request, "nominations/edit.html", nomination, context, status=status)
+    } | (extra or {})
+    return _page(request, template, nomination, context, status=status)
 
 
 def edit(request: HttpRequest, reference: str) -> HttpResponse:
@@ -214,6 +330,8 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
     if nomination.closed_to_nominator or not nomination.is_open(now):
         return _read_only(request, nomination, award)
     if request.method != "POST":
+        if award.stepped:
+            return _task_list(request, nomination, award)
         saved = selectors.working_copy(nomination)
         return _edit_page(request, nomination, award, *nomination_forms(nomination, saved=saved), files=saved[1])
 
@@ -248,13 +366,29 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
 def autosave(request: HttpRequest, reference: str) -> JsonResponse:
     nomination, award = _nomination(request, reference)
     now = timezone.now()
-    # A draft is saved without validating, so the saved uploads (which only validation reads) are not needed.
-    identity_form, award_form = nomination_forms(nomination, post=request.POST, uploads=request.FILES, saved=({}, {}))
+    found = steps.step_at(award, _number(request.GET.get("step"))) if "step" in request.GET else None
+    if found is not None:
+        # A step's page sends its own fields: the rest keep what is saved.
+        identity_form, award_form = nomination_forms(
+            nomination, post=request.POST, uploads=request.FILES, only=found[0].fields
+        )
+    else:
+        # A draft is saved without validating, so the saved uploads (which only validation reads) are not needed.
+        identity_form, award_form = nomination_forms(
+            nomination, post=request.POST, uploads=request.FILES, saved=({}, {})
+        )
     try:
         applied = _save_draft(request, nomination, identity_form, award_form, now)
     except (domain.NominationClosed, domain.NotEditable):
         return JsonResponse({"error": "This nomination can no longer be changed."}, status=409)
     return JsonResponse({"saved_at": _local_time(nomination.last_saved_at, award.programme), "applied": applied})
+
+
+def _number(text) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
 
 
 def _read_only(request, nomination, award):
@@ -290,8 +424,10 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("nominations:edit", nomination.reference)
     identity_form, award_form = nomination_forms(nomination, bind_saved=True)
     if not (identity_form.is_valid() & award_form.is_valid()):
-        return _edit_page(request, nomination, award, identity_form, award_form)
+        return _problems_page(request, nomination, award, identity_form, award_form)
     answers = award_form.answers()
+    edit_url = reverse("nominations:edit", args=[nomination.reference])
+    form_steps = steps.form_steps(award) if award.stepped else []
     # A file is shown by the name it was uploaded with, not the name storage gave it.
     file_names = {key: name for key, (_file, name) in selectors.stored_files(nomination).items()}
     sections = []
@@ -305,10 +441,15 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
             if q.key in answers
         ]
         if rows:
-            sections.append((section, rows))
+            in_steps = form_steps and steps.step_of_section(form_steps, section)
+            change_url = (
+                reverse("nominations:step", args=[nomination.reference, in_steps.number]) if in_steps else edit_url
+            )
+            sections.append((section, rows, change_url))
     preview = Nomination(**identity_form.identity())
     context = {
         "nomination": nomination,
+        "identity_change_url": reverse("nominations:step", args=[nomination.reference, 1]) if form_steps else edit_url,
         "identity": selectors.identity_rows(preview),
         "sections": sections,
         "closes": _local_when(nomination.closes_at, award.programme),
@@ -323,7 +464,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         domain.nomination_submit(nomination=nomination, now=timezone.now())
     except domain.SubmissionProblems as problems:
-        return _edit_page(request, nomination, award, problems.identity_form, problems.award_form)
+        return _problems_page(request, nomination, award, problems.identity_form, problems.award_form)
     except (domain.NominationClosed, domain.NotEditable):
         return _read_only(request, nomination, award)
     return redirect("nominations:submitted", nomination.reference)

@@ -528,3 +528,15 @@ def test_numbers_with_colons_or_leading_zeros_stay_text():
     programme = format.import_text(text).programme
     # YAML 1.1 would read 1:30 as 90 and 010 as 8.
     assert Question.objects.get(award__programme=programme, key="region").choices == ["1:30", "10"]
+
+
+def test_a_form_in_steps_is_read_written_and_defaults_to_one_page():
+    doc = minimal_doc()
+    assert import_doc(doc).programme.awards.get().stepped is False
+    doc["awards"][0]["stepped"] = True
+    programme = import_doc(doc).programme
+    assert programme.awards.get().stepped is True
+    assert "stepped: true" in format.export_text(programme)
+    assert "awards[0].stepped: must be true or false" in load_problems(
+        yaml_text(doc).replace("stepped: true", "stepped: sometimes")
+    )

@@ -82,6 +82,7 @@ MATRIX = {
     "nominations:mine_open": ("get", row(404)),
     "nominations:mine": ("get", row(302)),
     "nominations:edit": ("get", NOMINATOR_A),
+    "nominations:step": ("get", NOMINATOR_A),
     "nominations:autosave": ("post", NOMINATOR_A),
     "nominations:check": ("get", NOMINATOR_A),
     "nominations:submit": ("post", NOMINATOR_A),  # a draft with answers missing: the check page says which
@@ -232,6 +233,7 @@ def world(panel, tmp_path, settings):
         "pack_id": pack.pk,
         "what": "ranking",
         "fmt": "csv",
+        "number": 1,
     }
     overrides = {
         "nominations:consent": {"token": consent_token},

@@ -108,6 +108,8 @@ def test_the_nomination_form_and_its_autosave(panel, data):
     client.get(reverse("nominations:resume", args=[link_create(nomination=nomination)]))
     assert_handled(post(client, reverse("nominations:edit", args=[nomination.reference]), data))
     assert_handled(post(client, reverse("nominations:autosave", args=[nomination.reference]), data))
+    assert_handled(post(client, reverse("nominations:autosave", args=[nomination.reference]) + "?step=2", data))
+    assert_handled(post(client, reverse("nominations:step", args=[nomination.reference, 1]), data))
     assert_handled(post(client, reverse("nominations:withdraw", args=[nomination.reference]), data))
 
 

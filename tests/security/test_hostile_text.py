@@ -196,6 +196,15 @@ def test_the_nominators_pages_pdf_and_emails_show_what_they_wrote_as_text(client
     check_html(page, "section-title", "section-intro", "prompt", "guidance", *labels, where="nomination form")
     page = get(client, reverse("nominations:check", args=[reference]), "check").content.decode()
     check_html(page, *labels, where="check your answers")
+    # The same award as a form in steps: its task list names the sections, each step asks one.
+    Award.objects.filter(pk=world.nomination.award_id).update(stepped=True)
+    page = get(client, reverse("nominations:edit", args=[reference]), "task list").content.decode()
+    check_html(page, "section-title", where="task list")
+    page = get(client, reverse("nominations:step", args=[reference, 1]), "step 1").content.decode()
+    check_html(page, "nominee-1", "nominator-1", "relationship-1", where="step 1")
+    page = get(client, reverse("nominations:step", args=[reference, 2]), "step 2").content.decode()
+    check_html(page, "section-title", "section-intro", "prompt", "guidance", "answer-1", where="step 2")
+    Award.objects.filter(pk=world.nomination.award_id).update(stepped=False)
     check_html(
         get(client, reverse("nominations:submitted", args=[reference]), "submitted").content.decode(),
         where="submitted",
