@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         REMINDER = "reminder", "Scheduled reminder"
+        MESSAGE = "message", "Message from the office"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)

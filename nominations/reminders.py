@@ -99,9 +99,8 @@ def _draft_email(nomination: Nomination, closes: dt.datetime):
         "nomination": nomination,
         "award": nomination.award,
         "closes": closes.astimezone(programme.zone),
-        "mine_url": settings.SITE_URL + reverse("nominations:mine_open", args=[mine_token(nomination.nominator_email)]),
-        "stop_url": settings.SITE_URL
-        + reverse("nominations:reminders_stop", args=[stop_token(nomination.nominator_email)]),
+        "mine_url": mine_url(nomination.nominator_email),
+        "stop_url": stop_url(nomination.nominator_email),
     }
     return build(
         subject=f"Your nomination for {nomination.award.title} is not submitted yet",
@@ -138,16 +137,30 @@ def consent_pending(now: dt.datetime):
         )
 
 
-def _consent_email(nomination: Nomination):
-    """The request again, with a new link (its hash replaces the old one's, which stops working)."""
+def consent_link_renew(nomination: Nomination) -> str:
+    """A new link for the nominee to answer with; its hash replaces the old one's, which stops working."""
     token, token_hash = new_token()
     Nomination.objects.filter(pk=nomination.pk, consent_status=Nomination.Consent.PENDING).update(
         consent_token_hash=token_hash
     )
+    return settings.SITE_URL + reverse("nominations:consent", args=[token])
+
+
+def mine_url(email: str) -> str:
+    """The link to every nomination started with an address (signed for it; nothing is written)."""
+    return settings.SITE_URL + reverse("nominations:mine_open", args=[mine_token(email)])
+
+
+def stop_url(email: str) -> str:
+    return settings.SITE_URL + reverse("nominations:reminders_stop", args=[stop_token(email)])
+
+
+def _consent_email(nomination: Nomination):
+    """The request again, with a new link (the old one stops working)."""
     context = {
         "nomination": nomination,
         "award": nomination.award,
-        "url": settings.SITE_URL + reverse("nominations:consent", args=[token]),
+        "url": consent_link_renew(nomination),
         "expires": consent_link_expires_at(nomination),
         "reminder": True,
     }

@@ -67,28 +67,32 @@ def claim(message: Message) -> Delivery | None:
         return None
 
 
+def deliver(message: Message) -> str:
+    """Send one message at most once: "sent", "failed" (logged with why, not retried) or
+    "already" (the delivery log has it: sent before, or being sent by another worker now)."""
+    if Delivery.objects.filter(key=message.key[:200]).exists():
+        return "already"
+    delivery = claim(message)
+    if delivery is None:
+        return "already"
+    try:
+        message.build().send()
+    except Exception as error:  # a refused address, a mail server down: logged, not retried
+        logger.warning("Message %s to %s failed: %s", message.kind, message.to, error)
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=str(error)[:2000])
+        return "failed"
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=timezone.now())
+    if message.on_sent is not None:
+        message.on_sent()
+    return "sent"
+
+
 def run_once(now: dt.datetime | None = None) -> Run:
     """Send every message due at `now` that has not been sent: each job, each message, once."""
     now = now or timezone.now()
     run = Run()
     for fn in list(_jobs):
         for message in fn(now):
-            if Delivery.objects.filter(key=message.key[:200]).exists():
-                run.already += 1
-                continue
-            delivery = claim(message)
-            if delivery is None:
-                run.already += 1
-                continue
-            try:
-                message.build().send()
-            except Exception as error:  # a refused address, a mail server down: logged, not retried
-                logger.warning("Scheduled %s to %s failed: %s", message.kind, message.to, error)
-                Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=str(error)[:2000])
-                run.failed += 1
-                continue
-            Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=timezone.now())
-            if message.on_sent is not None:
-                message.on_sent()
-            run.sent += 1
+            outcome = deliver(message)
+            setattr(run, outcome, getattr(run, outcome) + 1)
     return run

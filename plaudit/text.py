@@ -52,3 +52,19 @@ def one_line(text: str, limit: int = 200) -> str:
     checks on the form, or come from elsewhere)."""
     flat = " ".join(NOT_ONE_LINE.sub(" ", str(text or "")).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+# `{name}` in text the office writes for emails (outcome emails, messages): a name of letters,
+# digits and underscores. Anything else in braces is text.
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def unknown_placeholders(text: str, known) -> list[str]:
+    """The placeholder names in the text that are not among `known`, sorted, each once."""
+    return sorted({name for name in PLACEHOLDER.findall(text or "") if name not in known})
+
+
+def fill_placeholders(text: str, values: dict) -> str:
+    """Each known `{name}` replaced by its value, by plain replacement in one pass (a value that
+    itself holds `{name}` stays as written; nothing is compiled as a template). Unknown names stay."""
+    return PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), match.group(0))), text)

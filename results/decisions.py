@@ -6,7 +6,6 @@ DecisionLog. Outcome emails are rendered from the office's templates, logged one
 nominator and outcome (so nobody is told twice), and sent through the task queue.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -27,6 +26,7 @@ from judging.models import (
 )
 from judging.scorecards import counted
 from nominations.models import Nomination
+from plaudit import text as text_rules
 from plaudit.text import one_line
 
 from .tasks import send_outcome_email
@@ -41,7 +41,6 @@ PLACEHOLDERS = {
     "outcome": "the outcome, in words",
     "feedback": "the judges' comments the office has approved (empty if none)",
 }
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 DEFAULT_TEMPLATES = {
     Decision.Outcome.PROMOTED: (
@@ -251,12 +250,12 @@ def outcome_template(stage: Stage, outcome: str, audience: str = Audience.NOMINA
 
 
 def unknown_placeholders(text: str) -> list[str]:
-    return sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    return text_rules.unknown_placeholders(text, PLACEHOLDERS)
 
 
 def fill(text: str, values: dict) -> str:
     """Put values in for {placeholders}; anything else in braces stays as written."""
-    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+    return text_rules.fill_placeholders(text, values)
 
 
 def approved_feedback(entry: Entry) -> list[str]:

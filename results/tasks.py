@@ -27,3 +27,11 @@ def send_outcome_email(email_id: int):
 def build_shortlist_pack(pack_id: int):
     """Build a shortlist PDF in the background, saying how far it has got; failed, never stuck."""
     pack_build(pack_id)
+
+
+@task()
+def send_office_message(message_id: int):
+    """Send a confirmed message from the awards office: each recipient once, each logged."""
+    from .messages import message_send
+
+    message_send(message_id)

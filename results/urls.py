@@ -25,4 +25,8 @@ urlpatterns = [
     path("judging/stages/<id:stage_id>/feedback/", views.moderation, name="moderation"),
     path("office/", views.office_home, name="office"),
     path("office/<slug:programme_slug>/", views.overview, name="overview"),
+    path("office/<slug:programme_slug>/messages/", views.messages_list, name="messages"),
+    path("office/<slug:programme_slug>/messages/new/", views.message_new, name="message_new"),
+    path("office/<slug:programme_slug>/messages/<id:message_id>/", views.message, name="message"),
+    path("office/<slug:programme_slug>/messages/<id:message_id>/edit/", views.message_edit, name="message_edit"),
 ]

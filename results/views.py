@@ -14,18 +14,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import log as audit
-from awards.access import manages, office_programmes
+from awards.access import managed_programmes, manages, office_programmes
 from judging import access, scoring
 from judging.entries import nominations_of
 from judging.models import Audience, Decision, OutcomeEmail, ShortlistPack
 from judging.selectors import left_judging
 
 from . import decisions, exports
+from . import messages as office_messages
 from . import overview as office_overview
 from . import ranking as standings
-from .forms import DecisionForm, OutcomeTemplateForm
+from .forms import DecisionForm, MessageForm, OutcomeTemplateForm
+from .models import OfficeMessage
 from .shortlist import packs_fail_stale
-from .tasks import build_shortlist_pack
+from .tasks import build_shortlist_pack, send_office_message
 
 SORTS = {
     "rank": lambda row, order: (row.result.normalised_rank if order == "normalised" else row.result.rank) or 10**9,
@@ -536,3 +538,113 @@ def overview(request: HttpRequest, programme_slug: str) -> HttpResponse:
         "may_manage": manages(request.user, programme),
     }
     return render(request, "judging/office/overview.html", context)
+
+
+def _office_programme(request, programme_slug: str, *, write: bool = False):
+    """The programme, if this person is its awards office (a manager, to change anything); else 404."""
+    found = managed_programmes(request.user) if write else office_programmes(request.user)
+    return get_object_or_404(found, slug=programme_slug)
+
+
+def _office_message(programme, message_id: int) -> OfficeMessage:
+    return get_object_or_404(
+        OfficeMessage.objects.select_related("award", "stage__award", "programme"), programme=programme, pk=message_id
+    )
+
+
+@login_required
+def messages_list(request: HttpRequest, programme_slug: str) -> HttpResponse:
+    """The office's messages to the programme's people: drafts, and what was sent to how many."""
+    programme = _office_programme(request, programme_slug)
+    rows = list(programme.office_messages.select_related("award", "stage__award", "created_by"))
+    sent = office_messages.delivery_counts([m.pk for m in rows])
+    context = {
+        "programme": programme,
+        "rows": [(m, office_messages.SEGMENTS[m.segment], sent.get(m.pk, {})) for m in rows],
+        "may_manage": manages(request.user, programme),
+    }
+    return render(request, "judging/office/messages.html", context)
+
+
+@login_required
+def message_new(request: HttpRequest, programme_slug: str) -> HttpResponse:
+    programme = _office_programme(request, programme_slug, write=True)
+    return _message_form(request, programme, None)
+
+
+@login_required
+def message_edit(request: HttpRequest, programme_slug: str, message_id: int) -> HttpResponse:
+    programme = _office_programme(request, programme_slug, write=True)
+    message = _office_message(programme, message_id)
+    if message.status != OfficeMessage.Status.DRAFT:
+        return redirect("judging:message", programme.slug, message.pk)
+    return _message_form(request, programme, message)
+
+
+def _message_form(request, programme, message):
+    initial = {}
+    if message is not None:
+        target = message.stage_id if office_messages.SEGMENTS[message.segment].target == "stage" else message.award_id
+        initial = {"audience": f"{message.segment}:{target}", "subject": message.subject, "body": message.body}
+    form = MessageForm(request.POST or None, programme=programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        message = office_messages.message_save(
+            programme=programme,
+            message=message,
+            segment=form.cleaned_data["segment"],
+            target=form.cleaned_data["target"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            by=request.user,
+        )
+        return redirect("judging:message", programme.slug, message.pk)
+    placeholders = {key: segment.placeholders for key, segment in office_messages.SEGMENTS.items()}
+    context = {
+        "programme": programme,
+        "form": form,
+        "message": message,
+        "segments": [(office_messages.SEGMENTS[key], names) for key, names in placeholders.items()],
+    }
+    return render(request, "judging/office/message_form.html", context)
+
+
+@login_required
+def message(request: HttpRequest, programme_slug: str, message_id: int) -> HttpResponse:
+    """A draft: previewed as one real recipient reads it, with how many receive it and the button
+    that sends it to them. Once confirmed: how far sending has got, and the delivery log."""
+    programme = _office_programme(request, programme_slug)
+    message = _office_message(programme, message_id)
+    may_manage = manages(request.user, programme)
+    changed = None
+    if request.method == "POST":
+        if not may_manage:
+            raise Http404("Not the office's manager")
+        try:
+            expected = int(request.POST.get("expected", ""))
+        except ValueError:
+            expected = -1
+        try:
+            confirmed = office_messages.message_confirm(
+                message=message, expected=expected, by=request.user, now=timezone.now()
+            )
+        except office_messages.RecipientsChanged as change:
+            changed = change.count
+        else:
+            if confirmed:
+                send_office_message.enqueue(message.pk)
+            messages.info(request, "Your message is being sent. This page shows each delivery as it goes.")
+            return redirect("judging:message", programme.slug, message.pk)
+    found = office_messages.recipients(message)
+    context = {
+        "programme": programme,
+        "message": message,
+        "segment": office_messages.SEGMENTS[message.segment],
+        "target": office_messages.target_of(message),
+        "count": len(found),
+        "people": office_messages.people_count(found),
+        "preview": office_messages.preview(message) if message.status == OfficeMessage.Status.DRAFT else None,
+        "changed": changed,
+        "deliveries": office_messages.deliveries(message),
+        "may_manage": may_manage,
+    }
+    return render(request, "judging/office/message.html", context)

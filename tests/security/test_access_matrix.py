@@ -20,6 +20,7 @@ from awards import office
 from judging.models import Scorecard, ShortlistPack
 from nominations.domain import link_create
 from nominations.models import Answer, Nomination, new_token
+from results.models import OfficeMessage
 from tests.factories import ProgrammeFactory, QuestionFactory, UserFactory
 
 ROLES = [
@@ -62,6 +63,7 @@ JUDGE_ENTRY = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), judge=200)
 CHAIR_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=200, admin=200, manager=200, viewer=200)
 CHAIR_POST = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), chair=302, admin=302, manager=302)
 OFFICE_PAGE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200, manager=200, viewer=200)
+OFFICE_WRITE = row(404, **dict.fromkeys(SIGNED_OUT, SIGN_IN), admin=200, manager=200)
 SIGNED_IN = row(200, **dict.fromkeys(SIGNED_OUT, SIGN_IN))
 
 # name -> (method, expected per role)
@@ -131,6 +133,11 @@ MATRIX = {
     "judging:outcomes": ("get", CHAIR_PAGE),
     "judging:office": ("get", SIGNED_IN),  # the programmes one is the office of (perhaps none)
     "judging:overview": ("get", OFFICE_PAGE),
+    # Messages from the office: read by the office; written and sent by its managers.
+    "judging:messages": ("get", OFFICE_PAGE),
+    "judging:message": ("get", OFFICE_PAGE),
+    "judging:message_new": ("get", OFFICE_WRITE),
+    "judging:message_edit": ("get", OFFICE_WRITE),
     "judging:feedback": ("get", OFFICE_PAGE),
     "judging:moderation": ("get", OFFICE_PAGE),
 }
@@ -234,6 +241,9 @@ def world(panel, tmp_path, settings):
         "what": "ranking",
         "fmt": "csv",
         "number": 1,
+        "message_id": OfficeMessage.objects.create(
+            programme=award.programme, segment="drafts", award=award, subject="Hello", body="Dear {name}"
+        ).pk,
     }
     overrides = {
         "nominations:consent": {"token": consent_token},

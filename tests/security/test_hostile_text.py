@@ -471,3 +471,46 @@ def test_scheduled_reminders_carry_text_as_text(world):
     reminder = next(m for m in mail.outbox if "not submitted yet" in m.subject)
     check_text(reminder.subject + reminder.body, "award-title", "programme-name", "organiser", where="draft reminder")
     assert "\n" not in reminder.subject
+
+
+def test_messages_from_the_office_carry_text_as_text(admin_client, world, django_capture_on_commit_callbacks):
+    """The office's subject and body, and the people's names filled into them, on the compose,
+    preview, list and log pages and in every copy sent: as written, nothing run, no markup."""
+    from results.models import OfficeMessage
+
+    programme = world.stage.award.programme
+    subject, body = hostile("message-subject"), hostile("message-body") + " {name} {award} {nominee}"
+    new = reverse("judging:message_new", args=[programme.slug])
+    audience = f"submitted:{world.stage.award.pk}"
+    # The subject must be one line: the payload's control characters are refused beside the field.
+    page = admin_client.post(new, {"audience": audience, "subject": subject, "body": body}).content.decode()
+    assert "The subject must be on one line" in page
+    check_html(page, "message-body", where="message form")
+    subject = subject.replace("\x07", "").replace("\u202e", "")
+    PAYLOADS["message-subject"] = subject
+    response = admin_client.post(new, {"audience": audience, "subject": subject, "body": body})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    message = OfficeMessage.objects.get()
+    preview = get(admin_client, response.url, "message preview").content.decode()
+    check_html(preview, "message-subject", "message-body", "award-title", where="message preview")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(response.url, {"expected": preview.split('name="expected" value="')[1].split('"')[0]})
+    check_html(
+        get(admin_client, response.url, "message log").content.decode(),
+        "message-subject",
+        "message-body",
+        where="message log",
+    )
+    listing = get(admin_client, reverse("judging:messages", args=[programme.slug]), "messages").content.decode()
+    check_html(listing, "message-subject", "award-title", where="messages list")
+    sent = [m for m in mail.outbox if m.to and message.status is not None]
+    assert sent
+    for email in sent:
+        check_text(
+            email.subject + email.body,
+            "message-subject",
+            "message-body",
+            "award-title",
+            where="message email",
+        )
+        assert "\n" not in email.subject
