@@ -465,6 +465,7 @@ def _parse_question(data, path, earlier, problems) -> dict:
         "max_choices": _int(data, "max_choices", path, problems, minimum=1),
         "file_types": [],
         "max_size_mb": _decimal(data.get("max_size_mb"), f"{path}.max_size_mb", problems),
+        "wait_for_statement": _bool(data, "wait_for_statement", path, problems, False),
         "show_if_key": "",
         "show_if_value": "",
     }
@@ -818,6 +819,8 @@ def _export_question(question: Question) -> dict:
         result["identifying"] = True
     if not question.visible_to_judges:
         result["visible_to_judges"] = False
+    if question.wait_for_statement:
+        result["wait_for_statement"] = True
     if question.show_if_key:
         result["show_if"] = {"question": question.show_if_key, "equals": question.show_if_value}
     return result

@@ -322,6 +322,7 @@ class Question(models.Model):
         MULTI_CHOICE = "multi_choice", "Any of a list"
         YES_NO = "yes_no", "Yes or no"
         FILE = "file", "File upload"
+        ENDORSEMENT = "endorsement", "Supporting statement from a referee"
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="questions")
     # Null only for retired questions, which keep their answers after their section is gone.
@@ -345,6 +346,11 @@ class Question(models.Model):
     max_choices = models.PositiveIntegerField(null=True, blank=True)
     file_types = models.JSONField(default=list, blank=True)
     max_size_mb = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    wait_for_statement = models.BooleanField(
+        "judge only once the statement has arrived",
+        default=False,
+        help_text="Supporting statement: the nomination goes to judging only once its referee's statement has arrived.",
+    )
     show_if_key = models.CharField(
         "show only if question", max_length=100, blank=True, help_text="Key of an earlier choice or yes/no question."
     )

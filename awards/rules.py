@@ -24,6 +24,7 @@ QUESTION_TYPES = (
     "multi_choice",
     "yes_no",
     "file",
+    "endorsement",
 )
 CHOICE_TYPES = ("choice", "multi_choice")
 # Questions whose answer can decide whether a later question is shown.
@@ -54,15 +55,16 @@ FILE_TYPES = (
 TYPE_OPTIONS = {
     "max_length": ("short_text",),
     "min_words": ("long_text",),
-    "max_words": ("long_text",),
+    "max_words": ("long_text", "endorsement"),
     "min_value": ("number",),
     "max_value": ("number",),
     "choices": CHOICE_TYPES,
     "min_choices": ("multi_choice",),
     "max_choices": ("multi_choice",),
     "reportable": REPORTABLE_TYPES,
-    "file_types": ("file",),
-    "max_size_mb": ("file",),
+    "file_types": ("file", "endorsement"),
+    "max_size_mb": ("file", "endorsement"),
+    "wait_for_statement": ("endorsement",),
 }
 
 

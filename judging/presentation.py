@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from nominations.builder import is_file
-from nominations.models import Answer, Nomination
+from nominations.models import Answer, Endorsement, Nomination
 from nominations.selectors import display_value, identity_rows
 
 from .entries import nominations_of
@@ -62,6 +62,12 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
         .order_by("question__section__position", "question__position", "question_id")
     ):
         answers.setdefault(answer.nomination_id, []).append(answer)
+    referees = {
+        (e.nomination_id, e.question_id): e
+        for e in Endorsement.objects.filter(nomination_id__in=nominations).exclude(
+            status=Endorsement.Status.CANCELLED
+        )
+    }
     result = {}
     for entry in entries:
         group = held[entry.pk]
@@ -76,6 +82,16 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
                 if not judges_may_read(question, blind=blind) or answer.value in (None, ""):
                     continue
                 value = display_value(question, answer.value)
+                if question.type == "endorsement":
+                    # Judges read the referee's statement, never the details the nominator gave.
+                    shown = endorsement_rows(referees.get((nomination.pk, question.pk)), question, blind=blind)
+                    for key, prompt, text, has_letter in shown:
+                        if has_letter:
+                            statement.links[key] = reverse(
+                                "judging:evidence", args=[stage.pk, entry.pk, nomination.pk, question.key]
+                            )
+                        _add(statement, question, key, (prompt, text))
+                    continue
                 if is_file(question):
                     # An uploaded file: judges download it through judging:evidence; in a blind
                     # stage its name (which may name the nominee) is replaced by its type.
@@ -84,15 +100,37 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
                     statement.links[question.key] = reverse(
                         "judging:evidence", args=[stage.pk, entry.pk, nomination.pk, question.key]
                     )
-                shown = (question.prompt, value)
-                statement.answers[question.key] = shown
-                title = question.section.title if question.section else "Other answers"
-                if not statement.sections or statement.sections[-1][0] != title:
-                    statement.sections.append((title, []))
-                statement.sections[-1][1].append(shown)
+                _add(statement, question, question.key, (question.prompt, value))
             statements.append(statement)
         result[entry.pk] = statements
     return result
+
+
+def _add(statement: Statement, question, key: str, shown: tuple[str, str]) -> None:
+    statement.answers[key] = shown
+    title = question.section.title if question.section else "Other answers"
+    if not statement.sections or statement.sections[-1][0] != title:
+        statement.sections.append((title, []))
+    statement.sections[-1][1].append(shown)
+
+
+def endorsement_rows(endorsement, question, *, blind: bool) -> list[tuple[str, str, str, bool]]:
+    """A supporting statement as judges read it: (key, prompt, text, whether it links the letter).
+    In a blind stage the referee is not named (their name would say who they are supporting)."""
+    if endorsement is None:
+        return []
+    who = "the referee" if blind else endorsement.referee
+    if endorsement.status != Endorsement.Status.RECEIVED:
+        return [(question.key, question.prompt, f"Not received yet (asked of {who}).", False)]
+    rows = []
+    if endorsement.statement:
+        rows.append((question.key, question.prompt, f"From {who}:\n\n{endorsement.statement}", False))
+    if endorsement.letter:
+        kind = evidence_kind(endorsement.letter_name)
+        rows.append(
+            (f"{question.key}:letter", f"{question.prompt}: letter", f"A letter from {who} ({kind})", True)
+        )
+    return rows
 
 
 @dataclass

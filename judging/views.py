@@ -12,7 +12,7 @@ from django.utils.dateformat import format as format_date
 from audit import log as audit
 from awards.access import office_programmes
 from nominations.builder import is_file
-from nominations.models import Answer
+from nominations.models import Answer, Endorsement
 from plaudit.layout import Fieldset, Rendered
 from plaudit.pdf import render_pdf
 from plaudit.people import display_name
@@ -364,16 +364,36 @@ def evidence(request: HttpRequest, stage_id: int, entry_id: int, nomination_id: 
         if nomination
         else None
     )
-    if answer is None or not is_file(answer.question) or not presentation.judges_may_read(answer.question, blind=blind):
+    if answer is not None and is_file(answer.question):
+        question, stored, original = answer.question, answer.file, answer.file_name
+    else:
+        # A referee's letter, sent with their supporting statement.
+        letter = (
+            Endorsement.objects.select_related("question")
+            .filter(
+                nomination=nomination,
+                question__key=question_key[:100],
+                question__award_id=stage.award_id,
+                status=Endorsement.Status.RECEIVED,
+            )
+            .exclude(letter="")
+            .first()
+            if nomination
+            else None
+        )
+        if letter is None:
+            raise Http404("No such file")
+        question, stored, original = letter.question, letter.letter, letter.letter_name
+    if not presentation.judges_may_read(question, blind=blind):
         raise Http404("No such file")
     audit.record(
         audit.Action.EXPORT,
-        f"{entry.reference}: the file for “{answer.question.key}” downloaded",
+        f"{entry.reference}: the file for “{question.key}” downloaded",
         actor=request.user,
         subject=f"entry:{entry.pk}",
     )
-    name = presentation.evidence_name(entry, answer.question.key, answer.file_name, blind=blind)
-    response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=name)
+    name = presentation.evidence_name(entry, question.key, original, blind=blind)
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -19,10 +19,10 @@ from awards.models import Award
 from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
 
-from . import domain, exports, screening, selectors
+from . import domain, endorsements, exports, screening, selectors
 from .builder import AwardForm, is_file
 from .dossiers import likely_duplicates
-from .models import Dossier, Nomination
+from .models import Dossier, Endorsement, Nomination
 
 
 class DossierFilter(admin.SimpleListFilter):
@@ -520,3 +520,63 @@ class AwardWithPreviewAdmin(AwardAdmin):
 
 admin.site.unregister(Award)
 admin.site.register(Award, AwardWithPreviewAdmin)
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(ProgrammeScoped, admin.ModelAdmin):
+    """Supporting statements asked of referees: who, for which nomination, and whether they have
+    arrived; the office sends a request again from here. Referees own their words: read only."""
+
+    programme_path = "nomination__award__programme"
+    list_display = (
+        "nomination",
+        "referee_name",
+        "referee_role",
+        "referee_email",
+        "status",
+        "requested_at",
+        "received_at",
+    )
+    list_filter = ("status", "nomination__award")
+    search_fields = ("nomination__reference", "referee_name", "referee_email")
+    list_select_related = ("nomination",)
+    actions = ["request_again"]
+    fields = (
+        "nomination",
+        "question",
+        "referee_name",
+        "referee_role",
+        "referee_email",
+        "note",
+        "status",
+        "requested_at",
+        "last_sent_at",
+        "times_sent",
+        "received_at",
+        "statement",
+        "letter_name",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send the request to the referee again (new link)", permissions=["change"])
+    def request_again(self, request, queryset):
+        sent, skipped = 0, 0
+        for endorsement in self.managed(request, queryset).select_related("nomination__award"):
+            try:
+                endorsements.request_again(endorsement, timezone.now(), by=request.user)
+                sent += 1
+            except (endorsements.StatementClosed, endorsements.TooSoon):
+                skipped += 1
+        self.message_user(
+            request,
+            f"Sent to {sent} {'referee' if sent == 1 else 'referees'}"
+            + (f"; {skipped} not sent (answered, closed, or sent in the last few minutes)" if skipped else "")
+            + ".",
+            messages.SUCCESS if sent else messages.WARNING,
+        )

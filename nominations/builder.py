@@ -25,6 +25,7 @@ from awards import rules
 from awards.models import Award, Question
 from plaudit.layout import Fieldset, Rendered
 from plaudit.templatetags.markdown import render_markdown
+from plaudit.text import NOT_ONE_LINE
 
 from .uploads import check_upload
 from .words import count_characters, count_words
@@ -321,6 +322,106 @@ def yes_no_field(question: Question) -> forms.Field:
     return forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect)
 
 
+REFEREE_PARTS = ("name", "role", "email", "note")
+
+
+def referee_of(value) -> dict[str, str]:
+    """An endorsement answer as {name, role, email, note}: a submitted one is stored so, a draft
+    as the four boxes typed (a list)."""
+    if isinstance(value, dict):
+        return {part: str(value.get(part) or "") for part in REFEREE_PARTS}
+    if isinstance(value, list):
+        padded = [*value, "", "", "", ""][:4]
+        return {part: str(item or "") for part, item in zip(REFEREE_PARTS, padded, strict=True)}
+    return dict.fromkeys(REFEREE_PARTS, "")
+
+
+def _shown_referee(question: Question, value) -> str:
+    referee = referee_of(value)
+    if not any(referee.values()):
+        return ""
+    who = ", ".join(part for part in (referee["name"], referee["role"]) if part)
+    return f"{who} ({referee['email']})" if referee["email"] else who
+
+
+def _form_data_referee(name: str, raw) -> list[tuple[str, object]]:
+    referee = referee_of(raw)
+    return [(f"{name}_{index}", referee[part]) for index, part in enumerate(REFEREE_PARTS)]
+
+
+class RefereeWidget(forms.MultiWidget):
+    """Who is asked for a supporting statement: name, role, email, and a note for them."""
+
+    template_name = "nhsuk/widgets/referee_input.html"
+    labels = (
+        "Their full name",
+        "Their role, and how they know the nominee",
+        "Their email address",
+        "What would you like them to know? (optional)",
+    )
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput, forms.TextInput, forms.EmailInput, forms.Textarea], attrs)
+
+    def decompress(self, value):
+        referee = referee_of(value)
+        return [referee[part] for part in REFEREE_PARTS]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for label, subwidget in zip(self.labels, context["widget"]["subwidgets"], strict=True):
+            subwidget["label"] = label
+        return context
+
+
+class RefereeField(forms.MultiValueField):
+    """The referee named for an endorsement question: checked here as a whole, so that the error
+    says which part is missing."""
+
+    widget = RefereeWidget
+    LIMITS = {"name": 200, "role": 300, "email": 254, "note": 2000}
+
+    def __init__(self, **kwargs):
+        text = forms.CharField(required=False, strip=True)
+        super().__init__(fields=(text, text, text, text), require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        referee = referee_of(list(data_list or []))
+        if not any(referee.values()):
+            return None
+        problems = []
+        for part, message in (
+            ("name", "Enter the referee's full name"),
+            ("role", "Enter the referee's role"),
+            ("email", "Enter the referee's email address"),
+        ):
+            if not referee[part].strip():
+                problems.append(ValidationError(message, code="incomplete"))
+        if referee["email"].strip():
+            try:
+                forms.EmailField().clean(referee["email"].strip())
+            except ValidationError:
+                problems.append(
+                    ValidationError(
+                        "Enter the referee's email address in the correct format, like name@example.org",
+                        code="invalid",
+                    )
+                )
+        for part, limit in self.LIMITS.items():
+            if len(referee[part]) > limit:
+                problems.append(ValidationError(f"The referee's {part} must be {limit} characters or fewer"))
+        if NOT_ONE_LINE.search(referee["name"] + referee["role"] + referee["email"]):
+            problems.append(ValidationError("The referee's name, role and email must each be on one line"))
+        if problems:
+            raise ValidationError(problems)
+        return {part: referee[part].strip() for part in REFEREE_PARTS}
+
+
+@builds("endorsement", shown=_shown_referee, form_data=_form_data_referee)
+def endorsement_field(question: Question) -> forms.Field:
+    return RefereeField()
+
+
 class FileRulesValidator:
     """Type by content, size, and the scanning hook: nominations.uploads does the checking."""
 
@@ -356,6 +457,7 @@ def required_message(question: Question) -> str:
         "multi_choice": "Select at least one answer to",
         "file": "Select a file for",
         "date": "Enter a date for",
+        "endorsement": "Name someone for",
     }.get(question.type, "Enter your answer to")
     return f"{verb}: {_short(question.prompt)}"
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit import log as audit
 from awards.models import Award
 
+from . import endorsements
 from .builder import AwardForm, is_file, questions_by_section, stored
 from .emails import send_email
 from .forms import IdentityForm, nomination_forms
@@ -269,20 +270,24 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
             else:
                 # Hidden or unanswered: neither required nor stored.
                 answer.delete()
+        statement_requests = endorsements.requests_for_submission(locked, award_form.questions, answers, now)
         audit.record(
             audit.Action.SUBMISSION,
             f"{locked.reference} {'submitted' if first_time else 'changed and resubmitted'}",
             subject=f"nomination:{locked.pk}",
         )
-        transaction.on_commit(lambda: _after_submit(locked.pk, consent_token))
+        transaction.on_commit(lambda: _after_submit(locked.pk, consent_token, statement_requests, now))
     nomination.refresh_from_db()
     return nomination
 
 
-def _after_submit(nomination_id: int, consent_token: str | None):
+def _after_submit(nomination_id: int, consent_token: str | None, statement_requests=(), now=None):
     send_receipt.enqueue(nomination_id)
     if consent_token:
         _send_consent_request(nomination_id, consent_token)
+    for endorsement_id, token in statement_requests:
+        endorsements.send_request(endorsement_id, token)
+        endorsements.mark_sent(endorsement_id, now)
 
 
 def _send_consent_request(nomination_id: int, consent_token: str):
@@ -306,6 +311,7 @@ def nomination_withdraw(*, nomination: Nomination, now) -> Nomination:
     with transaction.atomic():
         updated = Nomination.objects.filter(pk=nomination.pk).exclude(status=Nomination.Status.WITHDRAWN)
         if updated.update(status=Nomination.Status.WITHDRAWN, withdrawn_at=now):
+            endorsements.cancel_all(nomination)
             audit.record(
                 audit.Action.SUBMISSION, f"{nomination.reference} withdrawn", subject=f"nomination:{nomination.pk}"
             )

@@ -10,6 +10,7 @@ from plaudit.layout import Fieldset
 from plaudit.text import OneLineValidator
 
 from .builder import AwardForm, CharacterLimitValidator, data_from_drafts, field_name, questions_by_section
+from .endorsements import statement_problem
 from .models import Nomination
 from .selectors import working_copy
 
@@ -265,4 +266,41 @@ class ConsentForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("remove_data") and cleaned.get("decision") == "agree":
             self.add_error("remove_data", "You can only remove your details if you decline")
+        return cleaned
+
+
+class StatementForm(forms.Form):
+    """The referee's supporting statement: written here, or a letter uploaded (or both)."""
+
+    statement = forms.CharField(
+        label="Your statement",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    letter = forms.FileField(
+        label="Or upload a letter",
+        required=False,
+        widget=forms.FileInput,
+        error_messages={"empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, endorsement, words: int, file_types: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.endorsement = endorsement
+        self.fields["statement"].widget.attrs["data-maxwords"] = words
+        self.fields[
+            "letter"
+        ].help_text = f"A {' or '.join(t.upper() for t in file_types)} file, if you have written one."
+        self.fields["letter"].widget.attrs["accept"] = ",".join(f".{t}" for t in file_types)
+        self.fields["statement"].needed_sometimes = True
+        self.fields["letter"].needed_sometimes = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = statement_problem(self.endorsement, cleaned.get("statement") or "", cleaned.get("letter"))
+        if problem:
+            self.add_error("letter" if "file" in problem.lower() else "statement", problem)
         return cleaned

@@ -88,6 +88,9 @@ class Nomination(models.Model):
     # The steps of a form in steps (nominations.steps) the nominator has saved and gone on from:
     # a step of optional questions left blank counts as done once they have.
     steps_done = models.JSONField(default=list, blank=True)
+    # A supporting statement the award waits for has not arrived (nominations.endorsements keeps
+    # it): the nomination is not judged until it has.
+    statements_waiting = models.BooleanField(default=False)
     has_unsubmitted_changes = models.BooleanField(default=False)
     # Which page view saved the draft last, and its save counter: a slow autosave that arrives
     # after a later save from the same page is stale and is not applied.
@@ -191,6 +194,7 @@ class Nomination(models.Model):
                     f"{prefix}status": cls.Status.SUBMITTED,
                     f"{prefix}consent_status__in": cls.JUDGEABLE_CONSENT,
                     f"{prefix}nominee_data_removed_at__isnull": True,
+                    f"{prefix}statements_waiting": False,
                 }
             )
             & screened
@@ -217,6 +221,8 @@ class Nomination(models.Model):
             return "waiting for the nominee's consent"
         if self.screened_at is None and self.award.programme.screening:
             return "waiting for the awards office to screen it"
+        if self.statements_waiting:
+            return "waiting for a supporting statement the award requires"
         return None
 
 
@@ -253,3 +259,41 @@ class NominationLink(models.Model):
 
     def __str__(self):
         return f"link to {self.nomination.reference}"
+
+
+class Endorsement(models.Model):
+    """A supporting statement asked of the referee a nominator named for an `endorsement` question
+    (nominations.endorsements). The referee answers through their own emailed link, once, with a
+    statement or a letter, until the nomination's deadline."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        RECEIVED = "received", "Received"
+        CANCELLED = "cancelled", "No longer asked"  # the nominator named someone else, or withdrew
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="endorsements")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="endorsements")
+    referee_name = models.CharField(max_length=200)
+    referee_role = models.CharField(max_length=300)
+    referee_email = models.EmailField()
+    note = models.TextField(blank=True)  # what the nominator chose to tell the referee
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    statement = models.TextField(blank=True)
+    letter = models.FileField(storage=private_storage, upload_to="statements/%Y/%m/", blank=True)
+    letter_name = models.CharField(max_length=255, blank=True)
+    requested_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    times_sent = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(null=True, blank=True)
+    reminders_stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["nomination", "question__position", "pk"]
+
+    def __str__(self):
+        return f"{self.referee_name} for {self.nomination.reference}"
+
+    @property
+    def referee(self) -> str:
+        return f"{self.referee_name}, {self.referee_role}"

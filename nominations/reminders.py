@@ -20,9 +20,10 @@ from awards.models import Status
 from plaudit.emails import build
 from plaudit.schedule import Message, job
 
+from . import endorsements
 from .domain import consent_link_expires_at
 from .links import mine_token
-from .models import Nomination, new_token
+from .models import Endorsement, Nomination, new_token
 
 STOP_SALT = "plaudit.nominations.reminders.stop"
 QUIET_AFTER_SAVING = dt.timedelta(days=1)
@@ -170,3 +171,66 @@ def _consent_email(nomination: Nomination):
         to=nomination.nominee_email,
         programme=nomination.award.programme,
     )
+
+
+STATEMENT_STOP_SALT = "plaudit.nominations.statement.stop"
+REFEREE_AFTER = dt.timedelta(days=7)
+REFEREE_BEFORE_DEADLINE = dt.timedelta(days=2)
+
+
+def statement_stop_token(endorsement: Endorsement) -> str:
+    return signing.dumps(endorsement.pk, salt=STATEMENT_STOP_SALT)
+
+
+def statement_stop_resolve(token: str) -> Endorsement | None:
+    try:
+        pk = signing.loads(token, salt=STATEMENT_STOP_SALT)
+    except signing.BadSignature:
+        return None
+    return Endorsement.objects.select_related("nomination__award__programme").filter(pk=pk).first()
+
+
+def statement_reminders_stop(endorsement: Endorsement, now) -> None:
+    Endorsement.objects.filter(pk=endorsement.pk, reminders_stopped_at__isnull=True).update(reminders_stopped_at=now)
+
+
+def referee_reminder_number(endorsement: Endorsement, now) -> int:
+    """Which reminder is due (0: none): the first a week after asking, the second two days before
+    the deadline; at most two, and none once the deadline has passed."""
+    closes = endorsements.deadline(endorsement)
+    if closes is None or now >= closes:
+        return 0
+    if closes - now <= REFEREE_BEFORE_DEADLINE and now - endorsement.requested_at >= dt.timedelta(days=1):
+        return 2
+    return 1 if now - endorsement.requested_at >= REFEREE_AFTER else 0
+
+
+@job
+def referees_pending(now: dt.datetime):
+    waiting = Endorsement.objects.filter(
+        status=Endorsement.Status.REQUESTED,
+        reminders_stopped_at__isnull=True,
+        nomination__status=Nomination.Status.SUBMITTED,
+        nomination__award__programme__status=Status.PUBLISHED,
+    ).select_related("nomination__award__programme", "question")
+    for endorsement in waiting:
+        number = referee_reminder_number(endorsement, now)
+        if not number:
+            continue
+        nomination = endorsement.nomination
+        yield Message(
+            key=f"referee-pending:{endorsement.pk}:{number}",
+            kind="referee_pending",
+            to=endorsement.referee_email,
+            subject=f"Reminder: Would you support a nomination for {nomination.award.title}?",
+            build=lambda e=endorsement: endorsements.request_email(
+                e,
+                endorsements.link_renew(e),
+                reminder=True,
+                stop_url=settings.SITE_URL + reverse("nominations:statement_stop", args=[statement_stop_token(e)]),
+            ),
+            programme_ref=nomination.award.programme_id,
+            on_sent=noted(
+                f"reminder {number} to the referee for {nomination.reference}", f"nomination:{nomination.pk}"
+            ),
+        )

@@ -4,7 +4,7 @@ from awards.access import award_with_questions
 from awards.models import Award, Question
 
 from .builder import shown
-from .models import Nomination
+from .models import Endorsement, Nomination
 
 
 def judgeable(queryset=None):
@@ -98,4 +98,11 @@ def started_by(email: str):
         Nomination.objects.filter(nominator_email__iexact=email.strip())
         .select_related("award__programme")
         .order_by("-last_saved_at", "-pk")
+    )
+
+
+def statement_requests(nomination: Nomination):
+    """The supporting statements asked for this nomination (those still asked or received)."""
+    return list(
+        nomination.endorsements.exclude(status=Endorsement.Status.CANCELLED).select_related("question").order_by("pk")
     )

@@ -21,5 +21,13 @@ urlpatterns = [
     path("nominations/<str:reference>/files/<slug:question_key>/", views.uploaded_file, name="file"),
     path("reminders/stop/<str:token>/", views.reminders_stop, name="reminders_stop"),
     path("consent/", views.consent_page, name="consent_page"),
+    path("statement/", views.statement, name="statement"),
+    path("statement/stop/<str:token>/", views.statement_stop, name="statement_stop"),
+    path("statement/<str:token>/", views.statement_open, name="statement_open"),
+    path(
+        "nominations/<str:reference>/statements/<int:endorsement_id>/resend/",
+        views.statement_resend,
+        name="statement_resend",
+    ),
     path("consent/<str:token>/", views.consent, name="consent"),
 ]

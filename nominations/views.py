@@ -13,11 +13,11 @@ from django_ratelimit.decorators import ratelimit
 from awards import access as award_access
 from plaudit.pdf import render_pdf
 
-from . import access, domain, reminders, selectors, steps
+from . import access, domain, endorsements, reminders, selectors, steps
 from .builder import field_name, is_file, stored
-from .forms import ConsentForm, StartForm, WithdrawForm, nomination_forms
+from .forms import ConsentForm, StartForm, StatementForm, WithdrawForm, nomination_forms
 from .links import mine_resolve
-from .models import Nomination
+from .models import Endorsement, Nomination
 
 
 def _local_time(moment, programme) -> str:
@@ -26,6 +26,15 @@ def _local_time(moment, programme) -> str:
 
 def _local_when(moment, programme) -> str:
     return format_date(moment.astimezone(programme.zone), "l j F Y, g:i a") + f" ({programme.timezone} time)"
+
+
+def _statements(nomination, now, resend_next="edit") -> dict:
+    """The nominator's view of their supporting statements, and whether they may send one again."""
+    return {
+        "statement_requests": selectors.statement_requests(nomination),
+        "may_resend": nomination.status == Nomination.Status.SUBMITTED and nomination.is_open(now),
+        "resend_next": resend_next,
+    }
 
 
 def _page(request, template, nomination_or_award, context, status=200):
@@ -207,7 +216,7 @@ def _task_list(request, nomination, award, problems=False):
         "unfinished": unfinished if problems else [],
         "closes": _local_when(nomination.closes_at, award.programme),
         "saved_at": _local_time(nomination.last_saved_at, award.programme) if nomination.last_saved_at else "",
-    }
+    } | _statements(nomination, timezone.now())
     return _page(request, "nominations/task_list.html", nomination, context)
 
 
@@ -312,15 +321,19 @@ def _edit_page(
                 award_form.fields[name].help_text,
                 files[question.key][1],
             )
-    context = {
-        "nomination": nomination,
-        "identity_form": identity_form,
-        "award_form": award_form,
-        "closes": _local_when(nomination.closes_at, award.programme),
-        "saved_at": _local_time(nomination.last_saved_at, award.programme) if nomination.last_saved_at else "",
-        "autosave_url": reverse("nominations:autosave", args=[nomination.reference]),
-        "is_open": nomination.is_open(now),
-    } | (extra or {})
+    context = (
+        {
+            "nomination": nomination,
+            "identity_form": identity_form,
+            "award_form": award_form,
+            "closes": _local_when(nomination.closes_at, award.programme),
+            "saved_at": _local_time(nomination.last_saved_at, award.programme) if nomination.last_saved_at else "",
+            "autosave_url": reverse("nominations:autosave", args=[nomination.reference]),
+            "is_open": nomination.is_open(now),
+        }
+        | _statements(nomination, now)
+        | (extra or {})
+    )
     return _page(request, template, nomination, context, status=status)
 
 
@@ -400,7 +413,7 @@ def _read_only(request, nomination, award):
         "identity": selectors.identity_rows(nomination) if nomination.submitted_at else [],
         "sections": selectors.submitted_rows(nomination, award),
         "drafts": _draft_rows(nomination, award) if nomination.status == Nomination.Status.DRAFT else [],
-    }
+    } | _statements(nomination, now)
     return _page(request, "nominations/read_only.html", nomination, context)
 
 
@@ -477,7 +490,7 @@ def submitted(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "nomination": nomination,
         "closes": _local_when(nomination.closes_at, nomination.award.programme),
-    }
+    } | _statements(nomination, timezone.now(), resend_next="submitted")
     return _page(request, "nominations/submitted.html", nomination, context)
 
 
@@ -567,3 +580,90 @@ def consent_page(request: HttpRequest) -> HttpResponse:
 def _consent_expired(nomination: Nomination) -> bool:
     expires = domain.consent_link_expires_at(nomination)
     return expires is not None and timezone.now() >= expires
+
+
+STATEMENT_SESSION_KEY = "plaudit_statement"
+
+
+def statement_open(request: HttpRequest, token: str) -> HttpResponse:
+    """The referee's emailed link: exchanged for their session, then on to an address without it."""
+    endorsement = endorsements.find(token, timezone.now())
+    if endorsement is None:
+        return render(request, "nominations/link_invalid.html", {"statement": True}, status=404)
+    request.session[STATEMENT_SESSION_KEY] = endorsement.pk
+    request.session.cycle_key()
+    return redirect("nominations:statement")
+
+
+@ratelimit(key="ip", rate="60/h", method="POST", block=True)
+def statement(request: HttpRequest) -> HttpResponse:
+    """The referee writes their statement or uploads a letter, once, with the nomination's summary
+    (who nominated whom for what, and what the nominator chose to tell them) for context."""
+    now = timezone.now()
+    endorsement = (
+        Endorsement.objects.select_related("nomination__award__programme", "question")
+        .filter(pk=request.session.get(STATEMENT_SESSION_KEY) or 0)
+        .first()
+    )
+    if endorsement is None:
+        return render(request, "nominations/link_invalid.html", {"statement": True}, status=404)
+    nomination = endorsement.nomination
+    context = {"endorsement": endorsement, "nomination": nomination}
+    if endorsement.status == Endorsement.Status.RECEIVED:
+        return _page(request, "nominations/statement_done.html", nomination, context)
+    if not endorsements.is_open(endorsement, now):
+        return render(request, "nominations/link_invalid.html", {"statement": True}, status=404)
+    form = StatementForm(
+        request.POST or None,
+        request.FILES or None,
+        endorsement=endorsement,
+        words=endorsements.words_allowed(endorsement),
+        file_types=endorsements.letter_types(endorsement),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            endorsements.statement_submit(
+                endorsement=endorsement,
+                text=form.cleaned_data["statement"] or "",
+                letter=form.cleaned_data["letter"],
+                now=now,
+            )
+        except endorsements.StatementClosed:
+            pass  # given in another tab a moment ago, or the deadline has just passed
+        endorsement.refresh_from_db()
+        if endorsement.status == Endorsement.Status.RECEIVED:
+            return _page(request, "nominations/statement_done.html", nomination, context)
+        return render(request, "nominations/link_invalid.html", {"statement": True}, status=404)
+    context |= {"form": form, "closes": _local_when(endorsements.deadline(endorsement), nomination.award.programme)}
+    return _page(request, "nominations/statement.html", nomination, context)
+
+
+@require_POST
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def statement_resend(request: HttpRequest, reference: str, endorsement_id: int) -> HttpResponse:
+    """The nominator sends a referee's request again (a new link; the old one stops working)."""
+    nomination = access.nomination_for_nominator(request, reference)
+    endorsement = get_object_or_404(nomination.endorsements, pk=endorsement_id)
+    try:
+        endorsements.request_again(endorsement, timezone.now())
+    except endorsements.StatementClosed:
+        messages.info(request, f"{endorsement.referee_name} can no longer be asked: the request is closed.")
+    except endorsements.TooSoon:
+        messages.info(request, f"We sent {endorsement.referee_name} the request a few minutes ago. Try again later.")
+    else:
+        messages.info(request, f"We have sent the request to {endorsement.referee_name} again.")
+    return redirect(
+        request.POST.get("next") == "submitted" and "nominations:submitted" or "nominations:edit", reference
+    )
+
+
+def statement_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a referee's reminder: asks first (mail scanners follow links), then stops them."""
+    endorsement = reminders.statement_stop_resolve(token)
+    if endorsement is None:
+        return render(request, "nominations/link_invalid.html", {"statement": True}, status=404)
+    stopped = False
+    if request.method == "POST":
+        reminders.statement_reminders_stop(endorsement, timezone.now())
+        stopped = True
+    return render(request, "nominations/statement_stop.html", {"stopped": stopped, "endorsement": endorsement})

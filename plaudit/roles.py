@@ -38,7 +38,7 @@ VIEWERS = "Office viewers"
 # system tables stay with superusers.
 OFFICE_MODELS = {
     "awards": ["programme", "award", "section", "question", "criterion"],
-    "nominations": ["nomination", "dossier"],
+    "nominations": ["nomination", "dossier", "endorsement"],
     "judging": ["stage", "judgegroup", "panelmember", "entry", "conflict", "assignment"],
 }
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from awards.models import Award
 from nominations.models import Nomination
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.nominating import fill_identity, fill_questions, link_from
+from tests.e2e.nominating import answer_everything, fill_identity, fill_questions, link_from
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,9 +125,7 @@ def test_the_same_journey_with_javascript_off(browser, live_server, demo):
 def test_each_demo_award_can_be_nominated_end_to_end(page, live_server, demo, slug):
     award = Award.objects.get(slug=slug)
     start(page, live_server, slug)
-    fill_identity(page)
-    fill_questions(page, award)
-    page.get_by_role("button", name="Continue to check your answers").click()
+    answer_everything(page, award)
     expect(page.get_by_role("heading", name="Check your answers before submitting your nomination")).to_be_visible()
     page.get_by_role("button", name="Submit nomination").click()
     expect(page.get_by_role("heading", name="Nomination submitted")).to_be_visible()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from awards import office
 from judging.models import Scorecard, ShortlistPack
 from nominations.domain import link_create
-from nominations.models import Answer, Nomination, new_token
+from nominations.models import Answer, Endorsement, Nomination, new_token
 from results.models import OfficeMessage
 from tests.factories import ProgrammeFactory, QuestionFactory, UserFactory
 
@@ -97,6 +97,11 @@ MATRIX = {
     "nominations:consent_page": ("get", row(404)),
     # The key in a nominator's reminders that stops them: anything else opens nothing.
     "nominations:reminders_stop": ("get", row(404)),  # only for the session that opened a consent link
+    # A referee's key, like the nominee's: anything else opens nothing; the page only for its session.
+    "nominations:statement_open": ("get", row(404)),
+    "nominations:statement": ("get", row(404)),
+    "nominations:statement_stop": ("get", row(404)),
+    "nominations:statement_resend": ("post", row(404, nominator_a=302)),
     "judging:sign_in": (
         "get",
         row(
@@ -241,6 +246,14 @@ def world(panel, tmp_path, settings):
         "what": "ranking",
         "fmt": "csv",
         "number": 1,
+        "endorsement_id": Endorsement.objects.create(
+            nomination=draft,
+            question=QuestionFactory(section=award.sections.first(), key="referee", type="endorsement", prompt="Who?"),
+            referee_name="Jane",
+            referee_role="Manager",
+            referee_email="jane@example.org",
+            requested_at=timezone.now(),
+        ).pk,
         "message_id": OfficeMessage.objects.create(
             programme=award.programme, segment="drafts", award=award, subject="Hello", body="Dear {name}"
         ).pk,

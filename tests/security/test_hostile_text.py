@@ -514,3 +514,73 @@ def test_messages_from_the_office_carry_text_as_text(admin_client, world, django
             where="message email",
         )
         assert "\n" not in email.subject
+
+
+def test_supporting_statements_carry_text_as_text(client, world):
+    """The referee's details and the nominator's note (typed by the nominator), the statement
+    (typed by the referee): on the referee's pages, in their emails, on the nominator's pages and
+    on the judge's scoring page and reading pack."""
+    from nominations import endorsements
+    from nominations.models import Endorsement, new_token
+
+    entry = world.entries[2]
+    nomination = entry.nomination
+    question = Question.objects.create(
+        award=world.stage.award,
+        section=Section.objects.filter(award=world.stage.award).first(),
+        key="referee",
+        type="endorsement",
+        prompt=hostile("referee-prompt"),
+        guidance=hostile("referee-guidance"),
+        position=9,
+    )
+    Nomination.objects.filter(pk=nomination.pk).update(nominator_email="ada@example.org")
+    Answer.objects.create(nomination=nomination, question=question, value={"name": "x", "role": "y", "email": "z"})
+    token, token_hash = new_token()
+    endorsement = Endorsement.objects.create(
+        nomination=nomination,
+        question=question,
+        referee_name=hostile("referee-name"),
+        referee_role=hostile("referee-role"),
+        referee_email="jane@example.org",
+        note=hostile("referee-note"),
+        token_hash=token_hash,
+        requested_at=timezone.now(),
+    )
+    endorsements.send_request(endorsement.pk, token)
+    request = mail.outbox[-1]
+    check_text(
+        request.subject + request.body,
+        "award-title",
+        "nominee-2",
+        "nominator-2",
+        "referee-name",
+        where="statement request",
+    )
+    assert "\n" not in request.subject
+    referee = Client()
+    referee.get(reverse("nominations:statement_open", args=[token]))
+    page = get(referee, reverse("nominations:statement"), "statement page").content.decode()
+    check_html(
+        page,
+        "award-title",
+        "nominee-2",
+        "nominator-2",
+        "referee-role",
+        "referee-note",
+        "referee-prompt",
+        where="statement page",
+    )
+    response = referee.post(reverse("nominations:statement"), {"statement": hostile("referee-statement")})
+    check_html(response.content.decode(), "nominee-2", where="statement received")
+    # The judge reads it on the scoring page and in the reading pack.
+    bob = world.people["bob"]
+    client.force_login(bob)
+    Scorecard.objects.filter(judge=bob, entry=entry).update(status="draft")
+    page = get(client, reverse("judging:score", args=[world.stage.pk, entry.pk]), "score").content.decode()
+    check_html(
+        page, "referee-prompt", "referee-name", "referee-role", "referee-statement", where="scoring page statement"
+    )
+    assert "referee-note" not in page and "jane@example.org" not in page
+    pack = get(client, reverse("judging:reading_pack", args=[world.stage.pk]), "reading pack").content
+    check_text(pdf_text(pack), "referee-statement", where="reading pack statement")
