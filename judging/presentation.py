@@ -64,9 +64,7 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
         answers.setdefault(answer.nomination_id, []).append(answer)
     referees = {
         (e.nomination_id, e.question_id): e
-        for e in Endorsement.objects.filter(nomination_id__in=nominations).exclude(
-            status=Endorsement.Status.CANCELLED
-        )
+        for e in Endorsement.objects.filter(nomination_id__in=nominations).exclude(status=Endorsement.Status.CANCELLED)
     }
     result = {}
     for entry in entries:
@@ -127,9 +125,7 @@ def endorsement_rows(endorsement, question, *, blind: bool) -> list[tuple[str, s
         rows.append((question.key, question.prompt, f"From {who}:\n\n{endorsement.statement}", False))
     if endorsement.letter:
         kind = evidence_kind(endorsement.letter_name)
-        rows.append(
-            (f"{question.key}:letter", f"{question.prompt}: letter", f"A letter from {who} ({kind})", True)
-        )
+        rows.append((f"{question.key}:letter", f"{question.prompt}: letter", f"A letter from {who} ({kind})", True))
     return rows
 
 
