@@ -1,8 +1,8 @@
 """Secret links stay out of logs.
 
 A nominator's link (/n/…/), the key to "my nominations" (/mine/…/), a nominee's consent link
-(/consent/…/), the key that stops a nominator's reminders (/reminders/stop/…/: it carries their
-address) and a judge's sign-in link
+(/consent/…/), a referee's link to write a statement (/statement/…/), the keys that stop a
+nominator's or a referee's reminders (/reminders/stop/…/, /statement/stop/…/) and a judge's sign-in link
 (?sesame=…) are keys: whoever reads them gets in. Each is exchanged for a session on first use
 and the browser sent on to an address without it, but that first request is still logged, by
 gunicorn's access log and by Django when a link is not found. `redact` takes the secret out of
@@ -13,7 +13,7 @@ access log.
 import logging
 import re
 
-SECRET_PATHS = re.compile(r"(/(?:n|consent|mine|reminders/stop)/)[^/?#\s\"']+")
+SECRET_PATHS = re.compile(r"(/(?:n|consent|mine|reminders/stop|statement/stop|statement)/)[^/?#\s\"']+")
 SECRET_PARAMETERS = re.compile(r"((?:sesame|token)=)[^&#\s\"']+")
 
 

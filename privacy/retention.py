@@ -28,7 +28,7 @@ from judging.models import (
     Scorecard,
     ShortlistPack,
 )
-from nominations.models import Answer, Dossier, Nomination, NominationLink
+from nominations.models import Answer, Dossier, Endorsement, Nomination, NominationLink
 from plaudit.models import Delivery
 
 REMOVED = "(removed)"
@@ -54,6 +54,19 @@ def anonymise_programme(programme: Programme, *, now=None, by=None) -> dict:
                     stored.delete(save=False)
         counts["answers"] = answers.delete()[0]
         counts["links"] = NominationLink.objects.filter(nomination__in=nominations).delete()[0]
+        statements = Endorsement.objects.filter(nomination__in=nominations)
+        for endorsement in statements.exclude(letter=""):
+            endorsement.letter.delete(save=False)
+        counts["statements"] = statements.update(
+            referee_name=REMOVED,
+            referee_role="",
+            referee_email="",
+            note="",
+            statement="",
+            letter="",
+            letter_name="",
+            token_hash="",
+        )
         counts["nominations"] = nominations.update(
             nominator_email="",
             nominator_name="",
@@ -194,6 +207,23 @@ def subject_access(email: str, programmes=None) -> dict:
                 .prefetch_related("scores__criterion")
             ],
         }
+    statements = Endorsement.objects.filter(referee_email__iexact=email).select_related("nomination__award__programme")
+    if scoped:
+        statements = statements.filter(nomination__award__programme__in=programmes)
+    held["statements"] = [
+        {
+            "nomination": e.nomination.reference,
+            "programme": e.nomination.award.programme.name,
+            "award": e.nomination.award.title,
+            "as_named": {"name": e.referee_name, "role": e.referee_role, "email": e.referee_email},
+            "note_from_the_nominator": e.note,
+            "status": e.status,
+            "statement": e.statement,
+            "letter": e.letter_name,
+            "received_at": when(e.received_at),
+        }
+        for e in statements
+    ]
     if scoped:
         return held
     held["reminders"] = [

@@ -540,3 +540,34 @@ def test_a_form_in_steps_is_read_written_and_defaults_to_one_page():
     assert "awards[0].stepped: must be true or false" in load_problems(
         yaml_text(doc).replace("stepped: true", "stepped: sometimes")
     )
+
+
+def test_an_endorsement_question_round_trips_with_its_options():
+    doc = minimal_doc()
+    doc["awards"][0]["sections"][0]["questions"].append(
+        {
+            "key": "referee",
+            "prompt": "Who can support this nomination?",
+            "type": "endorsement",
+            "max_words": 300,
+            "file_types": ["pdf"],
+            "max_size_mb": 5,
+            "wait_for_statement": True,
+        }
+    )
+    programme = import_doc(doc).programme
+    question = programme.awards.get().questions.get(key="referee")
+    assert (question.type, question.max_words, question.file_types, question.wait_for_statement) == (
+        "endorsement",
+        300,
+        ["pdf"],
+        True,
+    )
+    before = snapshot(programme)
+    exported = format.export_definition(programme)
+    assert exported["awards"][0]["sections"][0]["questions"][-1]["wait_for_statement"] is True
+    programme.delete()
+    assert snapshot(import_doc(exported).programme) == before
+    bad = copy.deepcopy(doc)
+    bad["awards"][0]["sections"][0]["questions"][0]["wait_for_statement"] = True  # a long_text question
+    assert any("wait_for_statement: does not apply to a long_text question" in p for p in problems_for(bad))

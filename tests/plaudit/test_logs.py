@@ -16,6 +16,8 @@ TOKEN = "Zm9vYmFyLXNlY3JldC10b2tlbi0xMjM0NTY3ODk"
     [
         f"GET /n/{TOKEN}/ HTTP/1.1",
         f"GET /consent/{TOKEN}/ HTTP/1.1",
+        f"GET /statement/{TOKEN}/ HTTP/1.1",
+        f"GET /statement/stop/{TOKEN}/ HTTP/1.1",
         f"GET /sign-in/link/?sesame={TOKEN} HTTP/1.1",
         f"GET /sign-in/link/?next=/x&sesame={TOKEN}&y=1 HTTP/1.1",
         f'"https://awards.example/n/{TOKEN}/"',
@@ -27,7 +29,12 @@ def test_secret_links_are_redacted(line):
 
 
 def test_other_addresses_are_left_as_they_are():
-    for line in ("GET /nominations/KC26-0001/ HTTP/1.1", "GET /judging/stages/3/ HTTP/1.1", "GET /consent/ HTTP/1.1"):
+    for line in (
+        "GET /nominations/KC26-0001/ HTTP/1.1",
+        "GET /judging/stages/3/ HTTP/1.1",
+        "GET /consent/ HTTP/1.1",
+        "GET /statement/ HTTP/1.1",
+    ):
         assert redact(line) == line
 
 

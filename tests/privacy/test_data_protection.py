@@ -118,3 +118,33 @@ def test_staff_who_are_not_the_office_cannot_ask_for_a_subject_access_file(clien
     client.force_login(UserFactory(username="sam", is_staff=True))
     assert client.get("/admin/audit/auditevent/subject-access/").status_code == 403
     assert client.post("/admin/audit/auditevent/subject-access/", {"email": "sam@example.org"}).status_code == 403
+
+
+def test_referees_statements_are_held_for_subject_access_and_removed_at_the_end(scored):
+    from nominations.models import Endorsement
+    from tests.factories import QuestionFactory
+
+    nomination = scored.entries[0].nomination
+    question = QuestionFactory(section=nomination.award.sections.first(), key="referee", type="endorsement")
+    Endorsement.objects.create(
+        nomination=nomination,
+        question=question,
+        referee_name="Dr Jane Doe",
+        referee_role="Ward sister",
+        referee_email="Jane@Example.org",
+        note="Mention the nights",
+        status="received",
+        statement="Kind to all.",
+        requested_at=timezone.now(),
+        received_at=timezone.now(),
+    )
+    held = retention.subject_access("jane@example.org")
+    assert held["statements"][0]["statement"] == "Kind to all."
+    assert held["statements"][0]["as_named"]["name"] == "Dr Jane Doe"
+    other = scored.other_stage.award.programme
+    assert retention.subject_access("jane@example.org", programmes=[other])["statements"] == []
+    programme = scored.stage.award.programme
+    retention.anonymise_programme(programme)
+    endorsement = Endorsement.objects.get()
+    assert (endorsement.referee_email, endorsement.statement, endorsement.note) == ("", "", "")
+    assert endorsement.referee_name == "(removed)"
