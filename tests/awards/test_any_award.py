@@ -3,7 +3,7 @@
 Hypothesis writes award definitions as docs/award-format.md allows them: every question type,
 word, character, number and choice limits, choices, chains of `show_if`, weights of 0 and with
 decimals, scales, N/A, identifying and hidden-from-judges answers, reportable questions, files,
-blind stages. For each: import it; read the public award page; open the nomination form; fill
+blind stages, supporting statements, forms in steps. For each: import it; read the public award page; open the nomination form; fill
 it with valid answers at the edges of their limits and submit it (over HTTP, files included);
 bring it into a stage and score it; read the ranking, its explanation and its exports (CSV and
 XLSX); build the shortlist PDF; export the definition and import it again unchanged.
@@ -31,7 +31,8 @@ from judging.entries import stage_sync_entries
 from judging.models import Assignment, PanelMember, ShortlistPack, Stage
 from judging.scorecards import ScoreInput, scorecard_save
 from nominations import domain as nominations
-from nominations.models import Nomination
+from nominations import endorsements
+from nominations.models import Endorsement, Nomination
 from results.shortlist import pack_build
 from tests.factories import UserFactory, declare_all, make_public
 
@@ -91,6 +92,13 @@ def questions(draw, key: str, earlier: list[dict]):
         if draw(st.booleans()):
             question["file_types"].append(draw(st.sampled_from(["docx", "xlsx", "odt", "rtf"])))
         question["max_size_mb"] = draw(st.sampled_from([0.5, 1, 2.5, 10]))
+    if qtype == "endorsement":
+        if draw(st.booleans()):
+            question["max_words"] = draw(st.integers(1, 500))
+        if draw(st.booleans()):
+            question["file_types"] = draw(st.lists(st.sampled_from(sorted(FILES)), min_size=1, max_size=3, unique=True))
+        if draw(st.booleans()):
+            question["wait_for_statement"] = True
     sources = [q for q in earlier if q["type"] in ("choice", "yes_no")]
     if sources and draw(st.integers(0, 2)) == 0:
         source = draw(st.sampled_from(sources))
@@ -158,6 +166,7 @@ def award_definitions(draw):
                 "description": draw(prose),
                 "nominee": draw(st.sampled_from(format.rules.NOMINEE_KINDS)),
                 "self_nomination": draw(st.booleans()),
+                "stepped": draw(st.booleans()),
                 "sections": sections,
                 "criteria": criteria,
             }
@@ -189,6 +198,9 @@ def answer_for(question) -> tuple[dict, dict]:
         return {name: question.choices[: question.max_choices or question.min_choices or 1]}, {}
     if qtype == "yes_no":
         return {name: "yes"}, {}
+    if qtype == "endorsement":
+        referee = ("Dr Jane Doe", "Her line manager", "jane@example.org", "Thank you for this.")
+        return {f"{name}_{index}": part for index, part in enumerate(referee)}, {}
     kind = next(t for t in question.file_types if t in FILES)
     return {}, {name: SimpleUploadedFile(f"evidence.{kind}", FILES[kind])}
 
@@ -247,6 +259,11 @@ def nominate(client: Client, award: Award) -> Nomination:
     )
     if nomination.consent_status == "pending":
         nominations.consent_respond(nomination=nomination, agree=True, remove_data=False, now=timezone.now())
+    for endorsement in Endorsement.objects.filter(nomination=nomination, status="requested"):
+        # The referee writes (the statement a judge then reads, and one the award may wait for).
+        endorsements.statement_submit(endorsement=endorsement, text="Supportive.", letter=None, now=timezone.now())
+    nomination.refresh_from_db()
+    assert nomination.goes_to_judging, nomination.why_not_judged
     return nomination
 
 
