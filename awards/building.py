@@ -97,8 +97,7 @@ def question_save(question: Question, *, by=None) -> Question:
     for option, types in rules.TYPE_OPTIONS.items():
         # An option of another type is cleared, as the importer refuses it.
         if question.type not in types:
-            empty = [] if option in ("choices", "file_types") else (False if option == "reportable" else None)
-            setattr(question, option, empty)
+            setattr(question, option, Question._meta.get_field(option).get_default())
     if before is None or question.section_id != before.section_id:
         question.position = _next_position(Question.objects.filter(section=question.section, active=True))
     question.save()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 QUESTIONS = {
     "About the nominee": ["short_text", "email", "phone", "url"],
     "Their work": ["long_text", "choice", "multi_choice", "yes_no"],
-    "Evidence": ["number", "date", "file"],
+    "Evidence": ["number", "date", "file", "endorsement"],
 }
 PROMPTS = {qtype: f"Tell us: {qtype.replace('_', ' ')}" for qtype in QUESTION_TYPES}
 CRITERIA = ["Kindness shown", "Impact on patients", "Working with others", "Lasting change"]

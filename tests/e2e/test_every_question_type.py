@@ -83,6 +83,12 @@ def definition():
                                 "file_types": ["pdf"],
                                 "max_size_mb": 1,
                             },
+                            {
+                                "key": "referee",
+                                "prompt": "Who can support this nomination?",
+                                "type": "endorsement",
+                                "max_words": 200,
+                            },
                         ],
                     },
                 ],
@@ -119,6 +125,10 @@ def test_a_nominator_answers_one_question_of_every_type(page, live_server):
     page.get_by_label("Supporting evidence").set_input_files(
         {"name": "evidence.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
     )
+    referee = page.get_by_role("group", name="Who can support this nomination?")
+    referee.get_by_label("Their full name").fill("Dr Jane Doe")
+    referee.get_by_label("Their role, and how they know the nominee").fill("Ward sister")
+    referee.get_by_label("Their email address").fill("jane@example.org")
     assert_accessible(page)
     page.get_by_role("button", name="Continue to check your answers").click()
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
@@ -130,6 +140,7 @@ def test_a_nominator_answers_one_question_of_every_type(page, live_server):
         "South",
         "Hospital, Home",
         "evidence.pdf",
+        "Dr Jane Doe, Ward sister (jane@example.org)",
     ):
         expect(page.get_by_text(shown, exact=False).first).to_be_visible()
     assert_accessible(page)
@@ -151,4 +162,5 @@ def test_a_nominator_answers_one_question_of_every_type(page, live_server):
         "settings": ["Hospital", "Home"],
         "partners": "no",
         "evidence": "evidence.pdf",
+        "referee": {"name": "Dr Jane Doe", "role": "Ward sister", "email": "jane@example.org", "note": ""},
     }
