@@ -52,6 +52,11 @@ MATRIX = {
     # programme's overview (its office only: here the admin).
     "office": ("get", {role: 200 for role in ROLES[1:]}),
     "overview": ("get", {**CHAIR_ONLY, "chidi": 404}),
+    # Messages from the awards office (here the admin): never for judges or chairs.
+    "messages": ("get", {**CHAIR_ONLY, "chidi": 404}),
+    "message": ("get", {**CHAIR_ONLY, "chidi": 404}),
+    "message_new": ("get", {**CHAIR_ONLY, "chidi": 404}),
+    "message_edit": ("get", {**CHAIR_ONLY, "chidi": 404}),
 }
 
 
@@ -93,8 +98,15 @@ def _url(name, panel):
         return reverse(f"judging:{name}", args=[stage.pk, pack.pk])
     if name in {"home", "office"}:
         return reverse(f"judging:{name}")
-    if name == "overview":
-        return reverse("judging:overview", args=[stage.award.programme.slug])
+    if name in {"overview", "messages", "message_new"}:
+        return reverse(f"judging:{name}", args=[stage.award.programme.slug])
+    if name in {"message", "message_edit"}:
+        from results.models import OfficeMessage
+
+        message = OfficeMessage.objects.create(
+            programme=stage.award.programme, segment="behind", award=stage.award, stage=stage, subject="Hi", body="Hi"
+        )
+        return reverse(f"judging:{name}", args=[stage.award.programme.slug, message.pk])
     return reverse(f"judging:{name}", args=[stage.pk])
 
 
