@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
+from plaudit.ids import ID_MAX, posted_id
+
 from . import building
 from .forms import BuilderCriterionForm, DecimalInput, SectionForm, question_form
 from .models import Award, Criterion, Question, Section
@@ -82,7 +84,7 @@ class AwardBuilder:
         model = models[kind]
         try:
             if action == "order":
-                ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+                ids = [pk for pk in (posted_id(v, maximum=ID_MAX) for v in request.POST.getlist("ids")) if pk]
                 section = None
                 if model is Question:
                     section = get_object_or_404(award.sections, pk=request.POST.get("section") or 0)

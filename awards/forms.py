@@ -9,6 +9,8 @@ of a submission at once. Both call awards.rules.
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 
+from plaudit.ids import is_whole_number
+
 from . import rules
 from .building import earlier_questions, key_from, question_keys
 from .models import Criterion, Programme, Question, Section
@@ -56,7 +58,7 @@ class DaysField(forms.CharField):
         if isinstance(value, list):
             return value
         parts = [part.strip() for part in (super().to_python(value) or "").replace(";", ",").split(",") if part.strip()]
-        if not all(part.isdigit() for part in parts):
+        if not all(is_whole_number(part) and len(part) < 6 for part in parts):
             raise forms.ValidationError("Give whole numbers of days, separated by commas (for example 7, 1).")
         return sorted((int(part) for part in parts), reverse=True)
 
@@ -263,7 +265,7 @@ class QuestionInlineFormSet(forms.BaseInlineFormSet):
         section_positions = {section.pk: section.position for section in saved_sections}
         # Sections reordered in the same submission count with their new positions.
         for row in _posted(self, "sections"):
-            if row["id"].isdigit() and row["position"].lstrip("-").isdigit():
+            if is_whole_number(row["id"]) and is_whole_number(row["position"].lstrip("-")):
                 section_positions[int(row["id"])] = int(row["position"])
         live = []
         seen_keys: dict[str, int] = {}

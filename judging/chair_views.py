@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import log as audit
-from plaudit.ids import posted_id
+from plaudit.ids import is_whole_number, posted_id
 from plaudit.people import display_name
 
 from . import access, ballots, panels, presentation, scorecards, selectors
@@ -138,7 +138,7 @@ def _chair_entry(request, stage, entry_id):
 
 def _back(stage, request):
     page = request.POST.get("page", "")
-    suffix = f"?page={page}" if page.isdigit() else ""
+    suffix = f"?page={page}" if is_whole_number(page) and len(page) < 10 else ""
     return redirect(f"{stage_url(stage)}{suffix}")
 
 

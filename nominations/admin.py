@@ -18,6 +18,7 @@ from awards.admin import AwardAdmin, ProgrammeScoped
 from awards.models import Award
 from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
+from plaudit.ids import ID_MAX, posted_id
 
 from . import domain, endorsements, exports, screening, selectors
 from .builder import AwardForm, is_file
@@ -236,7 +237,7 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
 
     def _award_from(self, request) -> Award | None:
         award_id = request.GET.get("award") or request.GET.get("award__id__exact")
-        if not award_id or not str(award_id).isdigit():
+        if posted_id(award_id, maximum=ID_MAX) is None:
             return None
         return self._awards(request).filter(pk=award_id).select_related("programme").first()
 
@@ -292,7 +293,7 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
             raise PermissionDenied
         award = self._award_from(request)
         if request.method == "POST":
-            ids = [value for value in request.POST.getlist("nomination") if value.isdigit()]
+            ids = [pk for pk in (posted_id(v, maximum=ID_MAX) for v in request.POST.getlist("nomination")) if pk]
             chosen = list(self.managed(request, self.get_queryset(request)).filter(pk__in=ids))
             try:
                 dossier = domain.dossier_merge(nominations=chosen, by=request.user)

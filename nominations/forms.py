@@ -6,6 +6,7 @@ from django import forms
 from django.utils.datastructures import MultiValueDict
 
 from awards.models import Award
+from plaudit.ids import is_whole_number
 from plaudit.layout import Fieldset
 from plaudit.text import OneLineValidator
 
@@ -164,7 +165,7 @@ class IdentityForm(forms.Form):
 
 def _owns(name: str, key: str) -> bool:
     """Whether a posted key belongs to a field: its own name, or a part of it (a date's `_0`…`_2`)."""
-    return key == name or (key.startswith(f"{name}_") and key[len(name) + 1 :].isdigit())
+    return key == name or (key.startswith(f"{name}_") and is_whole_number(key[len(name) + 1 :]))
 
 
 def posted_over_saved(saved: MultiValueDict, post, only: frozenset[str]) -> MultiValueDict:

@@ -540,11 +540,17 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     """The nominee's emailed link: exchanged at once for their session, then on to an address
     without the token (which would otherwise sit in access logs and browser history)."""
     nomination = domain.consent_find(token=token, now=timezone.now())
-    if nomination is None:
-        return render(request, "nominations/link_invalid.html", {"consent": True}, status=404)
-    request.session[CONSENT_SESSION_KEY] = nomination.pk
+    return _key_for_session(request, nomination, CONSENT_SESSION_KEY, "nominations:consent_page", "consent")
+
+
+def _key_for_session(request, found, session_key: str, page: str, kind: str) -> HttpResponse:
+    """An emailed key (a nominee's, a referee's) exchanged for the session, and the browser sent
+    on to `page` without it (which would otherwise sit in access logs and browser history)."""
+    if found is None:
+        return render(request, "nominations/link_invalid.html", {kind: True}, status=404)
+    request.session[session_key] = found.pk
     request.session.cycle_key()
-    return redirect("nominations:consent_page")
+    return redirect(page)
 
 
 @ratelimit(key="ip", rate="60/h", method="POST", block=True)
@@ -588,11 +594,7 @@ STATEMENT_SESSION_KEY = "plaudit_statement"
 def statement_open(request: HttpRequest, token: str) -> HttpResponse:
     """The referee's emailed link: exchanged for their session, then on to an address without it."""
     endorsement = endorsements.find(token, timezone.now())
-    if endorsement is None:
-        return render(request, "nominations/link_invalid.html", {"statement": True}, status=404)
-    request.session[STATEMENT_SESSION_KEY] = endorsement.pk
-    request.session.cycle_key()
-    return redirect("nominations:statement")
+    return _key_for_session(request, endorsement, STATEMENT_SESSION_KEY, "nominations:statement", "statement")
 
 
 @ratelimit(key="ip", rate="60/h", method="POST", block=True)

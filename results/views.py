@@ -19,6 +19,7 @@ from judging import access, scoring
 from judging.entries import nominations_of
 from judging.models import Audience, Decision, OutcomeEmail, ShortlistPack
 from judging.selectors import left_judging
+from plaudit.ids import ID_MAX, posted_id
 
 from . import decisions, exports
 from . import messages as office_messages
@@ -95,7 +96,7 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
             ]
         ],
         # Ticks stay after an action (kept in the session across its redirect) or a refused one.
-        "ticked": {int(pk) for pk in request.POST.getlist("entries") if pk.isdigit() and len(pk) < 19}
+        "ticked": {pk for pk in (posted_id(v, maximum=ID_MAX) for v in request.POST.getlist("entries")) if pk}
         or set(request.session.pop(_ticked_key(stage), [])),
         "opens_early": stage.opens_before_nominations_close() and stage.award.is_open(timezone.now()),
         "sees_identities": sees_identities,
