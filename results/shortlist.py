@@ -1,7 +1,8 @@
 """The shortlist pack: a PDF the chair takes to the panel meeting.
 
-A cover (programme, award, stage, date, which score ordered it), the ranking table, then for
-each entry its answers by section, each judge's score per criterion with the mean and the
+A cover (programme, award, stage, date, which score ordered it), the ranking table of the
+entries it covers (the chair's selection, with how many it leaves out; every entry while there is
+no selection), then for each entry its answers by section, each judge's score per criterion with the mean and the
 comments, and the decision with its reasons. Headings become the PDF's outline; pages are
 numbered; the PDF is tagged (PDF/UA-1) and fetches nothing but the site's own static files.
 The blind variant leaves out names, organisations and identifying answers.
@@ -83,6 +84,9 @@ def shortlist_html(results: StageResults, now=None) -> str:
         "programme": stage.award.programme,
         "details": details,
         "is_selection": is_selection,
+        # The ranking table lists what the pack covers: with a selection, the selected entries
+        # (a pack of 50 from 20,000 is not 400 pages of table), and says how many it leaves out.
+        "left_out": len(results.rows) - len(rows),
         "now": (now or timezone.now()).astimezone(zone),
         "ordered_by": "normalised score" if results.order_by == "normalised" else "raw score",
         "spread": spread(results),

@@ -234,6 +234,26 @@ def test_the_shortlist_pdf_lists_entries_in_rank_order_with_their_scores(scored)
     assert children[:2] == ["The ranking", f"1. {scored.entries[0].reference}: Grace Hopper"]
 
 
+def test_with_a_selection_the_packs_ranking_table_lists_the_selection_and_says_how_many_it_leaves_out(scored):
+    """Its cost follows the selection, not the field: 50 selected of 20,000 is not 400 pages of table."""
+    chosen = scored.entries[1]
+    decisions.decisions_record(
+        stage=scored.stage,
+        entries=[chosen],
+        outcome="shortlisted",
+        reason="",
+        by=scored.people["chidi"],
+        now=timezone.now(),
+    )
+    results = ranking.stage_results(scored.stage, scored.people["root"])
+    html = shortlist.shortlist_html(results)
+    table = html[html.index("<h2>The ranking</h2>") : html.index("</table>", html.index("<h2>The ranking</h2>"))]
+    assert chosen.reference in table
+    assert all(entry.reference not in table for entry in scored.entries if entry != chosen)
+    assert "The other 2 entries are not listed here" in table
+    assert "1 selected by the chair, listed in the ranking below and shown in full" in html
+
+
 def test_the_blind_shortlist_holds_no_identifying_text(scored):
     stage_results = ranking.stage_results(scored.stage, scored.people["root"], blind=True)
     text = pdf_text(shortlist.shortlist_pdf(stage_results))
