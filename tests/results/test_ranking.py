@@ -880,3 +880,24 @@ def test_nominees_who_agreed_are_told_the_outcome_and_no_other_nominee_is(
     nominators = decisions.outcome_recipients(stage=scored.stage, outcome="shortlisted", entries=Entry.objects.all())
     assert len(nominators.due) == 3 and nominators.already == 0
     assert client.get(reverse("judging:outcomes", args=[scored.stage.pk]) + "?audience=nope").status_code == 404
+
+
+def test_the_spread_counts_a_dossier_as_one_entry_with_its_nominations_answers(scored):
+    from judging.entries import stage_sync_entries
+    from nominations import domain as nominations
+    from nominations.models import Answer
+    from tests.factories import QuestionFactory
+
+    stage, e = scored.stage, scored.entries
+    region = QuestionFactory(
+        section=stage.award.sections.get(), key="region", type="choice", choices=["North", "South"], reportable=True
+    )
+    for entry, where in zip(e, ["North", "South", "South"], strict=True):
+        Answer.objects.create(nomination=entry.nomination, question=region, value=where)
+    dossier = nominations.dossier_merge(nominations=[e[1].nomination, e[2].nomination])
+    stage_sync_entries(stage=stage)
+    results = ranking.stage_results(stage, scored.people["root"])
+    [item] = ranking.spread(results)
+    together = dict((value, everywhere) for value, _chosen, everywhere in item.values)
+    assert any(row.entry.dossier_id == dossier.pk for row in results.rows)
+    assert together == {"North": 1, "South": 1}  # the dossier counts once, with its nominations' answer
