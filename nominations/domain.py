@@ -185,15 +185,19 @@ def nomination_save_draft(
             saved_fields.append("steps_done")
         locked.save(update_fields=saved_fields)
         existing = {a.question_id: a for a in locked.answers.all()}
+        new, changed = [], []
         for key, raw in drafts.items():
             question = questions[key]
             answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
-            # Autosave sends the whole form every few seconds; only what changed is written, and
-            # a question never answered gets no row.
+            # Autosave sends the whole form every few seconds; only what changed is written (in
+            # one statement for new answers and one for changed ones), and a question never
+            # answered gets no row.
             if answer.draft == raw and (answer.pk is not None or raw is None):
                 continue
-            answer.draft = raw
-            answer.save()
+            answer.draft, answer.updated_at = raw, now
+            (changed if answer.pk else new).append(answer)
+        Answer.objects.bulk_create(new)
+        Answer.objects.bulk_update(changed, ["draft", "updated_at"])
         for key, upload in files.items():
             question = questions[key]
             answer = existing.get(question.pk) or Answer(nomination=locked, question=question)

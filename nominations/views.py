@@ -377,7 +377,10 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def autosave(request: HttpRequest, reference: str) -> JsonResponse:
-    nomination, award = _nomination(request, reference)
+    # Every few seconds for everyone writing: the award as read with the nomination, and its
+    # questions in one more query (nominations.selectors.award_for_draft).
+    nomination = access.nomination_for_nominator(request, reference)
+    award = nomination.award = selectors.award_for_draft(nomination.award)
     now = timezone.now()
     found = steps.step_at(award, _number(request.GET.get("step"))) if "step" in request.GET else None
     if found is not None:

@@ -142,3 +142,32 @@ def test_the_admins_add_and_change_pages_do_not_grow_with_the_data(client, panel
     grown = {name: queries(client, url) for name, url in pages if name in counts}
     assert {name: (counts[name], grown[name]) for name in counts if counts[name] != grown[name]} == {}
     assert len(counts) >= 12
+
+
+def _counted(captured) -> int:
+    """Statements a request makes, less the savepoints a test's transaction adds around atomic blocks."""
+    return sum(1 for q in captured if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")))
+
+
+@pytest.mark.django_db
+def test_a_nomination_autosave_reads_what_it_needs_once(client):
+    """At most 8 queries, the first save of a whole form included (issue 18: it was 18, then 12)."""
+    from tests.factories import NOMINATION_IDENTITY, QuestionFactory, kindness_award
+
+    award = kindness_award()
+    for i in range(10):
+        QuestionFactory(section=award.sections.first(), key=f"extra-{i}", prompt=f"Extra {i}?", required=False)
+    client.post(reverse("nominations:start", args=[award.programme.slug, award.slug]), {"email": "a@example.org"})
+    nomination = Nomination.objects.latest("pk")
+    url = reverse("nominations:autosave", args=[nomination.reference])
+    answers = {f"q-extra-{i}": f"Answer {i}" for i in range(10)}
+    counts = []
+    for n, changes in enumerate([answers, {"q-story": "She listened"}, {"q-story": "She listened well"}, {}], start=1):
+        answers |= changes
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {**NOMINATION_IDENTITY, **answers, "_page": "p", "_seq": str(n)})
+        assert response.status_code == 200 and response.json()["applied"]
+        counts.append(_counted(queries.captured_queries))
+    assert max(counts) <= 8, counts
+    saved = dict(Answer.objects.filter(nomination=nomination).values_list("question__key", "draft"))
+    assert saved == {**{f"extra-{i}": f"Answer {i}" for i in range(10)}, "story": "She listened well"}
