@@ -188,21 +188,31 @@ def saved_inputs(scorecard: Scorecard | None, criteria: list[Criterion]) -> dict
 
 
 def scorecard_save(
-    *, entry: Entry, judge, scores: dict[str, ScoreInput], overall_comment: str, version: int, now, submit: bool = False
+    *,
+    entry: Entry,
+    judge,
+    scores: dict[str, ScoreInput],
+    overall_comment: str,
+    version: int,
+    now,
+    submit: bool = False,
+    criteria: list | None = None,
 ) -> Scorecard:
     """Save a draft (or submit) in one transaction; refuse, saving nothing, if anything is wrong.
 
     `version` is the scorecard version the page was loaded with; a mismatch raises StaleScorecard.
     Submitting needs every criterion scored (or N/A where allowed) and locks the scorecard.
+    `criteria` are the award's criteria in order, where the caller has read them already.
     """
-    criteria = list(entry.stage.award.criteria.order_by("position", "id"))
+    if criteria is None:
+        criteria = list(entry.stage.award.criteria.order_by("position", "id"))
     parsed, problems = _parse(criteria, scores, complete=submit, comments=entry.stage.comments_required)
     if problems:
         raise ScoringRefused("Some scores need attention.", problems)
     with transaction.atomic():
         _check_may_score(entry=entry, judge=judge, now=now)
+        # Read locked (or made, and so held by this transaction until it ends).
         scorecard, _ = Scorecard.objects.select_for_update().get_or_create(entry=entry, judge=judge)
-        scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
         if scorecard.status == Scorecard.Status.SUBMITTED:
             raise ScoringRefused("You have submitted this scorecard; ask the chair to reopen it to change it.")
         if scorecard.version != version:

@@ -404,15 +404,24 @@ def autosave(request: HttpRequest, stage_id: int, entry_id: int) -> JsonResponse
     if request.method != "POST":
         raise Http404("POST only")
     seat = _judge_seat(request, stage_id)
-    entry = access.entries_for_judge(request.user, seat.stage).filter(pk=entry_id).first()
+    # Every few seconds for every judge at work: the entry with what names it, the stage as read
+    # with the seat, and the criteria once (the service is handed them).
+    entry = (
+        access.entries_for_judge(request.user, seat.stage)
+        .select_related("nomination", "dossier")
+        .filter(pk=entry_id)
+        .first()
+    )
     if entry is None:
         raise Http404("No such entry")
+    entry.stage = seat.stage
     criteria = list(seat.stage.award.criteria.order_by("position", "id"))
     form = ScorecardForm(request.POST, criteria=criteria)
     if not form.is_valid():
         return JsonResponse({"error": "Not saved: check the scores on this page."}, status=422)
     try:
         card = scorecards.scorecard_save(
+            criteria=criteria,
             entry=entry,
             judge=request.user,
             scores=form.score_inputs(),
