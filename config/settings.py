@@ -146,7 +146,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web process (rate limits count across them); `migrate` makes its table
 # (plaudit/migrations/0002_cache_table.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "plaudit_cache"}}
+# The cache holds the rate limits' counts. With CACHE_URL (redis://host:6379/0) it is Redis, which
+# every web host of a scaled-out site shares; otherwise the database's cache table, which needs
+# nothing set up (and is shared by every process using the database too).
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": "plaudit",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "plaudit_cache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
