@@ -11,6 +11,7 @@ import io
 import re
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from .text import visible_controls
@@ -41,22 +42,26 @@ def xlsx_safe(value):
 
 
 def to_xlsx(header, rows, title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE_UNSAFE.sub(" ", title).strip("' ")[:31] or "Nominations"
-    sheet.append([xlsx_safe(cell) for cell in header])
-    for row in rows:
-        sheet.append([xlsx_safe(cell) for cell in row])
-    # Text cells stay text (never formulas), even where they look like one; numbers stay numbers.
-    for row in sheet.iter_rows(min_row=1):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-            elif isinstance(cell.value, float):
-                cell.number_format = "0.00"
+    """The table as an XLSX workbook, written row by row as `rows` yields them (openpyxl's
+    write-only mode: a scores export of 20,000 entries is not held in memory as cells)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE_UNSAFE.sub(" ", title).strip("' ")[:31] or "Nominations")
     for index in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 24
     sheet.freeze_panes = "B2"
+    sheet.append([_cell(sheet, value) for value in header])
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet, value) -> WriteOnlyCell:
+    # Text cells stay text (never formulas), even where they look like one; numbers stay numbers.
+    cell = WriteOnlyCell(sheet, value=xlsx_safe(value))
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, float):
+        cell.number_format = "0.00"
+    return cell

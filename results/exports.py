@@ -5,6 +5,8 @@ The rows come from results.ranking, so an export holds exactly the entries its r
 and a blind export names entries by reference only.
 """
 
+from collections.abc import Iterator
+
 from judging import scoring
 from judging.models import Scorecard
 from judging.scorecards import counted, lines
@@ -82,23 +84,30 @@ def ranking_table(results: StageResults, *, as_text: bool = True) -> tuple[list[
     return list(RANKING_COLUMNS), rows
 
 
-def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[str], list[list]]:
-    """One row per submitted scorecard and criterion (value empty for N/A)."""
+def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[str], Iterator[list]]:
+    """One row per submitted scorecard and criterion (value empty for N/A), yielded as read: the
+    scorecards of the stage by join (not a list of every entry's id), 2,000 at a time, those of
+    entries these results do not hold (a chair's conflicts) left out."""
+    return list(SCORE_COLUMNS), _score_rows(results, as_text)
+
+
+def _score_rows(results: StageResults, as_text: bool) -> Iterator[list]:
     entries = {row.entry.pk: row.entry for row in results.rows}
     criteria = results.criteria
     shares = results.shares
     cards = (
-        counted(Scorecard.objects.filter(entry_id__in=list(entries)), stage=results.stage)
+        counted(Scorecard.objects.filter(entry__stage=results.stage), stage=results.stage)
         .prefetch_related("scores")
         .order_by("entry_id", "judge_id")
     )
-    rows = []
     for card in cards.iterator(chunk_size=2000):
+        if card.entry_id not in entries:
+            continue
         name, group = results.judge(card.judge_id)
         share = scoring.group_share(group, shares)
         for line in lines(card, criteria):
             criterion, value = line.criterion, line.value
-            rows.append(
+            yield (
                 [
                     neutralise(results.stage.name),
                     neutralise(entries[card.entry_id].reference),
@@ -113,7 +122,6 @@ def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
                     neutralise(line.comment),
                 ]
             )
-    return list(SCORE_COLUMNS), rows
 
 
 def spread_table(results: StageResults, *, as_text: bool = True) -> tuple[list[str], list[list]]:

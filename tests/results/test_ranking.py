@@ -901,3 +901,20 @@ def test_the_spread_counts_a_dossier_as_one_entry_with_its_nominations_answers(s
     together = dict((value, everywhere) for value, _chosen, everywhere in item.values)
     assert any(row.entry.dossier_id == dossier.pk for row in results.rows)
     assert together == {"North": 1, "South": 1}  # the dossier counts once, with its nominations' answer
+
+
+def test_a_chairs_scores_export_leaves_out_the_entry_they_are_conflicted_with(scored):
+    from judging.models import Conflict
+
+    chidi = scored.people["chidi"]
+    Conflict.objects.create(judge=chidi, nomination=scored.entries[0].nomination, status="confirmed")
+    results = ranking.stage_results(scored.stage, chidi)
+    for fmt in ("csv", "xlsx"):
+        content = exports.export(results, "scores", fmt)[0]
+        if fmt == "csv":
+            text = content.decode("utf-8-sig")
+        else:
+            sheet = load_workbook(io.BytesIO(content)).active
+            text = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+        assert scored.entries[1].reference in text
+        assert scored.entries[0].reference not in text and "Remarkable listening" not in text
