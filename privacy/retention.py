@@ -54,19 +54,11 @@ def anonymise_programme(programme: Programme, *, now=None, by=None) -> dict:
                     stored.delete(save=False)
         counts["answers"] = answers.delete()[0]
         counts["links"] = NominationLink.objects.filter(nomination__in=nominations).delete()[0]
+        # Referees' statements go with the answers they sat beside (letters deleted first).
         statements = Endorsement.objects.filter(nomination__in=nominations)
         for endorsement in statements.exclude(letter=""):
             endorsement.letter.delete(save=False)
-        counts["statements"] = statements.update(
-            referee_name=REMOVED,
-            referee_role="",
-            referee_email="",
-            note="",
-            statement="",
-            letter="",
-            letter_name="",
-            token_hash="",
-        )
+        counts["statements"] = statements.delete()[0]
         counts["nominations"] = nominations.update(
             nominator_email="",
             nominator_name="",
