@@ -53,9 +53,14 @@ def deadline(endorsement: Endorsement):
 
 def is_open(endorsement: Endorsement, now) -> bool:
     closes = deadline(endorsement)
+    nomination = endorsement.nomination
     return (
         endorsement.status == Endorsement.Status.REQUESTED
-        and endorsement.nomination.status == Nomination.Status.SUBMITTED
+        and nomination.status == Nomination.Status.SUBMITTED
+        # A nominee who declined (or had their details removed) is not supported behind their back;
+        # if the office records a change of mind, the request is open again.
+        and nomination.consent_status != Nomination.Consent.DECLINED
+        and nomination.nominee_data_removed_at is None
         and (closes is None or now < closes)
     )
 

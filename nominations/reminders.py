@@ -207,12 +207,17 @@ def referee_reminder_number(endorsement: Endorsement, now) -> int:
 
 @job
 def referees_pending(now: dt.datetime):
-    waiting = Endorsement.objects.filter(
-        status=Endorsement.Status.REQUESTED,
-        reminders_stopped_at__isnull=True,
-        nomination__status=Nomination.Status.SUBMITTED,
-        nomination__award__programme__status=Status.PUBLISHED,
-    ).select_related("nomination__award__programme", "question")
+    waiting = (
+        Endorsement.objects.filter(
+            status=Endorsement.Status.REQUESTED,
+            reminders_stopped_at__isnull=True,
+            nomination__status=Nomination.Status.SUBMITTED,
+            nomination__award__programme__status=Status.PUBLISHED,
+            nomination__nominee_data_removed_at__isnull=True,
+        )
+        .exclude(nomination__consent_status=Nomination.Consent.DECLINED)
+        .select_related("nomination__award__programme", "question")
+    )
     for endorsement in waiting:
         number = referee_reminder_number(endorsement, now)
         if not number:

@@ -245,3 +245,27 @@ def test_withdrawing_cancels_the_request(client, award):
     client.post(reverse("nominations:withdraw", args=[nomination.reference]), {"confirm": "yes"})
     assert Endorsement.objects.get().status == "cancelled"
     assert Client().get(statement_link(requests_to("jane@example.org")[0])).status_code == 404
+
+
+def test_a_nominee_who_declines_is_not_supported_behind_their_back(client, award):
+    from awards.models import Programme
+    from nominations import domain
+
+    Programme.objects.filter(pk=award.programme_id).update(status="published")
+    nomination = submit(client, award)
+    link = statement_link(requests_to("jane@example.org")[0])
+    domain.consent_respond(nomination=nomination, agree=False, remove_data=False, now=timezone.now())
+    assert Client().get(link).status_code == 404
+    endorsement = Endorsement.objects.get()
+    assert not list(reminders.referees_pending(endorsement.requested_at + dt.timedelta(days=8)))
+    # The office records a change of mind: the request is open again.
+    domain.consent_respond(
+        nomination=nomination, agree=True, remove_data=False, now=timezone.now(), by=None or _office()
+    )
+    assert Client().get(link).status_code == 302
+
+
+def _office():
+    from tests.factories import UserFactory
+
+    return UserFactory(username="office", is_superuser=True, is_staff=True)
