@@ -212,15 +212,16 @@ def find(token: str, now) -> Endorsement | None:
     return endorsement if endorsement is not None and is_open(endorsement, now) else None
 
 
-def statement_problem(endorsement: Endorsement, text: str, letter) -> str | None:
-    """Why a statement cannot be accepted as given, in words for the referee (None if it can)."""
+def statement_problem(endorsement: Endorsement, text: str, letter) -> tuple[str, str] | None:
+    """Why a statement cannot be accepted as given: (the part it is about, "statement" or
+    "letter", and the words for the referee), or None if it can."""
     if not text.strip() and letter is None:
-        return "Write your statement or choose a letter to upload"
+        return "statement", "Write your statement or choose a letter to upload"
     limit = words_allowed(endorsement)
     if count_words(text) > limit:
-        return f"Your statement must be {limit} words or fewer. You wrote {count_words(text)} words."
-    if letter is not None:
-        return check_upload(letter, _letter_rules(endorsement))
+        return "statement", f"Your statement must be {limit} words or fewer. You wrote {count_words(text)} words."
+    if letter is not None and (message := check_upload(letter, _letter_rules(endorsement))):
+        return "letter", message
     return None
 
 

@@ -303,5 +303,5 @@ class StatementForm(forms.Form):
         cleaned = super().clean()
         problem = statement_problem(self.endorsement, cleaned.get("statement") or "", cleaned.get("letter"))
         if problem:
-            self.add_error("letter" if "file" in problem.lower() else "statement", problem)
+            self.add_error(*problem)
         return cleaned

@@ -237,10 +237,9 @@ def email_text(message: OfficeMessage, recipient: Recipient, link: str) -> tuple
     return subject, f"{fill(message.body, values).rstrip()}\n\n---\n{why}\n"
 
 
-def preview(message: OfficeMessage) -> tuple[Recipient, str, str] | None:
-    """The message as its first recipient would read it, their link left out (the office never
-    sees a link that would let them in as someone else)."""
-    found = recipients(message)
+def preview(message: OfficeMessage, found: list[Recipient]) -> tuple[Recipient, str, str] | None:
+    """The message as its first recipient (of `found`, `recipients(message)`) would read it, their
+    link left out (the office never sees a link that would let them in as someone else)."""
     if not found:
         return None
     return found[0], *email_text(message, found[0], LINK_IN_PREVIEW)

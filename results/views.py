@@ -613,13 +613,10 @@ def _message_form(request, programme, message):
 def message(request: HttpRequest, programme_slug: str, message_id: int) -> HttpResponse:
     """A draft: previewed as one real recipient reads it, with how many receive it and the button
     that sends it to them. Once confirmed: how far sending has got, and the delivery log."""
-    programme = _office_programme(request, programme_slug)
+    programme = _office_programme(request, programme_slug, write=request.method == "POST")
     message = _office_message(programme, message_id)
-    may_manage = manages(request.user, programme)
     changed = None
     if request.method == "POST":
-        if not may_manage:
-            raise Http404("Not the office's manager")
         try:
             expected = int(request.POST.get("expected", ""))
         except ValueError:
@@ -635,7 +632,8 @@ def message(request: HttpRequest, programme_slug: str, message_id: int) -> HttpR
                 send_office_message.enqueue(message.pk)
             messages.info(request, "Your message is being sent. This page shows each delivery as it goes.")
             return redirect("judging:message", programme.slug, message.pk)
-    found = office_messages.recipients(message)
+    # Who it goes to matters only before it is sent (a sent message shows its delivery log).
+    found = office_messages.recipients(message) if message.status == OfficeMessage.Status.DRAFT else []
     context = {
         "programme": programme,
         "message": message,
@@ -643,9 +641,9 @@ def message(request: HttpRequest, programme_slug: str, message_id: int) -> HttpR
         "target": office_messages.target_of(message),
         "count": len(found),
         "people": office_messages.people_count(found),
-        "preview": office_messages.preview(message) if message.status == OfficeMessage.Status.DRAFT else None,
+        "preview": office_messages.preview(message, found),
         "changed": changed,
         "deliveries": office_messages.deliveries(message),
-        "may_manage": may_manage,
+        "may_manage": manages(request.user, programme),
     }
     return render(request, "judging/office/message.html", context)

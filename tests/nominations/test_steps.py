@@ -184,6 +184,7 @@ def test_a_refused_upload_is_said_on_its_step_when_saving_for_later(client, awar
     fake = SimpleUploadedFile("evidence.pdf", b"not a pdf at all", content_type="application/pdf")
     response = client.post(step_url(nomination, 4), {"q-note": "kept", "q-evidence": fake, "save": "1"})
     assert response.status_code == 200
+    assert "The selected file is not a real PDF file" in response.content.decode()
     assert drafts(nomination)["note"] == "kept"
 
 
