@@ -309,7 +309,14 @@ def test_any_award_the_format_accepts_works_end_to_end(db, settings, tmp_path, d
 
         stage, judge, chair, entry = judge_it(award, blind)
         client.force_login(judge)
-        assert client.get(reverse("judging:score", args=[stage.pk, entry.pk])).status_code == 200
+        scoring_page = client.get(reverse("judging:score", args=[stage.pk, entry.pk]))
+        assert scoring_page.status_code == 200
+        # Whatever the award: judges never read a referee's address or the nominator's note to
+        # them, and in a blind stage not the referee's name either.
+        html = scoring_page.content.decode()
+        assert "jane@example.org" not in html and "Thank you for this." not in html
+        if blind:
+            assert "Dr Jane Doe" not in html
         assert client.get(reverse("judging:reading_pack", args=[stage.pk])).status_code == 200
         client.force_login(chair)
         for url in (
