@@ -184,8 +184,31 @@ STATICFILES_FINDERS = [
     "plaudit.staticfinders.ServedFilesFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
+# Private files (uploads, referees' letters, shortlist packs; plaudit/storage.py): this host's
+# disk under MEDIA_ROOT by default; an S3-compatible bucket, shared by every web host and worker,
+# when AWS_STORAGE_BUCKET_NAME is set (credentials from boto3's usual AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the host's role). Objects are private; only access-checked views
+# stream them, so no object needs a public or signed address.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": None,  # the bucket's own (private) policy; never public-read
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+else:
+    PRIVATE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"base_url": None}}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

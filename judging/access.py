@@ -124,7 +124,7 @@ def pack_for(user, stage: Stage, pack_id: int, *, done: bool = False) -> Shortli
     """A shortlist pack, checked against the person asking for it now, not whoever built it: every
     entry it shows must be one they may see today, and a pack naming nominees goes only to someone
     who may see names. None otherwise (the views answer 404)."""
-    packs = ShortlistPack.objects.defer("pdf").filter(stage=stage, pk=pack_id)
+    packs = ShortlistPack.objects.filter(stage=stage, pk=pack_id)
     if done:
         packs = packs.filter(status=ShortlistPack.Status.DONE)
     pack = packs.first()

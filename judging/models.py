@@ -14,6 +14,7 @@ from django.db import models
 
 from awards.models import Award
 from nominations.models import Dossier, Nomination
+from plaudit.storage import private_storage
 
 
 class Stage(models.Model):
@@ -540,7 +541,9 @@ class ShortlistPack(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveIntegerField(default=0, help_text="Percent done.")
     entries = models.PositiveIntegerField(default=0)
-    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    # In the private storage (plaudit/storage.py), not the database: packs run to hundreds of
+    # megabytes, and every web host and worker must reach the one a worker built.
+    pdf = models.FileField(storage=private_storage, upload_to="packs/%Y/%m/", blank=True, editable=False)
     # The entries the pack shows (in full or in its ranking table): a pack is handed only to a
     # downloader who may see every one of them, now (judging.access.pack_for).
     # Empty until built; a pack that does not say which entries it shows is never handed out.

@@ -11,16 +11,10 @@ an unfinished draft is never lost.
 import hashlib
 import secrets
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from awards.models import Award, Question
-
-
-def private_storage() -> FileSystemStorage:
-    """Uploads live in MEDIA_ROOT, outside the static root, with no public URL: views that check access serve them."""
-    return FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+from plaudit.storage import private_storage
 
 
 def hash_token(token: str) -> str:

@@ -93,9 +93,10 @@ def anonymise_programme(programme: Programme, *, now=None, by=None) -> dict:
         DecisionLog.objects.filter(entries_q).update(reason="")
         counts["emails"] = OutcomeEmail.objects.filter(nomination__in=nominations).update(to="", subject="", body="")
         counts["reminders"] = Delivery.objects.filter(programme_ref=programme.pk).update(to="", subject="")
-        ShortlistPack.objects.filter(stage__award__programme=programme).update(
-            pdf=None, status="failed", error="Removed at the end of the retention period."
-        )
+        packs = ShortlistPack.objects.filter(stage__award__programme=programme)
+        for pack in packs.exclude(pdf=""):
+            pack.pdf.delete(save=False)
+        packs.update(pdf="", status="failed", error="Removed at the end of the retention period.")
         Programme.objects.filter(pk=programme.pk).update(anonymised_at=now)
         audit.record(
             audit.Action.CONFIGURATION,

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -127,8 +128,10 @@ def pack_build(pack_id: int) -> None:
         )
         logger.exception("Shortlist pack %s failed", pack.pk)
         return
+    # Stored before the pack says it is ready, so that a ready pack always has its file.
+    pack.pdf.save(f"shortlist-{pack.pk}.pdf", ContentFile(pdf), save=False)
     ShortlistPack.objects.filter(pk=pack.pk).update(
-        status=ShortlistPack.Status.DONE, progress=100, pdf=pdf, finished_at=timezone.now()
+        status=ShortlistPack.Status.DONE, progress=100, pdf=pack.pdf.name, finished_at=timezone.now()
     )
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -301,11 +301,14 @@ def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> Htt
         actor=request.user,
         subject=f"stage:{stage.pk}",
     )
-    pdf = ShortlistPack.objects.values_list("pdf", flat=True).get(pk=pack.pk)
-    response = HttpResponse(bytes(pdf), content_type="application/pdf")
     suffix = "-blind" if pack.blind or stage.blind else ""
-    response["Content-Disposition"] = f'attachment; filename="shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf"'
-    return response
+    # Streamed from the private storage (this host's disk or the bucket), never read whole.
+    return FileResponse(
+        pack.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required

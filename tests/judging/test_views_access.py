@@ -5,6 +5,7 @@ The table is checked against the URLconf, so a new judging page with no row fail
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
 from judging.models import Scorecard, ShortlistPack
@@ -76,8 +77,6 @@ def _url(name, panel):
     if name in {"score", "autosave", "conflict", "assignment_change", "reopen", "explain", "feedback"}:
         return reverse(f"judging:{name}", args=[stage.pk, entry.pk])
     if name == "evidence":
-        from django.core.files.base import ContentFile
-
         from nominations.models import Answer
         from tests.factories import QuestionFactory
 
@@ -92,7 +91,7 @@ def _url(name, panel):
             stage=stage,
             requested_by=panel.people["root"],
             status="done",
-            pdf=b"%PDF-",
+            pdf=ContentFile(b"%PDF-", name="pack.pdf"),
             entry_ids=[e.pk for e in panel.entries],
         )
         return reverse(f"judging:{name}", args=[stage.pk, pack.pk])

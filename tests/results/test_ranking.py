@@ -299,7 +299,7 @@ def test_the_pack_is_built_in_the_background_and_only_chairs_of_the_award_downlo
     assert client.get(status_page).status_code == 200
     download = client.get(pack_status["download"])
     assert download["Content-Type"] == "application/pdf" and "Ordered by: normalised score" in pdf_text(
-        download.content
+        b"".join(download.streaming_content)
     )
     client.force_login(scored.people["dana"])  # chair of another award
     assert client.get(pack_status["download"]).status_code == 404

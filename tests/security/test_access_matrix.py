@@ -214,7 +214,7 @@ def world(panel, tmp_path, settings):
         stage=panel.stage,
         requested_by=panel.people["root"],
         status="done",
-        pdf=b"%PDF-",
+        pdf=ContentFile(b"%PDF-", name="pack.pdf"),
         entry_ids=[entry.pk for entry in panel.entries],
     )
     # One client whose cookies are swapped per role: each new Client builds its own handler, and

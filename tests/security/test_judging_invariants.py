@@ -556,7 +556,8 @@ class JudgingLifecycle(RuleBasedStateMachine):
         blind_pack = blind or not self.model.names_visible(person, stage)
         assert set(pack.entry_ids) == shows and pack.blind == blind_pack
         self.model.packs[pack.pk] = (stage, shows, blind_pack)
-        text = pdf_text(bytes(ShortlistPack.objects.values_list("pdf", flat=True).get(pk=pack.pk)))
+        with pack.pdf.open("rb") as stored:
+            text = pdf_text(stored.read())
         self.assert_shows_only(text, person, stage, shows, names=not blind_pack, where=f"pack by {person}")
 
     @rule(judge=st.sampled_from(JUDGES), stage=st.sampled_from(STAGES))
