@@ -224,17 +224,20 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-# Email and long exports go through this queue; run `manage.py db_worker` beside the web processes.
-# The demo sets PLAUDIT_TASKS_IMMEDIATE=1 to run them inside the request instead.
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if env_bool("PLAUDIT_TASKS_IMMEDIATE")
-            else "django_tasks_db.DatabaseBackend"
-        )
-    }
-}
+# Email, packs and long exports go through a queue; run `manage.py task_worker` beside the web
+# processes. The database is the queue by default (nothing more to run, and a task queued in a
+# transaction is queued only if it commits). RQ_URL puts the queue on Redis instead (django-tasks'
+# RQ backend), for a site whose workers should not poll the database. The demo sets
+# PLAUDIT_TASKS_IMMEDIATE=1 to run tasks inside the request.
+if env_bool("PLAUDIT_TASKS_IMMEDIATE"):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif os.environ.get("RQ_URL"):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A 600-page shortlist pack takes minutes to write; RQ's own default would stop it at three.
+    RQ_QUEUES = {"default": {"URL": os.environ["RQ_URL"], "DEFAULT_TIMEOUT": 60 * 60}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -320,7 +320,7 @@ def test_the_chairs_pages_exports_pack_and_emails_show_everything_as_text(
     pack = client.get(response["Location"] + "download/")
     assert pack.status_code == 200
     check_text(
-        pdf_text(pack.content),
+        pdf_text(b"".join(pack.streaming_content)),
         "nominee-1",
         "answer-1",
         "score-comment",
