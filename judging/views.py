@@ -2,7 +2,7 @@ from crispy_forms.layout import Layout
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +16,7 @@ from nominations.models import Answer, Endorsement
 from plaudit.layout import Fieldset, Rendered
 from plaudit.pdf import render_pdf
 from plaudit.people import display_name
+from plaudit.storage import private_download
 
 from . import access, ballots, conflicts, presentation, scorecards
 from .entries import nominations_of
@@ -386,15 +387,13 @@ def evidence(request: HttpRequest, stage_id: int, entry_id: int, nomination_id: 
         question, stored, original = letter.question, letter.letter, letter.letter_name
     if not presentation.judges_may_read(question, blind=blind):
         raise Http404("No such file")
+    response = private_download(stored, presentation.evidence_name(entry, question.key, original, blind=blind))
     audit.record(
         audit.Action.EXPORT,
         f"{entry.reference}: the file for “{question.key}” downloaded",
         actor=request.user,
         subject=f"entry:{entry.pk}",
     )
-    name = presentation.evidence_name(entry, question.key, original, blind=blind)
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from awards.models import Award
 from plaudit import spreadsheets
 from plaudit.admin_labels import LabelledInputs
 from plaudit.ids import ID_MAX, posted_id
+from plaudit.storage import private_download
 
 from . import domain, endorsements, exports, screening, selectors
 from .builder import AwardForm, is_file
@@ -435,9 +436,7 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
         answer = nomination.answers.filter(question__key=key).first()
         if answer is None or not answer.file:
             raise Http404("No file")
-        response = FileResponse(answer.file.open("rb"), as_attachment=True, filename=answer.file_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_download(answer.file, answer.file_name)
 
     @admin.action(description="Merge the selected nominations into one dossier", permissions=["change"])
     def merge_into_dossier(self, request, queryset):

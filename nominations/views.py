@@ -12,6 +12,7 @@ from django_ratelimit.decorators import ratelimit
 
 from awards import access as award_access
 from plaudit.pdf import render_pdf
+from plaudit.storage import private_download
 
 from . import access, domain, endorsements, reminders, selectors, steps
 from .builder import field_name, is_file, stored
@@ -531,9 +532,7 @@ def uploaded_file(request: HttpRequest, reference: str, question_key: str) -> Fi
     if stored is None:
         raise Http404("No file")
     stored, name = stored
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(stored, name)
 
 
 CONSENT_SESSION_KEY = "plaudit_consent"

@@ -7,11 +7,17 @@ a public address: views that check access first stream them to the
 browser (FileResponse over the storage's file).
 """
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
+from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
+from django.http import FileResponse, Http404
 from django.utils.functional import LazyObject, empty
+
+logger = logging.getLogger(__name__)
 
 
 class _PrivateFiles(LazyObject):
@@ -38,3 +44,23 @@ def private_storage() -> Storage:
 def save_private(name: str, content: bytes) -> str:
     """Store `content` under a new name like `name` (never overwriting another file); the name it got."""
     return private_files.save(name, ContentFile(content))
+
+
+def private_download(stored: FieldFile, filename: str, content_type: str | None = None) -> FileResponse:
+    """A stored private file as a download, for a view that has checked who is asking.
+
+    A file the database names but the storage has lost (a host's disk where the site runs on
+    several, a bucket emptied by hand) is a page that says it is not available (404), logged as
+    an error for the operators; never a server error.
+    """
+    if not stored:
+        raise Http404("No file.")
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        logger.error("A private file is missing from the storage: %s", stored.name)
+        raise Http404("This file is not available.") from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    # Served as a download whatever its bytes look like: the browser must not sniff it into a page.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

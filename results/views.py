@@ -7,7 +7,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from judging.entries import nominations_of
 from judging.models import Audience, Decision, OutcomeEmail, ShortlistPack
 from judging.selectors import left_judging
 from plaudit.ids import ID_MAX, posted_id
+from plaudit.storage import private_download
 
 from . import decisions, exports
 from . import messages as office_messages
@@ -295,20 +296,18 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
 def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
     stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     pack = _pack(request, stage, pack_id, done=True)
+    suffix = "-blind" if pack.blind or stage.blind else ""
+    # Streamed from the private storage (this host's disk or the bucket), never read whole.
+    response = private_download(
+        pack.pdf, f"shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf", content_type="application/pdf"
+    )
     audit.record(
         audit.Action.EXPORT,
         f"{stage}: shortlist pack {pack.pk} downloaded",
         actor=request.user,
         subject=f"stage:{stage.pk}",
     )
-    suffix = "-blind" if pack.blind or stage.blind else ""
-    # Streamed from the private storage (this host's disk or the bucket), never read whole.
-    return FileResponse(
-        pack.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf",
-        content_type="application/pdf",
-    )
+    return response
 
 
 @login_required

@@ -9,7 +9,9 @@ reads the evidence and scores the entry on A; the chair asks for the shortlist p
 worker builds it, and it is downloaded from A. Each step is checked; any failure exits non-zero.
 """
 
+import io
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -39,6 +41,12 @@ from tests.e2e.nominating import fill_identity, fill_questions, start_nomination
 SLUG = "excellence-in-patient-experience"
 EVIDENCE = b"%PDF-1.4\n% drill evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EMAIL = "drill@example.org"
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def wait_for(what: str, check, seconds: float = 90):
@@ -90,6 +98,26 @@ def main(a: str, b: str, mail_dir: str) -> None:
         )
         print("Worker: sent the receipt")
 
+        # The nominee agrees to be considered, through the link the worker emailed them, on A.
+        consent = wait_for(
+            "the worker sends the nominee's consent request",
+            lambda: next(
+                (
+                    m.group(1)
+                    for p in Path(mail_dir).glob("*.log")
+                    if (m := re.search(r"https?://[^/\s]+(/consent/[^/\s]+/)", p.read_text(errors="replace")))
+                ),
+                None,
+            ),
+        )
+        nominee = browser.new_context().new_page()
+        nominee.goto(f"{a}{consent}")
+        nominee.get_by_label("Yes, I agree to be considered").check()
+        nominee.get_by_role("button", name="Send my answer").click()
+        nomination.refresh_from_db()
+        assert nomination.consent_status == "confirmed", nomination.consent_status
+        print("A: the nominee agreed to be considered")
+
         # The office brings the new entry into judging; the judge declares no conflict.
         stage = award.stages.get()
         stage_sync_entries(stage=stage)
@@ -133,6 +161,7 @@ def main(a: str, b: str, mail_dir: str) -> None:
         assert pack.status == "done", pack.error
         got = chair.request.get(f"{a}{reverse('judging:shortlist_download', args=[stage.pk, pack.pk])}")
         assert got.status == 200 and got.body().startswith(b"%PDF-"), got.status
+        assert entry.pk in pack.entry_ids and entry.reference in pdf_text(got.body()), "the entry is in the pack"
         print(f"B: the chair asked for a pack; the worker built it; A served it ({len(got.body()):,} bytes)")
         browser.close()
 

@@ -117,3 +117,31 @@ def test_a_pack_is_built_into_the_bucket_downloaded_from_it_and_removed_with_the
     anonymise_programme(stage.award.programme)
     pack.refresh_from_db()
     assert (pack.pdf.name, pack.status) == ("", "failed") and bucket.keys() == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("where", ["this host's disk", "the bucket"])
+def test_a_file_lost_from_the_storage_is_a_not_found_page_and_an_error_in_the_log(
+    client, request, settings, tmp_path, caplog, where
+):
+    # What a site on several hosts with only local disks would meet: the file is on another host.
+    if where == "the bucket":
+        request.getfixturevalue("bucket")
+    else:
+        settings.MEDIA_ROOT = tmp_path
+    award = kindness_award()
+    client.post(reverse("nominations:start", args=[award.programme.slug, award.slug]), {"email": "ada@example.org"})
+    nomination = Nomination.objects.latest("pk")
+    upload = SimpleUploadedFile("report.pdf", SMALLEST_PDF, content_type="application/pdf")
+    client.post(
+        reverse("nominations:edit", args=[nomination.reference]),
+        {**NOMINATION_IDENTITY, "q-evidence": upload, "save": "1"},
+    )
+    answer = Answer.objects.get(question__key="evidence")
+    private_files.delete(answer.draft_file.name)
+
+    response = client.get(reverse("nominations:file", args=[nomination.reference, "evidence"]))
+    assert response.status_code == 404
+    assert any(r.levelname == "ERROR" and answer.draft_file.name in r.getMessage() for r in caplog.records), (
+        "the operators hear of it"
+    )
