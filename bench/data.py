@@ -12,7 +12,7 @@ from django.utils import timezone
 from awards import format
 from awards.models import Programme, Status
 from demo.synthetic import WORDS
-from judging.models import Entry, JudgeGroup, PanelMember, Score, Scorecard, Stage
+from judging.models import Assignment, Entry, JudgeGroup, PanelMember, Score, Scorecard, Stage
 from nominations.models import Answer, Nomination
 
 PROGRAMME = "bench"
@@ -127,7 +127,9 @@ def _nominations(award, count, rng, words_per_answer=0, questions=()):
     return rows
 
 
-def _score_everything(stage, nominations, judges, criteria, rng):
+def _score_everything(stage, nominations, judges, criteria, rng, per_entry=None):
+    """Every entry scored by every judge, or (per_entry) by that many of them in turn: a balanced split."""
+    per_entry = per_entry or len(judges)
     entries = Entry.objects.bulk_create((Entry(stage=stage, nomination=n) for n in nominations), batch_size=2000)
     harsh = {judge.pk: rng.gauss(0, 0.6) for judge in judges}
     cards = Scorecard.objects.bulk_create(
@@ -141,10 +143,14 @@ def _score_everything(stage, nominations, judges, criteria, rng):
                 overall_comment="A clear entry." if i % 7 == 0 else "",
             )
             for i, entry in enumerate(entries)
-            for judge in judges
+            for judge in (judges[(i * per_entry + j) % len(judges)] for j in range(per_entry))
         ),
         batch_size=5000,
     )
+    if per_entry < len(judges):
+        Assignment.objects.bulk_create(
+            (Assignment(entry_id=card.entry_id, judge_id=card.judge_id) for card in cards), batch_size=5000
+        )
     quality = {entry.pk: rng.gauss(0, 1) for entry in entries}
     batch = []
     for card in cards:
@@ -171,7 +177,9 @@ def _score_everything(stage, nominations, judges, criteria, rng):
     return entries
 
 
-def build(*, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120, seed=1, say=print):
+def build(
+    *, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120, per_entry=None, seed=1, say=print
+):
     """Replace the bench programme: a ranking award, a 50-entry shortlist award and a big-pack award."""
     rng = random.Random(seed)
     now = timezone.now()
@@ -191,10 +199,11 @@ def build(*, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120
     awards = {a.slug: a for a in programme.awards.all()}
     people = _judges(judges, "bench-judge-")
     with transaction.atomic():
-        say(f"ranking: {entries} entries × {judges} judges × {criteria} criteria")
+        say(f"ranking: {entries} entries × {per_entry or judges} of {judges} judges × {criteria} criteria")
         award = awards["ranking"]
         stage = _stage(award, "Ranking", people)
-        _score_everything(stage, _nominations(award, entries, rng), people, list(award.criteria.all()), rng)
+        nominations = _nominations(award, entries, rng)
+        _score_everything(stage, nominations, people, list(award.criteria.all()), rng, per_entry=per_entry)
     for slug, count in (("shortlist", shortlist), ("big-pack", pack_entries)):
         with transaction.atomic():
             say(f"{slug}: {count} entries of about 2,000 words, 3 judges")

@@ -7,6 +7,9 @@ class PlauditConfig(AppConfig):
     verbose_name = "Plaudit site"
 
     def ready(self):
+        from . import generations
         from .roles import ensure_office_groups
+
+        generations._install_on_open_connections()
 
         post_migrate.connect(ensure_office_groups, dispatch_uid="plaudit.ensure_office_groups")

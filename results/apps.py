@@ -8,3 +8,10 @@ class ResultsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "results"
+
+    def ready(self):
+        from plaudit import generations
+
+        from .ranking import RANKING_TABLES
+
+        generations.watch("ranking", RANKING_TABLES)

@@ -6,22 +6,39 @@ judging.scoring; this module only gathers the rows it needs, in a fixed number o
 """
 
 import statistics
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, FloatField, OuterRef, Q, Sum
 from django.db.models.functions import Cast
 from django.utils.text import capfirst
 
+from awards.models import Award, Criterion, OfficeRole, Programme
 from judging import access, assignments, scoring
 from judging.conflicts import conflict_pairs, conflicted_q
-from judging.models import Assignment, Ballot, Decision, Entry, PanelMember, Score, Scorecard, Stage, Vote
+from judging.models import (
+    Assignment,
+    Ballot,
+    Conflict,
+    ConflictDeclaration,
+    Decision,
+    Entry,
+    JudgeGroup,
+    PanelMember,
+    Score,
+    Scorecard,
+    Stage,
+    Vote,
+)
 from judging.presentation import entry_title
 from judging.scorecards import counted, for_scoring
 from judging.scorecards import lines as scorecard_lines
 from judging.scoring_sql import card_sums
-from nominations.models import Answer
+from nominations.models import Answer, Dossier, Nomination
 from nominations.selectors import display_value
+from plaudit import generations
 from plaudit.people import display_name
 
 # A judge who has left the panel since scoring: named as the assignments pages name them.
@@ -157,12 +174,94 @@ def visible_entries(stage: Stage, viewer):
     )
 
 
+# What a stage's results are computed from: a committed write to any of these tables (through
+# any code path) moves the "ranking" generation on, and with it every cached ranking
+# (plaudit/generations.py). Columns listed beside a table are ones an UPDATE may set without
+# changing a ranking: a nominator's working copy, a person's last sign-in.
+RANKING_TABLES = {
+    model._meta.db_table: ignore
+    for model, ignore in [
+        (Stage, ()),
+        (JudgeGroup, ()),
+        (PanelMember, ()),
+        (Entry, ()),
+        (Conflict, ()),
+        (ConflictDeclaration, ()),
+        (Assignment, ()),
+        (Scorecard, ()),
+        (Score, ()),
+        (Decision, ()),
+        (Ballot, ()),
+        (Vote, ()),
+        (Criterion, ()),
+        (Award, ()),
+        (Programme, ()),
+        (OfficeRole, ()),
+        (Dossier, ()),
+        (
+            Nomination,
+            (
+                "identity_draft",
+                "last_saved_at",
+                "has_unsubmitted_changes",
+                "draft_page",
+                "draft_sequence",
+                "updated_at",
+                "steps_done",
+            ),
+        ),
+        (get_user_model(), ("last_login",)),
+        (get_user_model().groups.through, ()),
+    ]
+}
+# The most recently computed results, in this process. Not the shared cache: a stage of 20,000
+# entries pickles to 14 MB and takes longer to unpickle than to recompute most of it; here a
+# request that finds them pays one read of the generation's token. Four: a chair switching
+# between raw and normalised, and the office doing the same; each is a stage's rows and figures
+# (about 150 MB at 20,000 entries, so a process holds at most about 600 MB of them).
+RECENT_MAX = 4
+_recent: OrderedDict = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def stage_results(
-    stage: Stage, viewer, *, order_by: str = "raw", blind: bool | None = None, criterion_agreement: bool = False
+    stage: Stage,
+    viewer,
+    *,
+    order_by: str = "raw",
+    blind: bool | None = None,
+    criterion_agreement: bool = False,
+    cached: bool = True,
 ) -> StageResults:
-    """The ranking of the entries the viewer may see, by raw or normalised score (or votes)."""
+    """The ranking of the entries the viewer may see, by raw or normalised score (or votes).
+
+    Kept until any of RANKING_TABLES is written, by any code path: the key carries the
+    "ranking" generation, taken before the data is read (plaudit/generations.py). Never inside
+    a transaction, whose writes others cannot see yet; `cached=False` for a caller about to
+    write (decisions), which should read afresh. The results are shared: read them, do not
+    change them."""
     blind = stage.blind if blind is None else blind
     order_by = "normalised" if order_by == "normalised" else "raw"
+    if not (cached and generations.cacheable()):
+        return _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
+    token = generations.current("ranking")
+    if token is None:
+        return _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
+    key = (token, stage.pk, viewer.pk, order_by, blind, criterion_agreement)
+    with _recent_lock:
+        results = _recent.get(key)
+        if results is not None:
+            _recent.move_to_end(key)
+            return results
+    results = _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
+    with _recent_lock:
+        _recent[key] = results
+        while len(_recent) > RECENT_MAX:
+            _recent.popitem(last=False)
+    return results
+
+
+def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterion_agreement: bool) -> StageResults:
     # Built once: building it asks whether the viewer chairs the stage.
     visible = visible_entries(stage, viewer)
     entries = list(visible)

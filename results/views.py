@@ -56,7 +56,13 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     by_criterion = request.GET.get("agreement") == "criteria"
     sees_identities = access.sees_identities(request.user, stage)
     stage_results = standings.stage_results(
-        stage, request.user, order_by=order, blind=not sees_identities, criterion_agreement=by_criterion
+        stage,
+        request.user,
+        order_by=order,
+        blind=not sees_identities,
+        criterion_agreement=by_criterion,
+        # Decisions are made on the rows as they are now, read afresh.
+        cached=request.method != "POST",
     )
     form = DecisionForm(request.POST or None, entries=[row.entry for row in stage_results.rows])
     if request.method == "POST":
