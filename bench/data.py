@@ -177,9 +177,7 @@ def _score_everything(stage, nominations, judges, criteria, rng, per_entry=None)
     return entries
 
 
-def build(
-    *, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120, per_entry=None, seed=1, say=print
-):
+def build(*, entries=5000, judges=20, criteria=8, shortlist=50, pack_entries=120, per_entry=None, seed=1, say=print):
     """Replace the bench programme: a ranking award, a 50-entry shortlist award and a big-pack award."""
     rng = random.Random(seed)
     now = timezone.now()

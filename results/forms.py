@@ -43,7 +43,8 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entries"].choices = [(entry.pk, entry.reference) for entry in entries]
+        # Read only to check a post: a page of a 20,000-entry ranking does not build them all.
+        self.fields["entries"].choices = lambda: [(entry.pk, entry.reference) for entry in entries]
         self.fields["outcome"].choices = [("", "Choose an outcome")] + list(Decision.Outcome.choices)
 
     def clean(self):

@@ -86,6 +86,7 @@ class StageResults:
     criteria: list = field(default_factory=list)
     shares: dict = field(default_factory=dict)
     voting_points: dict | None = None
+    _leniency: tuple | None = field(default=None, repr=False, compare=False)
 
     def judge(self, judge_id) -> tuple[str, str]:
         """(name, group name) of a judge who scored in the stage; one who has left the panel since
@@ -127,7 +128,13 @@ class StageResults:
         return scoring.agreement_words(self.agreement)
 
     def leniency(self) -> tuple[list[JudgeLeniency], float | None, float | None]:
-        """Each judge's mean and spread of totals, with the panel's mean and spread to read them against."""
+        """Each judge's mean and spread of totals, with the panel's mean and spread to read them against.
+        Worked out once per results (they are kept and shared: stage_results)."""
+        if self._leniency is None:
+            self._leniency = self._work_out_leniency()
+        return self._leniency
+
+    def _work_out_leniency(self) -> tuple[list[JudgeLeniency], float | None, float | None]:
         by_judge: dict = defaultdict(list)
         for row in self.rows:
             for judge, total in row.result.totals.items():
