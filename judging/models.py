@@ -526,7 +526,7 @@ class OutcomeEmail(models.Model):
 
 
 class ShortlistPack(models.Model):
-    """A shortlist PDF built in the background: its options, progress, and the file when done."""
+    """A shortlist PDF (or a large export) built in the background: its options, progress, and the file when done."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -536,6 +536,9 @@ class ShortlistPack(models.Model):
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="shortlist_packs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the shortlist PDF; "<table>.<format>" (scores.xlsx, say) for an export too big to
+    # build inside a web request, built by the same worker and handed out by the same checks.
+    export = models.CharField(max_length=20, blank=True, default="", editable=False)
     blind = models.BooleanField(default=False)
     normalised = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -7,6 +7,8 @@ and a blind export names entries by reference only.
 
 from collections.abc import Iterator
 
+from django.conf import settings
+
 from judging import scoring
 from judging.models import Scorecard
 from judging.scorecards import counted, lines
@@ -138,6 +140,35 @@ def spread_table(results: StageResults, *, as_text: bool = True) -> tuple[list[s
 
 TABLES = {"ranking": ranking_table, "scores": scores_table, "spread": spread_table}
 
+# Above this many cells an export is built by the task worker, not inside the web request
+# (openpyxl writes about 60,000 cells a second: the scores of 20,000 entries are millions).
+INLINE_CELLS = getattr(settings, "PLAUDIT_EXPORT_INLINE_CELLS", 200_000)
+
+
+def cells(results: StageResults, what: str) -> int:
+    """About how many cells the export holds, without building it (one count for the scores)."""
+    if what == "scores":
+        cards = counted(Scorecard.objects.filter(entry__stage=results.stage), stage=results.stage).count()
+        return cards * max(len(results.criteria), 1) * len(SCORE_COLUMNS)
+    if what == "ranking":
+        return len(results.rows) * len(RANKING_COLUMNS)
+    return 0  # the spread: a row per question and answer, never large
+
+
+def too_large_for_a_request(results: StageResults, what: str) -> bool:
+    return cells(results, what) > INLINE_CELLS
+
+
+def export_label(what: str, fmt: str) -> str:
+    """How pages name an export: "all scores as XLSX"."""
+    return {"ranking": "the ranking", "scores": "all scores", "spread": "the spread"}[what] + f" as {fmt.upper()}"
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
 
 def export(results: StageResults, what: str, fmt: str) -> tuple[bytes, str, str]:
     """(content, content type, file extension) for the ranking, the scores or the spread of the
@@ -147,8 +178,8 @@ def export(results: StageResults, what: str, fmt: str) -> tuple[bytes, str, str]
         header, rows = table(results, as_text=False)
         return (
             to_xlsx(header, rows, title=what.title()),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            CONTENT_TYPES["xlsx"],
             "xlsx",
         )
     header, rows = table(results)
-    return to_csv(header, rows), "text/csv; charset=utf-8", "csv"
+    return to_csv(header, rows), CONTENT_TYPES["csv"], "csv"

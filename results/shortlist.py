@@ -23,6 +23,7 @@ from judging.presentation import statements_for_entries
 from judging.scorecards import counted, lines
 from plaudit.pdf import html_to_pdf
 
+from .exports import export
 from .ranking import SELECTED, StageResults, spread, stage_results
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,8 @@ def pack_build(pack_id: int) -> None:
         results = stage_results(
             pack.stage, pack.requested_by, order_by="normalised" if pack.normalised else "raw", blind=pack.blind
         )
+        if pack.export:
+            return _export_build(pack, results)
         html = shortlist_html(results)
         # What the pack shows, so that it is handed only to someone who may see all of it (access.pack_for).
         ShortlistPack.objects.filter(pk=pack.pk).update(
@@ -130,6 +133,23 @@ def pack_build(pack_id: int) -> None:
         return
     # Stored before the pack says it is ready, so that a ready pack always has its file.
     pack.pdf.save(f"shortlist-{pack.pk}.pdf", ContentFile(pdf), save=False)
+    ShortlistPack.objects.filter(pk=pack.pk).update(
+        status=ShortlistPack.Status.DONE, progress=100, pdf=pack.pdf.name, finished_at=timezone.now()
+    )
+
+
+def _export_build(pack: ShortlistPack, results: StageResults) -> None:
+    """A large export, built as a pack is: its entries recorded first (for the checks on who may
+    download it), then the file, stored privately, then done."""
+    what, fmt = pack.export.split(".")
+    ShortlistPack.objects.filter(pk=pack.pk).update(
+        progress=20,
+        entries=len(results.rows),
+        entry_ids=[row.entry.pk for row in results.rows],
+        heartbeat_at=timezone.now(),
+    )
+    content, _content_type, extension = export(results, what, fmt)
+    pack.pdf.save(f"export-{pack.pk}.{extension}", ContentFile(content), save=False)
     ShortlistPack.objects.filter(pk=pack.pk).update(
         status=ShortlistPack.Status.DONE, progress=100, pdf=pack.pdf.name, finished_at=timezone.now()
     )

@@ -232,12 +232,37 @@ def explain(request: HttpRequest, stage_id: int, entry_id: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResponse:
     """The ranking, all scores or the spread of the selection, as CSV or XLSX, raw or normalised,
-    blind if asked (or if the stage is)."""
-    stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
+    blind if asked (or if the stage is). One too large to build inside a web request is built by
+    the task worker instead: the page offers that (a post), then shows its progress, as a pack's."""
+    # An export is a read: office viewers may make one too, posted or not.
+    stage = access.chaired_stage_or_404(request.user, stage_id, write=False)
     if what not in exports.TABLES or fmt not in ("csv", "xlsx"):
         raise Http404("No such export")
-    blind = _blind_for(request.user, stage, asked=request.GET.get("blind") == "1")
-    stage_results = standings.stage_results(stage, request.user, order_by=_order(request), blind=blind)
+    data = request.POST if request.method == "POST" else request.GET
+    blind = _blind_for(request.user, stage, asked=data.get("blind") == "1")
+    order = "normalised" if data.get("order") == "normalised" else "raw"
+    if request.method == "POST":
+        prepared = ShortlistPack.objects.create(
+            stage=stage,
+            requested_by=request.user,
+            export=f"{what}.{fmt}",
+            blind=blind,
+            normalised=order == "normalised",
+        )
+        build_shortlist_pack.enqueue(prepared.pk)
+        return redirect("judging:shortlist", stage.pk, prepared.pk)
+    stage_results = standings.stage_results(stage, request.user, order_by=order, blind=blind)
+    if exports.too_large_for_a_request(stage_results, what):
+        context = {
+            "stage": stage,
+            "label": exports.export_label(what, fmt),
+            "what": what,
+            "fmt": fmt,
+            "order": order,
+            "blind": blind,
+            "entries": len(stage_results.rows),
+        }
+        return render(request, "judging/results/export_large.html", context)
     content, content_type, extension = exports.export(stage_results, what, fmt)
     audit.record(
         audit.Action.EXPORT,
@@ -295,7 +320,15 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
                 else None,
             }
         )
-    return render(request, "judging/results/shortlist.html", {"stage": stage, "pack": pack})
+    what, fmt = pack.export.split(".") if pack.export else ("", "")
+    context = {
+        "stage": stage,
+        "pack": pack,
+        "export_label": exports.export_label(what, fmt) if pack.export else "",
+        "export_what": what,
+        "export_fmt": fmt,
+    }
+    return render(request, "judging/results/shortlist.html", context)
 
 
 @login_required
@@ -303,16 +336,19 @@ def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> Htt
     stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     pack = _pack(request, stage, pack_id, done=True)
     suffix = "-blind" if pack.blind or stage.blind else ""
+    if pack.export:
+        what, fmt = pack.export.split(".")
+        order = "normalised" if pack.normalised else "raw"
+        name, content_type = f"{stage.award.slug}-{stage.pk}-{what}-{order}{suffix}.{fmt}", exports.CONTENT_TYPES[fmt]
+        summary = (
+            f"{stage}: {what} exported as {fmt} ({order}{', blind' if pack.blind else ''}), built in the background"
+        )
+    else:
+        name, content_type = f"shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf", "application/pdf"
+        summary = f"{stage}: shortlist pack {pack.pk} downloaded"
     # Streamed from the private storage (this host's disk or the bucket), never read whole.
-    response = private_download(
-        pack.pdf, f"shortlist-{stage.award.slug}-{stage.pk}{suffix}.pdf", content_type="application/pdf"
-    )
-    audit.record(
-        audit.Action.EXPORT,
-        f"{stage}: shortlist pack {pack.pk} downloaded",
-        actor=request.user,
-        subject=f"stage:{stage.pk}",
-    )
+    response = private_download(pack.pdf, name, content_type=content_type)
+    audit.record(audit.Action.EXPORT, summary, actor=request.user, subject=f"stage:{stage.pk}")
     return response
 
 

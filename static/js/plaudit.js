@@ -178,7 +178,7 @@ function packProgress(element) {
         return;
       }
       if (pack.status === "failed") {
-        status.textContent = "Something went wrong building the pack. Reload the page for what to do.";
+        status.textContent = "Something went wrong making the file. Reload the page for what to do.";
         return;
       }
     } catch (error) {

@@ -288,3 +288,28 @@ def test_the_office_moderates_judges_comments_in_bulk(page, live_server, scored,
     reach.refresh_from_db()
     assert reach.feedback_approved and reach.feedback_text == "Listened well."
     assert not Scorecard.objects.get(entry=e[1], judge=scored.people["alice"]).feedback_approved
+
+
+def test_the_chair_has_a_large_export_made_in_the_background_and_downloads_it(page, live_server, scored, monkeypatch):
+    """All scores of a big stage: offered, made by the worker, its progress shown, then downloaded."""
+    from openpyxl import load_workbook
+
+    from results import exports
+
+    monkeypatch.setattr(exports, "INLINE_CELLS", 10)
+    sign_in_to_panels(page, live_server.url, "chidi")
+    page.goto(f"{live_server.url}/judging/stages/{scored.stage.pk}/ranking/")
+    page.get_by_role("link", name="all scores as XLSX").click()
+    expect(page.get_by_role("heading", name="Download all scores as XLSX")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Make the file").click()
+    expect(page.get_by_role("heading", name="All scores as XLSX")).to_be_visible()
+    expect(page.locator("#pack-status")).to_have_text("Ready.")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download all scores as XLSX").click()
+    assert download.value.suggested_filename.endswith("-scores-raw.xlsx")
+    with open(download.value.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read()), read_only=True).active
+    references = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert references == {entry.reference for entry in scored.entries}
