@@ -127,3 +127,97 @@ class Ceiling(HttpUser):
     @task
     def ping(self):
         self.client.get("/healthz", name="ceiling: /healthz")
+
+
+# Capacity: the same stack with no think time, one kind of request at a time (bench/capacity.py).
+# FastHttpUser: the load generator shares the machine, so it should spend as little of it as it can.
+from locust import FastHttpUser, constant  # noqa: E402
+
+AWARD_PAGE = os.environ.get("BENCH_AWARD_PAGE", "/")
+
+
+class CapacityBare(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def ping(self):
+        self.client.get("/healthz", name="capacity: bare /healthz")
+
+
+class CapacityAwardPage(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def award(self):
+        self.client.get(AWARD_PAGE, name="capacity: public award page")
+
+
+class CapacityNominationAutosave(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        page = self.client.get(START, name="capacity: start page")
+        response = self.client.post(
+            START,
+            {"csrfmiddlewaretoken": token(page.text), "email": f"cap{random.getrandbits(48)}@example.org"},
+            name="capacity: start",
+        )
+        self.edit = response.url.replace(self.host, "")
+        self.csrf = token(response.text)
+        self.sequence = 0
+
+    @task
+    def autosave(self):
+        self.sequence += 1
+        self.client.post(
+            self.edit + "autosave/",
+            {**FORM, "_page": "bench", "_seq": str(self.sequence)},
+            headers={"X-CSRFToken": self.csrf, "Referer": self.host + self.edit},
+            name="capacity: nomination autosave",
+        )
+
+
+class CapacityJudgeAutosave(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        page = self.client.get("/sign-in/", name="capacity: sign-in page")
+        self.client.post(
+            "/sign-in/",
+            {
+                "csrfmiddlewaretoken": token(page.text),
+                "method": "password",
+                "username": f"synthetic-judge-{random.randint(1, JUDGES):03d}",
+                "password": "plaudit-synthetic",
+            },
+            name="capacity: sign in",
+        )
+        queue = self.client.get(STAGE_SCORES.get("queue", "/judging/"), name="capacity: queue")
+        entries = ENTRY.findall(queue.text)
+        self.url = random.choice(entries) if entries else None
+        self.data = None
+        if self.url:
+            page = self.client.get(self.url, name="capacity: scoring page")
+            version = VERSION.search(page.text)
+            self.data = {
+                "csrfmiddlewaretoken": token(page.text),
+                "version": version.group(1) if version else "0",
+                **STAGE_SCORES.get("values", {}),
+            }
+
+    @task
+    def autosave(self):
+        if not self.data:
+            return
+        with self.client.post(
+            self.url + "autosave/",
+            self.data,
+            headers={"Referer": self.host + self.url},
+            name="capacity: judge autosave",
+            catch_response=True,
+        ) as saved:
+            if saved.status_code == 200:
+                self.data["version"] = str(saved.json()["version"])
+                saved.success()
+            else:
+                saved.failure(f"{saved.status_code}")

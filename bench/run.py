@@ -119,6 +119,38 @@ def rush() -> dict:
     return run(ENV)
 
 
+def capacity() -> dict:
+    from bench.capacity import run
+
+    return run(ENV)
+
+
+GROWTH_SIZES = [int(n) for n in os.environ.get("BENCH_GROWTH", "500,5000,20000").split(",")]
+
+
+def growth() -> dict:
+    """The growth tables: for each size, the bench programme rebuilt, then each measurement in a
+    fresh process. Run last: it replaces the data the sections before it use."""
+    from bench.growth import KINDS
+
+    tables = {}
+    for size in GROWTH_SIZES:
+        print(f"== growth: N = {size:,} ==", flush=True)
+        started = time.monotonic()
+        subprocess.run([PY, "-m", "bench.growth", "build", str(size)], cwd=ROOT, env=ENV, check=True)
+        print(f"built in {time.monotonic() - started:.0f} s", flush=True)
+        tables[size] = {}
+        for kind, _label in KINDS:
+            out = subprocess.run(
+                [PY, "-m", "bench.growth", "measure", kind], cwd=ROOT, env=ENV, capture_output=True, text=True
+            )
+            if out.returncode:
+                raise SystemExit(f"growth {kind} at {size} failed:\n{out.stderr[-3000:]}")
+            tables[size][kind] = json.loads(out.stdout.strip().splitlines()[-1])
+            print(size, kind, tables[size][kind], flush=True)
+    return tables
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -140,10 +172,13 @@ def main():
     print(page_rows, flush=True)
     load = rush()
     print(load, flush=True)
-    write_report(info, started, seeded, ranking, ours, bare, untagged, pack, page_rows, load)
+    cap = capacity()
+    print(cap, flush=True)
+    tables = growth()
+    write_report(info, started, seeded, ranking, ours, bare, untagged, pack, page_rows, load, cap, tables)
 
 
-def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, page_rows, load):
+def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, page_rows, load, cap, tables):
     ratio = ours["seconds"] / bare["seconds"]
     worst_ranking = max(r["seconds"] for r in ranking.values())
     most_queries = max(row["queries"] for row in page_rows)
@@ -168,6 +203,7 @@ def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, pag
         f"| PDF within {TARGETS['pdf_ratio']}× bare WeasyPrint | {ratio:.2f}× | {verdict(ratio <= TARGETS['pdf_ratio'])} |",
         f"| Every page at most {TARGETS['queries']} queries | at most {most_queries} at N = 5,000 (and the same at N = 10 and 500: `tests/test_query_counts.py`) | {verdict(most_queries <= TARGETS['queries'])} |",
         f"| 600-page pack under {TARGETS['pack_mb']} MB peak | {pack['pages']} pages, {pack['peak_mb']:.0f} MB | {verdict(pack['peak_mb'] < TARGETS['pack_mb'] and pack['pages'] >= 600)} |",
+        *scale_targets(cap, tables),
         "",
         "## Deadline rush",
         "",
@@ -222,8 +258,102 @@ def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, pag
     ]
     for row in page_rows:
         lines.append(f"| {row['page']} | {row['p95_ms']:.0f} | {row['queries']} |")
+    lines += capacity_section(cap) + growth_section(tables)
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
     print("Wrote docs/benchmarks.md", flush=True)
+
+
+# Issue 18's targets. The autosaves' query counts are the limits their tests hold them to
+# (tests/test_query_counts.py), which a change cannot exceed without a failing test.
+AUTOSAVE_QUERIES = {"Nomination autosave": 7, "Judge's autosave": 11}
+
+
+def scale_targets(cap, tables) -> list[str]:
+    share = {row["label"]: row["share"] for row in cap["rows"]}
+    big = tables.get(max(tables)) if tables else None
+    rows = []
+    for label, floor in (("Nomination autosave", 0.15), ("Judge's autosave", 0.10)):
+        queries = AUTOSAVE_QUERIES[label]
+        rows.append(
+            f"| {label} at least {floor:.0%} of the bare view's throughput, at most 8 queries | "
+            f"{share.get(label, 0):.1%}, {queries} queries | {verdict(share.get(label, 0) >= floor and queries <= 8)} |"
+        )
+    if big:
+        n = max(tables)
+        cold, cached = big["ranking_cold"]["seconds"], big["ranking_cached"]["seconds"]
+        rows.append(
+            f"| Ranking page at N = {n:,}: under 300 ms cached, under 1.5 s computed | {cached * 1000:.0f} ms, {cold:.2f} s | {verdict(cached < 0.3 and cold < 1.5)} |"
+        )
+        xlsx = big["export_scores_xlsx"]
+        rows.append(
+            f"| Scores XLSX at N = {n:,}: under 15 s and 300 MB, never in a web request | {xlsx['seconds']:.0f} s, {xlsx['peak_mb']} MB, made by the task worker | {verdict(xlsx['seconds'] < 15 and xlsx['peak_mb'] < 300)} |"
+        )
+        sizes = sorted(tables)
+        exports = [k for k in big if k.startswith("export_")]
+        grows = [
+            k.removeprefix("export_")
+            for k in exports
+            if tables[sizes[-1]][k]["queries"] != tables[sizes[0]][k]["queries"]
+        ]
+        rows.append(
+            f"| Every export constant in queries | {'the same from N = ' + f'{sizes[0]:,}' + ' to ' + f'{sizes[-1]:,}' if not grows else 'grows: ' + ', '.join(grows)} | {verdict(not grows)} |"
+        )
+        pack = big["pack_50"]
+        rows.append(
+            f"| Shortlist pack of 50 selected from {n:,}: under 15 s and 400 MB | {pack['seconds']:.1f} s, {pack['peak_mb']} MB | {verdict(pack['seconds'] < 15 and pack['peak_mb'] < 400)} |"
+        )
+    return rows
+
+
+def capacity_section(cap) -> list[str]:
+    lines = [
+        "",
+        "## Capacity",
+        "",
+        f"Requests a second at saturation: locust (FastHttpUser, no think time), {cap['users']} users, {cap['seconds']} s per kind of request, "
+        f"one kind at a time, against gunicorn ({cap['workers']} workers, `{cap['recycle']}`) and PostgreSQL, in the same run. "
+        "The load generator shares the two cores with the server, so the absolute figures are a floor; the shares of the bare view's throughput are what to compare.",
+        "",
+        "| Request | Requests/s | p50 ms | p95 ms | Errors | Share of the bare view |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in cap["rows"]:
+        lines.append(
+            f"| {row['label']} | {row['rps']:.0f} | {row['p50']:.0f} | {row['p95']:.0f} | {row['errors']} | {row['share']:.1%} |"
+        )
+    old = cap["old"]
+    lines += [
+        "",
+        f"Worker recycling: with `{cap['old_recycle']}` (what docs/deploy.md advised before) the bare view served {old['rps']:.0f} requests/s "
+        f"(p95 {old['p95']:.0f} ms), {old['share']:.0%} of the same view with `{cap['recycle']}` (p95 {cap['rows'][0]['p95']:.0f} ms).",
+    ]
+    return lines
+
+
+def growth_section(tables) -> list[str]:
+    from bench.growth import JUDGES, KINDS, PER_ENTRY
+
+    if not tables:
+        return []
+    sizes = sorted(tables)
+    lines = [
+        "",
+        "## Growth",
+        "",
+        f"A stage of N entries, each scored by {PER_ENTRY} of {JUDGES} judges on 8 criteria. Pages are server time in the process (the office's view); "
+        "exports and the pack are built by the task worker's own function, as the site builds any too large for a web request. Each measurement in a fresh process; peak memory is that process's.",
+        "",
+        "| What | " + " | ".join(f"N = {n:,}" for n in sizes) + " |",
+        "| --- | " + " | ".join("---" for _ in sizes) + " |",
+    ]
+    for kind, label in KINDS:
+        cells = []
+        for n in sizes:
+            m = tables[n][kind]
+            figure = f"{m['seconds'] * 1000:.0f} ms" if m["seconds"] < 1 else f"{m['seconds']:.1f} s"
+            cells.append(f"{figure}, {m['queries']} queries, {m['peak_mb']} MB")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines

@@ -146,9 +146,10 @@ INLINE_CELLS = getattr(settings, "PLAUDIT_EXPORT_INLINE_CELLS", 200_000)
 
 
 def cells(results: StageResults, what: str) -> int:
-    """About how many cells the export holds, without building it (one count for the scores)."""
+    """About how many cells the export holds, from the results, without building it."""
     if what == "scores":
-        cards = counted(Scorecard.objects.filter(entry__stage=results.stage), stage=results.stage).count()
+        # The scorecards the ranking counted, which the export holds: known already, no query.
+        cards = sum(row.result.n for row in results.rows)
         return cards * max(len(results.criteria), 1) * len(SCORE_COLUMNS)
     if what == "ranking":
         return len(results.rows) * len(RANKING_COLUMNS)
