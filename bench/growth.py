@@ -27,9 +27,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.sizes import JUDGES, PER_ENTRY  # noqa: E402
 from judging.models import Entry, ShortlistPack, Stage  # noqa: E402
 
-JUDGES, PER_ENTRY = 40, 5
 OFFICE = "bench-office"
 
 
@@ -126,19 +126,6 @@ def measure(kind: str) -> dict:
     else:
         raise SystemExit(f"no such measurement: {kind}")
     return {**result, "peak_mb": round(peak_mb())}
-
-
-KINDS = [
-    ("ranking_cold", "Chair: ranking page, first request (computed)"),
-    ("ranking_cached", "Chair: ranking page, again (cached)"),
-    ("progress", "Chair: progress page"),
-    ("queue", "Judge: queue page"),
-    ("export_ranking_csv", "Export: ranking, CSV"),
-    ("export_ranking_xlsx", "Export: ranking, XLSX"),
-    ("export_scores_csv", "Export: all scores, CSV"),
-    ("export_scores_xlsx", "Export: all scores, XLSX"),
-    ("pack_50", "Shortlist pack, 50 selected"),
-]
 
 
 if __name__ == "__main__":

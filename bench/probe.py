@@ -20,8 +20,9 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 
-from judging import results, shortlist  # noqa: E402
 from judging.models import Stage  # noqa: E402
+from results import ranking as results  # noqa: E402
+from results import shortlist  # noqa: E402
 
 
 def office():
@@ -37,7 +38,7 @@ def ranking(order):
     best = None
     for _ in range(3):
         started = time.perf_counter()
-        computed = results.stage_results(stage, office(), order_by=order)
+        computed = results.stage_results(stage, office(), order_by=order, cached=False)
         seconds = time.perf_counter() - started
         best = seconds if best is None else min(best, seconds)
     return {"seconds": best, "entries": len(computed.rows), "alpha": computed.alpha, "peak_mb": peak_mb()}

@@ -131,7 +131,7 @@ GROWTH_SIZES = [int(n) for n in os.environ.get("BENCH_GROWTH", "500,5000,20000")
 def growth() -> dict:
     """The growth tables: for each size, the bench programme rebuilt, then each measurement in a
     fresh process. Run last: it replaces the data the sections before it use."""
-    from bench.growth import KINDS
+    from bench.sizes import KINDS
 
     tables = {}
     for size in GROWTH_SIZES:
@@ -334,7 +334,7 @@ def capacity_section(cap) -> list[str]:
 
 
 def growth_section(tables) -> list[str]:
-    from bench.growth import JUDGES, KINDS, PER_ENTRY
+    from bench.sizes import JUDGES, KINDS, PER_ENTRY
 
     if not tables:
         return []

@@ -172,14 +172,7 @@ def nomination_save_draft(
         locked.identity_draft = identity_draft
         locked.last_saved_at = now
         locked.has_unsubmitted_changes = locked.status == Nomination.Status.SUBMITTED
-        saved_fields = [
-            "identity_draft",
-            "last_saved_at",
-            "has_unsubmitted_changes",
-            "draft_page",
-            "draft_sequence",
-            "updated_at",
-        ]
+        saved_fields = [field for field in Nomination.WORKING_COPY if field != "steps_done"]
         if step_done and step_done not in locked.steps_done:
             locked.steps_done = [*locked.steps_done, step_done]
             saved_fields.append("steps_done")

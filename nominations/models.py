@@ -144,6 +144,19 @@ class Nomination(models.Model):
         """The nominee's name as submitted, or as drafted before the first submission."""
         return self.nominee_name or self.identity_draft.get("nominee_name", "") or "(not named yet)"
 
+    # The nominator's working copy and the autosave's bookkeeping: what an autosave writes on the
+    # nomination itself. Nothing a judge, a chair or a ranking reads (results.ranking leaves
+    # writes to these alone).
+    WORKING_COPY = (
+        "identity_draft",
+        "last_saved_at",
+        "has_unsubmitted_changes",
+        "draft_page",
+        "draft_sequence",
+        "updated_at",
+        "steps_done",
+    )
+
     # The identity block every nomination form asks, in form order, whatever the award: the
     # field, its label on the nominator's own pages, and its label for the office (exports).
     IDENTITY = (

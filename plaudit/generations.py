@@ -9,9 +9,12 @@ scorecard's submission. Coarse by design: a write anywhere in a watched table mo
 generation on for every stage. Correct first; a chair's ranking that is recomputed more often
 than it needed to be is only slower.
 
-The order that keeps it correct: a reader takes the token before it reads the data, and a
-writer sets a new token after its transaction commits. A reader that raced a writer then files what it computed under a token that no
-reader after the commit asks for. Nothing is read from or filed in such a cache inside a
+The order that keeps it correct: a reader takes the token, marking it used, before it reads the
+data; a writer, after its transaction commits, sets a new token if the present one is marked
+used. A reader that read the data before the commit had marked the token before it, so the
+writer moves it on, and what the reader files is under a token no reader after the commit asks
+for. A writer that finds the token unused writes nothing: whoever takes it next reads the data
+after the commit. Nothing is read from or filed in such a cache inside a
 transaction (`cacheable`): its writes are not yet everyone's, and it may roll back.
 """
 
@@ -50,17 +53,25 @@ def watch(name: str, tables: dict[str, frozenset[str] | set[str] | tuple]) -> No
             _ignored_columns[table] = frozenset(ignore)
 
 
+def _keys(name: str) -> tuple[str, str]:
+    return f"generation:{name}", f"generation:{name}:used"
+
+
 def current(name: str) -> str | None:
-    """The generation's token now: take it before reading the data it stands for. None when the
-    cache cannot be reached: then nothing may be read from it or kept in it."""
-    key = f"generation:{name}"
+    """The generation's token now: take it before reading the data it stands for (and so mark it
+    used: a writer then knows to move it on). None when the cache cannot be reached: then nothing
+    may be read from it or kept in it."""
+    key, used_key = _keys(name)
     for connection in connections.all(initialized_only=True):
         _flush(connection)
     try:
-        token = cache.get(key)
+        found = cache.get_many([key, used_key])
+        token = found.get(key)
         if token is None:
             token = uuid.uuid4().hex
             cache.set(key, token, TIMEOUT)
+        if found.get(used_key) != token:
+            cache.set(used_key, token, TIMEOUT)
     except Exception:
         logger.warning("The cache could not be read for generation %s", name, exc_info=True)
         return None
@@ -68,8 +79,14 @@ def current(name: str) -> str | None:
 
 
 def bump(name: str) -> None:
+    """A new token, if anyone has taken the present one: a write while nothing is kept under it
+    costs one read of the cache and writes nothing (every judge's autosave in a busy evening,
+    while no chair has the ranking open, would otherwise queue on the one row that holds it)."""
+    key, used_key = _keys(name)
     try:
-        cache.set(f"generation:{name}", uuid.uuid4().hex, TIMEOUT)
+        found = cache.get_many([key, used_key])
+        if found.get(key) is not None and found.get(used_key) == found.get(key):
+            cache.set(key, uuid.uuid4().hex, TIMEOUT)
     except Exception:
         # The write has committed and must stand. A cache that could not take the new token may
         # still hold the old one (for TIMEOUT at most): say so loudly.

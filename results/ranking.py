@@ -205,18 +205,7 @@ RANKING_TABLES = {
         (Programme, ()),
         (OfficeRole, ()),
         (Dossier, ()),
-        (
-            Nomination,
-            (
-                "identity_draft",
-                "last_saved_at",
-                "has_unsubmitted_changes",
-                "draft_page",
-                "draft_sequence",
-                "updated_at",
-                "steps_done",
-            ),
-        ),
+        (Nomination, Nomination.WORKING_COPY),
         (get_user_model(), ("last_login",)),
         (get_user_model().groups.through, ()),
     ]

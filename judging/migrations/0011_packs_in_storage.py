@@ -15,7 +15,7 @@ def packs_to_storage(apps, schema_editor):
 def packs_to_database(apps, schema_editor):
     ShortlistPack = apps.get_model("judging", "ShortlistPack")
     for pack in ShortlistPack.objects.exclude(pdf="").iterator(chunk_size=10):
-        with plaudit.storage.private_files.open(pack.pdf, "rb") as stored:
+        with plaudit.storage.private_files.open(pack.pdf.name, "rb") as stored:
             ShortlistPack.objects.filter(pk=pack.pk).update(pdf_bytes=stored.read())
 
 
