@@ -64,6 +64,8 @@ def build(entries: int) -> None:
         ),
         batch_size=5000,
     )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE judging_conflictdeclaration")
 
 
 def _timed(call):
