@@ -13,10 +13,9 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-from bench.rush import BIN, ROOT, _prepare
+from bench.rush import BIN, ROOT, _prepare, wait_for_site
 
 PORT = int(os.environ.get("BENCH_PORT", "8799"))
 USERS = int(os.environ.get("CAPACITY_USERS", "12"))
@@ -57,10 +56,7 @@ def _serve(env, work: Path, recycle: list[str]) -> subprocess.Popen:
         stdout=open(work / "gunicorn.log", "a"),
         stderr=subprocess.STDOUT,
     )
-    for _ in range(100):
-        if subprocess.run(["curl", "-fs", "-o", "/dev/null", f"http://127.0.0.1:{PORT}/healthz"]).returncode == 0:
-            break
-        time.sleep(0.2)
+    wait_for_site(PORT)
     return web
 
 

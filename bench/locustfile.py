@@ -26,6 +26,23 @@ def token(html):
     return match.group(1) if match else ""
 
 
+def sign_in_judge(client, label: str) -> list[str]:
+    """A synthetic judge signs in with their password; the entries of their queue's first page."""
+    page = client.get("/sign-in/", name=f"{label}: sign-in page")
+    client.post(
+        "/sign-in/",
+        {
+            "csrfmiddlewaretoken": token(page.text),
+            "method": "password",
+            "username": f"synthetic-judge-{random.randint(1, JUDGES):03d}",
+            "password": "plaudit-synthetic",
+        },
+        name=f"{label}: sign in",
+    )
+    queue = client.get(STAGE_SCORES.get("queue", "/judging/"), name=f"{label}: queue")
+    return ENTRY.findall(queue.text)
+
+
 class Nominating(SequentialTaskSet):
     def on_start(self):
         page = self.client.get(START, name="form: start page")
@@ -87,19 +104,7 @@ class Judge(HttpUser):
     wait_time = THINK
 
     def on_start(self):
-        page = self.client.get("/sign-in/", name="judge: sign-in page")
-        self.client.post(
-            "/sign-in/",
-            {
-                "csrfmiddlewaretoken": token(page.text),
-                "method": "password",
-                "username": f"synthetic-judge-{random.randint(1, JUDGES):03d}",
-                "password": "plaudit-synthetic",
-            },
-            name="judge: sign in",
-        )
-        queue = self.client.get(STAGE_SCORES.get("queue", "/judging/"), name="judge: queue")
-        self.entries = ENTRY.findall(queue.text)
+        self.entries = sign_in_judge(self.client, "judge")
         random.shuffle(self.entries)
 
     @task
@@ -181,19 +186,7 @@ class CapacityJudgeAutosave(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        page = self.client.get("/sign-in/", name="capacity: sign-in page")
-        self.client.post(
-            "/sign-in/",
-            {
-                "csrfmiddlewaretoken": token(page.text),
-                "method": "password",
-                "username": f"synthetic-judge-{random.randint(1, JUDGES):03d}",
-                "password": "plaudit-synthetic",
-            },
-            name="capacity: sign in",
-        )
-        queue = self.client.get(STAGE_SCORES.get("queue", "/judging/"), name="capacity: queue")
-        entries = ENTRY.findall(queue.text)
+        entries = sign_in_judge(self.client, "capacity")
         self.url = random.choice(entries) if entries else None
         self.data = None
         if self.url:

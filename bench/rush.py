@@ -49,6 +49,14 @@ print(json.dumps({"form": form, "start": f"/programmes/{award.programme.slug}/{a
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def wait_for_site(port: int) -> None:
+    """Until gunicorn answers on the port (twenty seconds at most)."""
+    for _ in range(100):
+        if subprocess.run(["curl", "-fs", "-o", "/dev/null", f"http://127.0.0.1:{port}/healthz"]).returncode == 0:
+            return
+        time.sleep(0.2)
+
+
 def _locust(env, classes, prefix):
     subprocess.run(
         [
@@ -135,10 +143,7 @@ def run(env) -> dict:
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(100):
-            if subprocess.run(["curl", "-fs", "-o", "/dev/null", f"http://127.0.0.1:{PORT}/healthz"]).returncode == 0:
-                break
-            time.sleep(0.2)
+        wait_for_site(PORT)
         locust_env = {
             **env,
             "BENCH_FORM": json.dumps(prepared["form"]),

@@ -562,3 +562,8 @@ class ShortlistPack(models.Model):
 
     def __str__(self):
         return f"Shortlist pack {self.pk} for {self.stage}"
+
+    @property
+    def export_kind(self) -> tuple[str, str] | None:
+        """(table, format) of an export made in the background, None for the shortlist PDF."""
+        return tuple(self.export.split(".", 1)) if self.export else None

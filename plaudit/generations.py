@@ -102,7 +102,7 @@ def _written(sql: str) -> set[str]:
     if not names:
         return set()
     ignored = _ignored_columns.get(table)
-    if ignored and sql.lstrip()[:6].upper() == "UPDATE":
+    if ignored and sql[:16].lstrip()[:6].upper() == "UPDATE":
         where = sql.upper().find(" WHERE ")
         setting = sql[match.end() : where if where >= 0 else len(sql)]
         if set(_SET.findall(setting)) <= ignored:
@@ -163,7 +163,8 @@ def _flush(connection) -> None:
 def _wrapper(execute, sql, params, many, context):
     _flush(context["connection"])
     result = execute(sql, params, many, context)
-    if _names_by_table and sql and sql.lstrip()[:1].upper() in "IUD":
+    # Every statement passes here: look at its first letters only (not a copy of a long IN list).
+    if _names_by_table and sql and sql[:16].lstrip()[:1] in "IUDiud":
         names = _written(sql)
         if names:
             _after_write(context["connection"], names)

@@ -238,18 +238,20 @@ def stage_results(
     change them."""
     blind = stage.blind if blind is None else blind
     order_by = "normalised" if order_by == "normalised" else "raw"
-    if not (cached and generations.cacheable()):
+
+    def compute() -> StageResults:
         return _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
-    token = generations.current("ranking")
+
+    token = generations.current("ranking") if cached and generations.cacheable() else None
     if token is None:
-        return _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
+        return compute()
     key = (token, stage.pk, viewer.pk, order_by, blind, criterion_agreement)
     with _recent_lock:
         results = _recent.get(key)
         if results is not None:
             _recent.move_to_end(key)
             return results
-    results = _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
+    results = compute()
     with _recent_lock:
         _recent[key] = results
         while len(_recent) > RECENT_MAX:

@@ -141,7 +141,7 @@ def pack_build(pack_id: int) -> None:
 def _export_build(pack: ShortlistPack, results: StageResults) -> None:
     """A large export, built as a pack is: its entries recorded first (for the checks on who may
     download it), then the file, stored privately, then done."""
-    what, fmt = pack.export.split(".")
+    what, fmt = pack.export_kind
     ShortlistPack.objects.filter(pk=pack.pk).update(
         progress=20,
         entries=len(results.rows),

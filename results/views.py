@@ -44,8 +44,9 @@ SORTS = {
 RANKING_PAGE_SIZE = 100
 
 
-def _order(request) -> str:
-    return "normalised" if request.GET.get("order") == "normalised" else "raw"
+def _order(request, data=None) -> str:
+    """Raw or normalised, as asked in the query string (or in `data`, a post)."""
+    return "normalised" if (request.GET if data is None else data).get("order") == "normalised" else "raw"
 
 
 @login_required
@@ -240,7 +241,7 @@ def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResp
         raise Http404("No such export")
     data = request.POST if request.method == "POST" else request.GET
     blind = _blind_for(request.user, stage, asked=data.get("blind") == "1")
-    order = "normalised" if data.get("order") == "normalised" else "raw"
+    order = _order(request, data)
     if request.method == "POST":
         prepared = ShortlistPack.objects.create(
             stage=stage,
@@ -320,11 +321,11 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
                 else None,
             }
         )
-    what, fmt = pack.export.split(".") if pack.export else ("", "")
+    what, fmt = pack.export_kind or ("", "")
     context = {
         "stage": stage,
         "pack": pack,
-        "export_label": exports.export_label(what, fmt) if pack.export else "",
+        "export_label": exports.export_label(what, fmt) if what else "",
         "export_what": what,
         "export_fmt": fmt,
     }
@@ -336,8 +337,8 @@ def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> Htt
     stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     pack = _pack(request, stage, pack_id, done=True)
     suffix = "-blind" if pack.blind or stage.blind else ""
-    if pack.export:
-        what, fmt = pack.export.split(".")
+    if pack.export_kind:
+        what, fmt = pack.export_kind
         order = "normalised" if pack.normalised else "raw"
         name, content_type = f"{stage.award.slug}-{stage.pk}-{what}-{order}{suffix}.{fmt}", exports.CONTENT_TYPES[fmt]
         summary = (
