@@ -205,16 +205,46 @@ def test_the_ranking_export_has_the_promised_columns_and_two_decimals(scored):
     assert {row[2] for row in rows[1:]} == {""}
 
 
-def test_the_scores_export_has_a_row_per_card_and_criterion(scored):
+def test_the_scores_export_has_a_row_per_scorecard_and_a_column_per_criterion(scored):
     stage_results = ranking.stage_results(scored.stage, scored.people["root"])
     rows = _csv(exports.export(stage_results, "scores", "csv")[0])
-    assert rows[0] == exports.SCORE_COLUMNS
-    assert len(rows) == 1 + 5 * 2
-    na = [row for row in rows[1:] if row[5] == "Reach" and row[9] == ""]
-    assert len(na) == 1  # bob marked reach N/A on Ada Byron's entry
+    titles = [c.title for c in stage_results.criteria]
+    assert rows[0][:5] == exports.SCORE_COLUMNS and len(rows[0]) == 5 + 2 * len(titles)
+    assert rows[0][5].startswith(f"{titles[0]} (weight ") and rows[0][6] == f"{titles[0]}: comment"
+    assert len(rows) == 1 + 5  # the five submitted scorecards
+    reach = rows[0].index(next(h for h in rows[0] if h.startswith("Reach (weight")))
+    assert [row[reach] for row in rows[1:]].count("N/A") == 1  # bob marked reach N/A on Ada Byron's entry
+    assert all(row[reach] for row in rows[1:])  # every other card has a value there
     workbook = load_workbook(io.BytesIO(exports.export(stage_results, "scores", "xlsx")[0]))
     sheet = workbook.active
-    assert [cell.value for cell in sheet[1]] == exports.SCORE_COLUMNS
+    assert [cell.value for cell in sheet[1]] == rows[0]
+    assert sheet.max_row == 1 + 5
+
+
+def test_the_scores_export_reads_its_rows_in_queries_that_do_not_grow_with_the_scorecards(scored, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from judging.models import PanelMember
+    from tests.factories import UserFactory
+    from tests.panels import submit
+
+    monkeypatch.setattr(exports, "READ_CHUNK", 2)  # many chunks of a few scorecards
+    stage_results = ranking.stage_results(scored.stage, scored.people["root"])
+    with CaptureQueriesContext(connection) as few:
+        exports.export(stage_results, "scores", "csv")
+    more = 0
+    for n in range(4):
+        judge = UserFactory(username=f"extra{n}")
+        PanelMember.objects.create(stage=scored.stage, user=judge)
+        for entry in scored.entries:
+            submit(entry, judge, {"impact": n + 1, "reach": 2})
+            more += 1
+    stage_results = ranking.stage_results(scored.stage, scored.people["root"])
+    with CaptureQueriesContext(connection) as many:
+        rows = _csv(exports.export(stage_results, "scores", "csv")[0])
+    assert len(many) == len(few)
+    assert len(rows) == 1 + 5 + more
 
 
 def pdf_text(content: bytes) -> str:
