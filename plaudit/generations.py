@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
@@ -164,11 +165,34 @@ def _wrapper(execute, sql, params, many, context):
     _flush(context["connection"])
     result = execute(sql, params, many, context)
     # Every statement passes here: look at its first letters only (not a copy of a long IN list).
-    if _names_by_table and sql and sql[:16].lstrip()[:1] in "IUDiud":
+    if _names_by_table and not _migrating and sql and sql[:16].lstrip()[:1] in "IUDiud":
         names = _written(sql)
         if names:
             _after_write(context["connection"], names)
     return result
+
+
+# While `migrate` runs, writes are not watched one by one: the cache's own table may not exist yet
+# (a new site's first migrate logged an error for every data migration), and when it is done
+# every generation moves on once, whatever the migrations wrote.
+_migrating = False
+
+
+@receiver(pre_migrate)
+def _migration_starts(**kwargs):
+    global _migrating
+    _migrating = True
+
+
+@receiver(post_migrate)
+def _migration_ends(**kwargs):
+    global _migrating
+    _migrating = False
+    for name in {name for names in _names_by_table.values() for name in names}:
+        try:
+            cache.set(_keys(name)[0], uuid.uuid4().hex, TIMEOUT)
+        except Exception:
+            logger.error("The cache could not take a new token for generation %s", name, exc_info=True)
 
 
 @receiver(request_finished)
