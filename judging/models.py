@@ -238,8 +238,17 @@ class Entry(models.Model):
     def reference(self) -> str:
         if self.nomination_id:
             return self.nomination.reference
+        return self.dossier_reference(self.stage.award.reference_prefix, self.dossier_id)
+
+    @staticmethod
+    def dossier_reference(prefix: str, dossier_id: int) -> str:
         # A dossier is named by the award's prefix and its number, like EPE-D007.
-        return f"{self.stage.award.reference_prefix}-D{self.dossier_id:03d}"
+        return f"{prefix}-D{dossier_id:03d}"
+
+    @property
+    def nominee(self) -> str:
+        """Who the entry is about: the nominee's name, or the dossier's title."""
+        return self.nomination.nominee_name if self.nomination_id else self.dossier.title
 
 
 class Conflict(models.Model):

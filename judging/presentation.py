@@ -39,9 +39,7 @@ def entry_title(entry: Entry, stage: Stage, *, blind: bool | None = None) -> str
     """The entry's name for a reader: its reference only when blind (the stage's setting unless `blind` is given)."""
     if stage.blind if blind is None else blind:
         return entry.reference
-    if entry.nomination_id:
-        return f"{entry.reference}: {entry.nomination.nominee_name}"
-    return f"{entry.reference}: {entry.dossier.title}"
+    return f"{entry.reference}: {entry.nominee}"
 
 
 def statements_for_judge(entry: Entry, stage: Stage, *, blind: bool | None = None) -> list[Statement]:

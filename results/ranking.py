@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 from django.utils.text import capfirst
 
 from awards.models import Award, Criterion, OfficeRole, Programme
-from judging import access, assignments, scoring
+from judging import access, assignments, scoring, selectors
 from judging.conflicts import conflict_pairs, conflicted_q
 from judging.models import (
     Assignment,
@@ -52,9 +52,73 @@ SELECTED = {
 }
 
 
+@dataclass(slots=True)
+class RankedEntry:
+    """An entry as results hold it: plain values from one query, enough for the pages, exports
+    and packs that read results (20,000 Entry objects with their nominations took two seconds
+    to build). A service that writes is handed Entry objects read again (`entries_for_writing`)."""
+
+    pk: int
+    nomination_id: int | None
+    dossier_id: int | None
+    reference: str
+    nominee: str  # the nominee's name, or the dossier's title (Entry.nominee)
+    ranked_incomplete_at: object
+    stage: Stage
+    decided: bool  # has a decision (results read the stage's decisions only then)
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+def ranked_entries(visible, stage: Stage) -> list[RankedEntry]:
+    """The visible entries (a queryset of Entry) as RankedEntry, in id order, in one query."""
+    prefix = stage.award.reference_prefix
+    return [
+        RankedEntry(
+            pk,
+            nomination_id,
+            dossier_id,
+            reference if nomination_id else Entry.dossier_reference(prefix, dossier_id),
+            nominee_name if nomination_id else title,
+            ranked_incomplete_at,
+            stage,
+            decision_id is not None,
+        )
+        for pk, nomination_id, dossier_id, ranked_incomplete_at, reference, nominee_name, title, decision_id in (
+            visible.order_by("id")
+        ).values_list(
+            "pk",
+            "nomination_id",
+            "dossier_id",
+            "ranked_incomplete_at",
+            "nomination__reference",
+            "nomination__nominee_name",
+            "dossier__title",
+            "decision__id",
+        )
+    ]
+
+
+def entries_for_writing(results: "StageResults", ids) -> list[Entry]:
+    """Entry objects for some of the results' entries, in the order of `ids`, for a service that
+    writes (decisions): only entries the results hold, read afresh with what names them."""
+    held = {row.entry.pk for row in results.rows}
+    wanted = [pk for pk in ids if pk in held]
+    found = Entry.objects.filter(stage=results.stage, pk__in=wanted).select_related("nomination", "dossier")
+    by_id = {entry.pk: entry for entry in found}
+    for entry in by_id.values():
+        entry.stage = results.stage
+    return [by_id[pk] for pk in wanted if pk in by_id]
+
+
 @dataclass
 class Row:
-    entry: Entry
+    entry: RankedEntry
     title: str
     nominee: str  # empty when blind
     result: scoring.EntryResult
@@ -242,30 +306,44 @@ def stage_results(
     def compute() -> StageResults:
         return _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
 
+    return _kept(_recent, RECENT_MAX, (stage.pk, viewer.pk, order_by, blind, criterion_agreement), compute, cached)
+
+
+# The chair's list of entries no longer judged, kept as the results are (it reads only
+# RANKING_TABLES): at 20,000 entries its query is most of a kept ranking page's time. Small.
+_recent_left: OrderedDict = OrderedDict()
+RECENT_LEFT_MAX = 64
+
+
+def left_judging(stage: Stage, viewer) -> dict:
+    """judging.selectors.left_judging, kept until RANKING_TABLES change (as stage_results is)."""
+    return _kept(_recent_left, RECENT_LEFT_MAX, (stage.pk, viewer.pk), lambda: selectors.left_judging(viewer, stage))
+
+
+def _kept(store: OrderedDict, most: int, key: tuple, compute, cached: bool = True):
+    """What `compute` returns, kept in `store` (at most `most` of them) under the "ranking"
+    generation's token, taken before anything is read; never inside a transaction."""
     token = generations.current("ranking") if cached and generations.cacheable() else None
     if token is None:
         return compute()
-    key = (token, stage.pk, viewer.pk, order_by, blind, criterion_agreement)
+    key = (token, *key)
     with _recent_lock:
-        results = _recent.get(key)
-        if results is not None:
-            _recent.move_to_end(key)
-            return results
-    results = compute()
+        found = store.get(key)
+        if found is not None:
+            store.move_to_end(key)
+            return found
+    found = compute()
     with _recent_lock:
-        _recent[key] = results
-        while len(_recent) > RECENT_MAX:
-            _recent.popitem(last=False)
-    return results
+        store[key] = found
+        while len(store) > most:
+            store.popitem(last=False)
+    return found
 
 
 def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterion_agreement: bool) -> StageResults:
     # Built once: building it asks whether the viewer chairs the stage.
     visible = visible_entries(stage, viewer)
-    entries = list(visible)
-    attach = Entry.stage.field.set_cached_value
-    for entry in entries:
-        attach(entry, stage)
+    entries = ranked_entries(visible, stage)
     members = stage.members.filter(role=PanelMember.Role.JUDGE).select_related("user", "group")
     judges = {m.user_id: (display_name(m.user), m.group.name if m.group else "") for m in members}
     groups = {m.user_id: (m.group.name if m.group else None) for m in members}
@@ -279,7 +357,7 @@ def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterio
     else:
         # Read once: they void scorecards and take judges off what an entry expects.
         conflicted = conflict_pairs(stage)
-        cards, submitted = _card_totals(stage, entries_query=visible, groups=groups, conflicted=conflicted)
+        cards, submitted = _card_totals(stage, entries_query=visible, ids=ids, groups=groups, conflicted=conflicted)
         # Agreement per criterion reads every score; only the pages that show it ask for it.
         sums = criterion_sums(submitted) if criterion_agreement else {}
         computed = scoring.compute(
@@ -298,13 +376,19 @@ def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterio
             if stage.tie_break == Stage.TieBreak.CRITERION
             else None,
         )
-    decisions = {entry.pk: getattr(entry, "decision", None) for entry in entries}
+    # The stage's decisions, by a plain join, if any entry has one; those of entries not in these
+    # results are left out.
+    decisions = dict.fromkeys(ids)
+    if any(entry.decided for entry in entries):
+        for decision in Decision.objects.filter(entry__stage=stage):
+            if decision.entry_id in decisions:
+                decisions[decision.entry_id] = decision
     by_id = {entry.pk: entry for entry in entries}
     rows = [
         Row(
             entry=by_id[result.entry],
             title=entry_title(by_id[result.entry], stage, blind=blind),
-            nominee="" if blind else _nominee(by_id[result.entry]),
+            nominee="" if blind else by_id[result.entry].nominee,
             result=result,
             decision=decisions[result.entry],
         )
@@ -335,16 +419,19 @@ def expected_scorecards(stage: Stage, ids, *, conflicted: set | None = None) -> 
     return {entry_id: expected[entry_id] for entry_id in ids}
 
 
-def _card_totals(stage, *, entries_query, groups, conflicted):
-    """Each submitted scorecard as a scoring.Card with its total: the stored total where there is
-    one (100,000 numbers for the largest stage), added up in SQL for any without."""
-    submitted = counted(
-        Scorecard.objects.filter(entry__stage=stage, entry__in=entries_query.values("pk")),
-        stage=stage,
-        pairs=conflicted,
-    )
+def _card_totals(stage, *, entries_query, ids, groups, conflicted):
+    """Each submitted scorecard of the entries `ids` as a scoring.Card with its total: the stored
+    total where there is one (100,000 numbers for the largest stage), added up in SQL for any
+    without. The stage's scorecards are read by a plain join and those of other entries (a
+    chair's conflicts, entries no longer judged) left out here: asking the database to test each
+    scorecard's entry against the viewer's access rule took twice as long."""
+    every = counted(Scorecard.objects.filter(entry__stage=stage), stage=stage, pairs=conflicted)
+    submitted = every.filter(entry__in=entries_query.values("pk"))
+    wanted = set(ids)
     cards, missing = [], {}
-    for card_id, entry_id, judge_id, total in submitted.order_by().values_list("pk", "entry_id", "judge_id", "total"):
+    for card_id, entry_id, judge_id, total in every.order_by().values_list("pk", "entry_id", "judge_id", "total"):
+        if entry_id not in wanted:
+            continue
         if total is None:
             missing[card_id] = (entry_id, judge_id)
         else:
@@ -386,10 +473,6 @@ def criterion_sums(submitted) -> dict[str, list]:
     for key, m, s, ss in per_unit:
         sums[key].append((m, s, ss))
     return sums
-
-
-def _nominee(entry: Entry) -> str:
-    return entry.nomination.nominee_name if entry.nomination_id else entry.dossier.title
 
 
 def _votes(stage: Stage, ids) -> dict[int, int]:
@@ -438,7 +521,7 @@ def explain(results: StageResults, entry_id: int) -> Explanation | None:
     criteria = results.criteria
     cards = []
     scorecards = (
-        counted(Scorecard.objects.filter(entry=row.entry), stage=results.stage)
+        counted(Scorecard.objects.filter(entry_id=row.entry.pk), stage=results.stage)
         .prefetch_related("scores")
         .order_by("judge_id")
     )

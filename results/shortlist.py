@@ -41,7 +41,7 @@ def shortlist_html(results: StageResults, now=None) -> str:
     entries = [row.entry for row in rows]
     statements = statements_for_entries(entries, stage, blind=results.blind)
     cards = (
-        counted(Scorecard.objects.filter(entry__in=entries), stage=stage)
+        counted(Scorecard.objects.filter(entry_id__in=[entry.pk for entry in entries]), stage=stage)
         .prefetch_related("scores")
         .order_by("judge_id")
     )

@@ -18,7 +18,6 @@ from awards.access import managed_programmes, manages, office_programmes
 from judging import access, scoring
 from judging.entries import nominations_of
 from judging.models import Audience, Decision, OutcomeEmail, ShortlistPack
-from judging.selectors import left_judging
 from plaudit.ids import ID_MAX, posted_id
 from plaudit.storage import private_download
 
@@ -108,7 +107,7 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
         or set(request.session.pop(_ticked_key(stage), [])),
         "opens_early": stage.opens_before_nominations_close() and stage.award.is_open(timezone.now()),
         "sees_identities": sees_identities,
-        **left_judging(request.user, stage),
+        **standings.left_judging(stage, request.user),
     }
     return render(request, "judging/results/ranking.html", context)
 
@@ -121,8 +120,7 @@ def _blind_for(user, stage, asked: bool = False) -> bool:
 def _decide(request, stage, stage_results, form):
     if not form.is_valid():
         return None
-    by_id = {row.entry.pk: row.entry for row in stage_results.rows}
-    chosen = [by_id[pk] for pk in form.cleaned_data["entries"]]
+    chosen = standings.entries_for_writing(stage_results, form.cleaned_data["entries"])
     now = timezone.now()
     action = form.cleaned_data["action"]
     try:

@@ -416,7 +416,7 @@ def test_voting_stages_rank_by_approvals_or_borda_points(scored, method, expecte
         )
         order = [e[2], e[0], e[1]]  # e0 and e1 tie on 1 point each; the reference breaks the tie in the list
     stage_results = ranking.stage_results(stage, scored.people["root"])
-    assert [row.entry for row in stage_results.rows] == order
+    assert [row.entry.pk for row in stage_results.rows] == [entry.pk for entry in order]
     assert [int(row.result.score) for row in stage_results.rows] == expected
     assert (stage_results.rows[1].result.tie, stage_results.rows[0].result.tie) == (method == "ranked", False)
 
@@ -580,7 +580,9 @@ def test_an_entry_is_ranked_only_once_it_has_every_scorecard_expected(client, sc
     entry = Entry.objects.get(pk=e[1].pk)
     assert entry.ranked_incomplete_by == scored.people["chidi"] and entry.ranked_incomplete_at
     assert AuditEvent.objects.filter(summary__contains=f"ranked as they are, without every scorecard: {e[1].reference}")
-    turing = next(r.result for r in ranking.stage_results(scored.stage, scored.people["root"]).rows if r.entry == e[1])
+    turing = next(
+        r.result for r in ranking.stage_results(scored.stage, scored.people["root"]).rows if r.entry.pk == e[1].pk
+    )
     assert turing.rank == 2 and "included as it is" in turing.flags
 
     # And back: unranked until complete.

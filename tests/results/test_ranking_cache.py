@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from awards.models import Criterion
+from judging import selectors
 from judging.models import Conflict, Entry, JudgeGroup, PanelMember, Score, Scorecard, Stage
 from nominations.models import Nomination
 from plaudit import generations
@@ -165,6 +166,13 @@ class RankingCache(RuleBasedStateMachine):
                 assert summary(cached) == summary(fresh), (viewer, order)
                 # Nothing written since: the same results, not a recomputation.
                 assert ranking.stage_results(stage, viewer, order_by=order) is cached
+            # The chair's list of entries no longer judged (withdrawals, conflicts) is kept the same way.
+            left = ranking.left_judging(stage, viewer)
+            fresh_left = selectors.left_judging(viewer, stage)
+            assert [(x.entry.pk, x.reason) for x in left["left"]] == [
+                (x.entry.pk, x.reason) for x in fresh_left["left"]
+            ], viewer
+            assert ranking.left_judging(stage, viewer) is left
 
 
 def test_a_cached_ranking_is_never_stale(monkeypatch):
