@@ -2,7 +2,8 @@
 
 Views find the entry through the judge's scoped queryset; these functions check the
 rules again inside the transaction that writes (assigned, not conflicted, stage open),
-so a tampered id or a stage closing mid-request saves nothing.
+so a tampered id or a stage closing mid-request saves nothing. The autosave, which runs
+every few seconds for every judge at work, reads the entry through that rule only there.
 """
 
 from dataclasses import dataclass
@@ -34,18 +35,27 @@ class StaleScorecard(ScoringRefused):
     """Another tab or device saved this scorecard since this page was loaded."""
 
 
+class NotTheJudgesEntry(Exception):
+    """The judge may not open this entry (not assigned, conflicted, not declared for, no longer
+    judged, or no such entry): the views answer 404, as for any entry they may not see."""
+
+
 @dataclass
 class ScoreInput:
     value: str  # a whole number, "na", or "" for not yet scored
     comment: str = ""
 
 
-def _check_may_score(*, entry: Entry, judge, now):
-    stage: Stage = entry.stage
+def _check_open(stage: Stage, now):
     if stage.closes_at and now >= stage.closes_at:
         raise ScoringRefused("This stage has closed: scores can no longer be changed.")
     if stage.opens_at and now < stage.opens_at:
         raise ScoringRefused("This stage has not opened yet.")
+
+
+def _check_may_score(*, entry: Entry, judge, now):
+    stage: Stage = entry.stage
+    _check_open(stage, now)
     # The same rule as the pages (assigned, declared for, not conflicted, still judged), asked
     # again inside the transaction that writes.
     if not entries_for_judge(judge, stage).filter(pk=entry.pk).exists():
@@ -206,47 +216,82 @@ def scorecard_save(
     """
     if criteria is None:
         criteria = list(entry.stage.award.criteria.order_by("position", "id"))
-    parsed, problems = _parse(criteria, scores, complete=submit, comments=entry.stage.comments_required)
-    if problems:
-        raise ScoringRefused("Some scores need attention.", problems)
+    parsed = _parsed(criteria, scores, submit=submit, stage=entry.stage)
     with transaction.atomic():
         _check_may_score(entry=entry, judge=judge, now=now)
-        # Read locked (or made, and so held by this transaction until it ends).
-        scorecard, _ = Scorecard.objects.select_for_update().get_or_create(entry=entry, judge=judge)
-        if scorecard.status == Scorecard.Status.SUBMITTED:
-            raise ScoringRefused("You have submitted this scorecard; ask the chair to reopen it to change it.")
-        if scorecard.version != version:
-            raise StaleScorecard("These scores were changed in another tab or device. Reload to see the latest.")
-        existing = {score.criterion_id: score for score in scorecard.scores.all()}
-        changes = {}
-        for criterion in criteria:
-            value, not_applicable, comment = parsed[criterion.key]
-            score = existing.get(criterion.pk) or Score(scorecard=scorecard, criterion=criterion)
-            old = "N/A" if score.not_applicable else score.value
-            new = "N/A" if not_applicable else value
-            if score.pk is not None and old == new and score.comment == comment:
-                continue  # autosave sends every score each time; only what changed is written
-            changes[criterion.key] = {"from": old if score.pk else None, "to": new}
-            score.value, score.not_applicable, score.comment = value, not_applicable, comment
-            score.save()
-        scorecard.overall_comment = overall_comment
-        scorecard.version += 1
-        if submit:
-            scorecard.status = Scorecard.Status.SUBMITTED
-            scorecard.submitted_at = now
-            scorecard.total = card_total(
-                {c.key: parsed[c.key][0] for c in criteria},
-                for_scoring(criteria),
-            )
-        scorecard.save()
-        if changes or submit:
-            audit.record(
-                audit.Action.SCORE,
-                f"Scorecard for {entry.reference} {'submitted' if submit else 'saved'} (version {scorecard.version})",
-                actor=judge,
-                subject=f"scorecard:{scorecard.pk}",
-                data={"changes": changes},
-            )
+        return _write(entry, judge, criteria, parsed, overall_comment, version, now, submit)
+
+
+def scorecard_autosave(
+    *,
+    stage: Stage,
+    entry_id: int,
+    judge,
+    criteria: list,
+    scores: dict[str, ScoreInput],
+    overall_comment: str,
+    version: int,
+    now,
+) -> Scorecard:
+    """Save a draft of the entry with this id, as the scoring page does every few seconds while
+    the judge works. The entry is read through the judge's access rule once, inside the
+    transaction that writes (not before it and again in it: building that rule's query was a
+    third of an autosave's time). Raises NotTheJudgesEntry when the judge may not open it."""
+    parsed = _parsed(criteria, scores, submit=False, stage=stage)
+    with transaction.atomic():
+        entry = entries_for_judge(judge, stage).select_related("nomination", "dossier").filter(pk=entry_id).first()
+        if entry is None:
+            raise NotTheJudgesEntry(entry_id)
+        entry.stage = stage
+        _check_open(stage, now)
+        return _write(entry, judge, criteria, parsed, overall_comment, version, now, submit=False)
+
+
+def _parsed(criteria, scores, *, submit: bool, stage: Stage) -> dict:
+    parsed, problems = _parse(criteria, scores, complete=submit, comments=stage.comments_required)
+    if problems:
+        raise ScoringRefused("Some scores need attention.", problems)
+    return parsed
+
+
+def _write(entry, judge, criteria, parsed, overall_comment, version, now, submit) -> Scorecard:
+    """The writes of a save, inside its transaction, once the judge may score the entry."""
+    # Read locked (or made, and so held by this transaction until it ends).
+    scorecard, _ = Scorecard.objects.select_for_update().get_or_create(entry=entry, judge=judge)
+    if scorecard.status == Scorecard.Status.SUBMITTED:
+        raise ScoringRefused("You have submitted this scorecard; ask the chair to reopen it to change it.")
+    if scorecard.version != version:
+        raise StaleScorecard("These scores were changed in another tab or device. Reload to see the latest.")
+    existing = {score.criterion_id: score for score in scorecard.scores.all()}
+    changes = {}
+    for criterion in criteria:
+        value, not_applicable, comment = parsed[criterion.key]
+        score = existing.get(criterion.pk) or Score(scorecard=scorecard, criterion=criterion)
+        old = "N/A" if score.not_applicable else score.value
+        new = "N/A" if not_applicable else value
+        if score.pk is not None and old == new and score.comment == comment:
+            continue  # autosave sends every score each time; only what changed is written
+        changes[criterion.key] = {"from": old if score.pk else None, "to": new}
+        score.value, score.not_applicable, score.comment = value, not_applicable, comment
+        score.save()
+    scorecard.overall_comment = overall_comment
+    scorecard.version += 1
+    if submit:
+        scorecard.status = Scorecard.Status.SUBMITTED
+        scorecard.submitted_at = now
+        scorecard.total = card_total(
+            {c.key: parsed[c.key][0] for c in criteria},
+            for_scoring(criteria),
+        )
+    scorecard.save()
+    if changes or submit:
+        audit.record(
+            audit.Action.SCORE,
+            f"Scorecard for {entry.reference} {'submitted' if submit else 'saved'} (version {scorecard.version})",
+            actor=judge,
+            subject=f"scorecard:{scorecard.pk}",
+            data={"changes": changes},
+        )
     return scorecard
 
 

@@ -403,31 +403,26 @@ def autosave(request: HttpRequest, stage_id: int, entry_id: int) -> JsonResponse
     if request.method != "POST":
         raise Http404("POST only")
     seat = _judge_seat(request, stage_id)
-    # Every few seconds for every judge at work: the entry with what names it, the stage as read
-    # with the seat, and the criteria once (the service is handed them).
-    entry = (
-        access.entries_for_judge(request.user, seat.stage)
-        .select_related("nomination", "dossier")
-        .filter(pk=entry_id)
-        .first()
-    )
-    if entry is None:
-        raise Http404("No such entry")
-    entry.stage = seat.stage
+    # Every few seconds for every judge at work: the stage as read with the seat, the criteria
+    # once (the service is handed them), and the entry read once, by the service, inside the
+    # transaction that writes.
     criteria = list(seat.stage.award.criteria.order_by("position", "id"))
     form = ScorecardForm(request.POST, criteria=criteria)
     if not form.is_valid():
         return JsonResponse({"error": "Not saved: check the scores on this page."}, status=422)
     try:
-        card = scorecards.scorecard_save(
-            criteria=criteria,
-            entry=entry,
+        card = scorecards.scorecard_autosave(
+            stage=seat.stage,
+            entry_id=entry_id,
             judge=request.user,
+            criteria=criteria,
             scores=form.score_inputs(),
             overall_comment=form.cleaned_data["overall_comment"],
             version=form.cleaned_data["version"],
             now=timezone.now(),
         )
+    except scorecards.NotTheJudgesEntry:
+        raise Http404("No such entry") from None
     except scorecards.StaleScorecard as error:
         return JsonResponse({"error": str(error)}, status=409)
     except scorecards.ScoringRefused as error:
