@@ -229,12 +229,17 @@ class Agreement:
         return self.pairable_values >= MIN_PAIRABLE_VALUES and self.alpha is not None
 
 
-def _alpha_arrays(m, s, ss):
-    """Alpha (interval) from arrays of per-unit counts, sums and sums of squares, along the last
-    axis: the formula of krippendorff_alpha_from_sums, for many resamples at once."""
-    n = m.sum(axis=-1)
-    observed = (2 * (m * ss - s * s) / (m - 1)).sum(axis=-1) / n
-    total, total_squares = s.sum(axis=-1), ss.sum(axis=-1)
+def _resampled_alphas(chosen, per_unit):
+    """Alpha (interval) of each resample: `chosen` holds one row of unit indices per resample,
+    `per_unit` each unit's (count, sum, sum of squares, 2(m·Σv² − (Σv)²)/(m − 1)) as columns.
+    A resample's sums are its units' sums, each as often as it was drawn: so how often each unit
+    was drawn times `per_unit` gives them all at once (krippendorff_alpha_from_sums' formula;
+    indexing the columns by `chosen` copied twenty million numbers at 20,000 entries)."""
+    resamples, units = chosen.shape
+    offsets = (np.arange(resamples) * units)[:, None]
+    drawn = np.bincount((chosen + offsets).ravel(), minlength=resamples * units).reshape(resamples, units)
+    n, total, total_squares, disagreement = (drawn @ per_unit).T
+    observed = disagreement / n
     expected = 2 * (n * total_squares - total * total) / (n * (n - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(expected > 1e-12, 1.0 - observed / np.where(expected > 1e-12, expected, 1.0), np.nan)
@@ -262,9 +267,9 @@ def agreement(units: Iterable[tuple[int, float, float]], *, resamples: int = BOO
     if alpha is None:
         return Agreement(None, None, None, values, len(pairable))
     m, s, ss = (np.array(column, dtype=float) for column in zip(*pairable, strict=True))
+    per_unit = np.column_stack([m, s, ss, 2 * (m * ss - s * s) / (m - 1)])
     alphas = np.concatenate(
-        [np.empty(0)]
-        + [_alpha_arrays(m[chosen], s[chosen], ss[chosen]) for chosen in bootstrap_indices(len(pairable), resamples)]
+        [np.empty(0)] + [_resampled_alphas(chosen, per_unit) for chosen in bootstrap_indices(len(pairable), resamples)]
     )
     alphas = alphas[~np.isnan(alphas)]
     if not len(alphas):
@@ -428,6 +433,7 @@ def compute(
         results[card.entry].totals[card.judge] = total
         totals_by_judge[card.judge].append(total)
     functions, unchanged = normalisers(totals_by_judge)
+    shared = any(share is not None for share in shares.values())
 
     raw_scores, normal_scores = {}, {}
     for entry, result in results.items():
@@ -441,13 +447,18 @@ def compute(
         result.sd = sample_sd(values)
         result.low, result.high = min(values), max(values)
         result.normalised_totals = {judge: functions[judge](total) for judge, total in result.totals.items()}
-        by_group: dict[str | None, list[float]] = defaultdict(list)
-        normal_by_group: dict[str | None, list[float]] = defaultdict(list)
-        for judge, total in result.totals.items():
-            by_group[group_of[judge]].append(total)
-            normal_by_group[group_of[judge]].append(result.normalised_totals[judge])
-        result.score = grouped_score(by_group, shares)
-        result.normalised_score = grouped_score(normal_by_group, shares)
+        if not shared:
+            # grouped_score without shares is the plain mean (fmean's sum is exact, so in any order).
+            result.score = result.mean
+            result.normalised_score = statistics.fmean(result.normalised_totals.values())
+        else:
+            by_group: dict[str | None, list[float]] = defaultdict(list)
+            normal_by_group: dict[str | None, list[float]] = defaultdict(list)
+            for judge, total in result.totals.items():
+                by_group[group_of[judge]].append(total)
+                normal_by_group[group_of[judge]].append(result.normalised_totals[judge])
+            result.score = grouped_score(by_group, shares)
+            result.normalised_score = grouped_score(normal_by_group, shares)
         raw_scores[entry], normal_scores[entry] = result.score, result.normalised_score
 
     included = set(included)

@@ -370,3 +370,38 @@ def test_a_tie_break_only_orders_entries_whose_scores_are_equal(data, tie_break,
                 assert broken.entries[x].rank < broken.entries[y].rank
         # Tied now only if tied before.
         assert not broken.entries[x].tie or plain.entries[x].tie
+
+
+@settings(max_examples=150, deadline=None)
+@given(scorecards(), st.sampled_from([None, 0.0, 0.25, 0.5, 1.0]))
+def test_scores_are_the_group_weighted_means_of_the_totals_raw_and_normalised(data, patients_share):
+    """DESIGN rule 3, worked out here on its own from each entry's totals and normalised totals:
+    without shares the plain mean; with them Σ share·mean over the groups with a card, divided
+    by the shares of those groups, the judges in no group sharing what the named share leaves."""
+    criteria, entries, cards = data
+    shares = {} if patients_share is None else {"patients": patients_share}
+    results = compute(entries=entries, cards=cards, criteria=criteria, shares=shares)
+    group_of = {card.judge: card.group for card in cards}
+
+    def expected(totals: dict) -> float | None:
+        if not totals:
+            return None
+        if not shares:
+            return math.fsum(totals.values()) / len(totals)
+        pooled: dict = {}
+        for judge, total in totals.items():
+            pooled.setdefault("patients" if group_of[judge] == "patients" else None, []).append(total)
+        weight = {"patients": patients_share, None: max(0.0, 1.0 - patients_share)}
+        held = math.fsum(weight[g] for g in pooled)
+        if held <= 0:
+            return math.fsum(totals.values()) / len(totals)
+        return math.fsum(weight[g] * math.fsum(v) / len(v) for g, v in pooled.items()) / held
+
+    for result in results.entries.values():
+        for got, want in (
+            (result.score, expected(result.totals)),
+            (result.normalised_score, expected(result.normalised_totals)),
+        ):
+            assert (got is None) == (want is None)
+            if want is not None:
+                assert got == pytest.approx(want, abs=1e-9)
