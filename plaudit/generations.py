@@ -86,8 +86,17 @@ def bump(name: str) -> None:
     key, used_key = _keys(name)
     try:
         found = cache.get_many([key, used_key])
-        if found.get(key) is not None and found.get(used_key) == found.get(key):
-            cache.set(key, uuid.uuid4().hex, TIMEOUT)
+    except Exception:
+        found = {}
+        logger.error("The cache could not be read for generation %s", name, exc_info=True)
+    if found.get(key) is not None and found.get(used_key) == found.get(key):
+        _renew(name)
+
+
+def _renew(name: str) -> None:
+    """A new token for the generation, whatever the present one."""
+    try:
+        cache.set(_keys(name)[0], uuid.uuid4().hex, TIMEOUT)
     except Exception:
         # The write has committed and must stand. A cache that could not take the new token may
         # still hold the old one (for TIMEOUT at most): say so loudly.
@@ -178,21 +187,23 @@ def _wrapper(execute, sql, params, many, context):
 _migrating = False
 
 
+# Both signals are sent once per installed app, all before (or all after) the migrations: this
+# app's is enough.
 @receiver(pre_migrate)
-def _migration_starts(**kwargs):
+def _migration_starts(sender, **kwargs):
     global _migrating
-    _migrating = True
+    if sender.name == __package__:
+        _migrating = True
 
 
 @receiver(post_migrate)
-def _migration_ends(**kwargs):
+def _migration_ends(sender, **kwargs):
     global _migrating
+    if sender.name != __package__:
+        return
     _migrating = False
     for name in {name for names in _names_by_table.values() for name in names}:
-        try:
-            cache.set(_keys(name)[0], uuid.uuid4().hex, TIMEOUT)
-        except Exception:
-            logger.error("The cache could not take a new token for generation %s", name, exc_info=True)
+        _renew(name)
 
 
 @receiver(request_finished)

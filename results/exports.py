@@ -82,8 +82,9 @@ READ_CHUNK = 5000
 
 
 def scores_table(results: StageResults, *, as_text: bool = True) -> tuple[list[str], Iterator[list]]:
-    """One row per counted scorecard, entry by entry and judge by judge: the entry, the judge and their group, then for each criterion its value ("N/A" where the judge
-    marked it not applicable, empty where there is none) and the comment.
+    """One row per counted scorecard, entry by entry and judge by judge: the entry, the judge
+    and their group, then for each criterion its value ("N/A" where the judge marked it not
+    applicable, empty where there is none) and the comment.
 
     A row per scorecard rather than per score: a spreadsheet holds about a million rows, which
     20,000 entries with five judges on eight criteria nearly fill a row per score; and a

@@ -67,13 +67,6 @@ class RankedEntry:
     stage: Stage
     decided: bool  # has a decision (results read the stage's decisions only then)
 
-    @property
-    def id(self) -> int:
-        return self.pk
-
-    def __str__(self) -> str:
-        return self.reference
-
 
 def ranked_entries(visible, stage: Stage) -> list[RankedEntry]:
     """The visible entries (a queryset of Entry) as RankedEntry, in id order, in one query."""
