@@ -36,6 +36,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -81,8 +82,14 @@ class Card:
         if self.stored is not None:
             return self.stored
         if self.weights is not None:
-            return 100.0 * self.weighted / self.weights if self.weights else None
+            return total_from_sums(self.weighted, self.weights)
         return card_total(self.scores, criteria)
+
+
+def total_from_sums(weighted: float, weights: float) -> float | None:
+    """A scorecard's total from Σ w·fraction and Σ w over its weighted criteria with a value (as
+    the database adds them up): card_total's formula; None when no weighted criterion has one."""
+    return 100.0 * weighted / weights if weights else None
 
 
 def fraction(value: int, criterion) -> float:
@@ -155,20 +162,31 @@ def grouped_score(totals_by_group: Mapping[str | None, list[float]], shares: Map
     return sum(weights[group] * statistics.fmean(pooled[group]) for group in weights) / total_share
 
 
+def normaliser_scales(totals_by_judge: Mapping[Hashable, list[float]]):
+    """Rule 4's figures: the stage's mean and SD of all totals, and each judge's own mean and SD
+    where they have at least MIN_CARDS_TO_NORMALISE totals with a spread. Returns (stage mean,
+    stage SD, {judge: (mean, SD)} for the judges normalised, the judges left unchanged)."""
+    every = [t for totals in totals_by_judge.values() for t in totals]
+    stage_mean = math.fsum(every) / len(every) if every else 0.0
+    stage_sd = sample_sd(every) or 0.0
+    scales, unchanged = {}, set()
+    for judge, totals in totals_by_judge.items():
+        # Equal totals have no spread, though their SD in floats may come out a hair above 0.
+        spread = len(totals) >= MIN_CARDS_TO_NORMALISE and min(totals) != max(totals)
+        sd = sample_sd(totals) if spread else None
+        if not sd:
+            unchanged.add(judge)
+            continue
+        scales[judge] = (math.fsum(totals) / len(totals), sd)
+    return stage_mean, stage_sd, scales, unchanged
+
+
 def normalisers(totals_by_judge: Mapping[Hashable, list[float]]):
     """For each judge, a function mapping their totals onto the stage's scale (identity when they
     have too few cards or no spread). Returns (functions, judges left unchanged)."""
-    every = [t for totals in totals_by_judge.values() for t in totals]
-    stage_mean = statistics.fmean(every) if every else 0.0
-    stage_sd = sample_sd(every) or 0.0
-    functions, unchanged = {}, set()
-    for judge, totals in totals_by_judge.items():
-        sd = sample_sd(totals) if len(totals) >= MIN_CARDS_TO_NORMALISE else None
-        if not sd:
-            functions[judge] = lambda total: total
-            unchanged.add(judge)
-            continue
-        mean = statistics.fmean(totals)
+    stage_mean, stage_sd, scales, unchanged = normaliser_scales(totals_by_judge)
+    functions = {judge: (lambda total: total) for judge in unchanged}
+    for judge, (mean, sd) in scales.items():
         functions[judge] = lambda total, mean=mean, sd=sd: stage_mean + stage_sd * (total - mean) / sd
     return functions, unchanged
 
@@ -397,8 +415,9 @@ def changes_shortlist(raw_rank: int | None, normalised_rank: int | None, k: int)
 def compute(
     *,
     entries: Iterable[Hashable],
-    cards: Iterable[Card],
+    cards: Iterable[Card] = (),
     criteria: list[Criterion],
+    totals: Iterable[tuple[Hashable, Hashable, str | None, float | None]] = (),
     shares: Mapping[str, float] | None = None,
     order_by: str = "raw",
     criterion_sums: Mapping[str, Iterable[tuple[int, float, float]]] | None = None,
@@ -411,55 +430,96 @@ def compute(
 ) -> Results:
     """Everything the ranking page shows, from submitted scorecards. Pure: the same input, the same output.
 
-    `criterion_sums` (per criterion key, each entry's count, sum and sum of squares of its
-    values) stands in for the scores when the cards carry only their weighted sums.
+    The scorecards come as `cards`, or, for a caller that holds their totals already (the
+    ranking, 100,000 of them), as `totals`: each scorecard's (judge, entry, judge's group,
+    total). `criterion_sums` (per criterion key, each entry's count, sum and sum of squares of
+    its values) stands in for the scores when the cards carry only their totals.
     `expected` is how many scorecards each entry expects, `minimum` the stage's minimum to be
     ranked (None: all expected), `included` the incomplete entries the chair chose to rank,
     `shortlist` how many entries the panel means to shortlist. Without `expected`, every
     entry with a scorecard is complete. `tie_break` ("median", "normalised" or "criterion",
     with `tie_values` per entry for the criterion; None or "panel" for none) orders entries
     whose scores are equal; those equal on it too stay tied.
+
+    The per-entry figures are worked out over arrays, a row per scorecard (DESIGN's rules, as
+    tests/judging/reference_scoring.py writes them entry by entry; a property test holds the two
+    together). Rows are sorted by entry, then total, before anything is added up, so an entry's
+    sums are the same whatever order the scorecards came in: equal scores stay equal to the last
+    digit, and ties are ties.
     """
     shares = shares or {}
+    cards = list(cards)
     results = {entry: EntryResult(entry) for entry in entries}
-    cards = [card for card in cards if card.entry in results]
-    totals_by_judge: dict[Hashable, list[float]] = defaultdict(list)
+    order = list(results)
+    index = {entry: i for i, entry in enumerate(order)}
+    # One row per judge and entry (a later scorecard of the same pair replaces an earlier one).
+    latest: dict[tuple, float] = {}
     group_of: dict[Hashable, str | None] = {}
-    for card in cards:
-        total = card.total(criteria)
-        group_of[card.judge] = card.group
-        if total is None:
+    for judge, entry, group, total in chain(((c.judge, c.entry, c.group, c.total(criteria)) for c in cards), totals):
+        if entry not in index:
             continue
-        results[card.entry].totals[card.judge] = total
-        totals_by_judge[card.judge].append(total)
-    functions, unchanged = normalisers(totals_by_judge)
-    shared = any(share is not None for share in shares.values())
+        group_of[judge] = group
+        if total is not None:
+            latest[judge, entry] = total
+        else:
+            latest.pop((judge, entry), None)
+    judges = list(dict.fromkeys(judge for judge, _ in latest))
+    judge_index = {judge: i for i, judge in enumerate(judges)}
+    count = len(latest)
+    e = np.fromiter((index[entry] for _, entry in latest), dtype=np.intp, count=count)
+    j = np.fromiter((judge_index[judge] for judge, _ in latest), dtype=np.intp, count=count)
+    t = np.fromiter(latest.values(), dtype=float, count=count)
+    rows = np.lexsort((t, e))
+    e, j, t = e[rows], j[rows], t[rows]
 
+    # Rule 4: each judge's normaliser, in plain Python over each judge's totals (40 judges).
+    by_judge: dict[Hashable, list[float]] = {judge: [] for judge in judges}
+    for judge_at, total in zip(j.tolist(), t.tolist(), strict=True):
+        by_judge[judges[judge_at]].append(total)
+    stage_mean, stage_sd, scales, unchanged = normaliser_scales(by_judge)
+    judge_mean = np.array([scales.get(judge, (0.0, 1.0))[0] for judge in judges], dtype=float)
+    judge_sd = np.array([scales.get(judge, (0.0, 1.0))[1] for judge in judges], dtype=float)
+    scaled = np.array([judge in scales for judge in judges], dtype=bool)
+    nt = np.where(scaled[j], stage_mean + stage_sd * (t - judge_mean[j]) / judge_sd[j], t)
+    normal_rows = np.lexsort((nt, e))
+
+    size = len(order)
+    raw = _entry_figures(e, t, size)
+    normal = _entry_figures(e[normal_rows], nt[normal_rows], size)
+    if any(share is not None for share in shares.values()):
+        named = sorted(group for group, share in shares.items() if share is not None)
+        pools = [*named, REST]
+        pool_of = np.array(
+            [pools.index(group_of[judge] if group_of[judge] in named else REST) for judge in judges], dtype=np.intp
+        )
+        weights = np.array([group_share(pool, shares) for pool in pools], dtype=float)
+        raw_score = _grouped(e, pool_of[j], t, size, weights, raw.mean)
+        normal_score = _grouped(e[normal_rows], pool_of[j[normal_rows]], nt[normal_rows], size, weights, normal.mean)
+    else:
+        raw_score, normal_score = raw.mean, normal.mean
+
+    n = raw.n.tolist()
+    figures = zip(
+        order,
+        n,
+        *(column.tolist() for column in (raw.mean, raw.median, raw.sd, raw.low, raw.high, raw_score, normal_score)),
+        strict=True,
+    )
     raw_scores, normal_scores = {}, {}
-    for entry, result in results.items():
-        values = list(result.totals.values())
-        result.n = len(values)
-        if not values:
+    for entry, entry_n, mean_, median, sd, low, high, score, normalised_score in figures:
+        result = results[entry]
+        result.n = entry_n
+        if not entry_n:
             raw_scores[entry] = normal_scores[entry] = None
             continue
-        result.mean = statistics.fmean(values)
-        result.median = statistics.median(values)
-        result.sd = sample_sd(values)
-        result.low, result.high = min(values), max(values)
-        result.normalised_totals = {judge: functions[judge](total) for judge, total in result.totals.items()}
-        if not shared:
-            # grouped_score without shares is the plain mean (fmean's sum is exact, so in any order).
-            result.score = result.mean
-            result.normalised_score = statistics.fmean(result.normalised_totals.values())
-        else:
-            by_group: dict[str | None, list[float]] = defaultdict(list)
-            normal_by_group: dict[str | None, list[float]] = defaultdict(list)
-            for judge, total in result.totals.items():
-                by_group[group_of[judge]].append(total)
-                normal_by_group[group_of[judge]].append(result.normalised_totals[judge])
-            result.score = grouped_score(by_group, shares)
-            result.normalised_score = grouped_score(normal_by_group, shares)
-        raw_scores[entry], normal_scores[entry] = result.score, result.normalised_score
+        result.mean, result.median, result.low, result.high = mean_, median, low, high
+        result.sd = sd if entry_n >= 2 else None
+        result.score, result.normalised_score = score, normalised_score
+        raw_scores[entry], normal_scores[entry] = score, normalised_score
+    for entry_at, judge_at, total, normalised in zip(e.tolist(), j.tolist(), t.tolist(), nt.tolist(), strict=True):
+        result = results[order[entry_at]]
+        result.totals[judges[judge_at]] = total
+        result.normalised_totals[judges[judge_at]] = normalised
 
     included = set(included)
     for entry, result in results.items():
@@ -473,13 +533,9 @@ def compute(
     ranked = {entry for entry, result in results.items() if result.complete or result.included}
     raw_second = normal_second = None
     if tie_break == "median":
+        medians = normal.median.tolist()
         raw_second = {entry: results[entry].median for entry in ranked}
-        normal_second = {
-            entry: statistics.median(results[entry].normalised_totals.values())
-            if results[entry].normalised_totals
-            else None
-            for entry in ranked
-        }
+        normal_second = {entry: medians[index[entry]] for entry in ranked}
     elif tie_break == "normalised":
         raw_second, normal_second = normal_scores, raw_scores
     elif tie_break == "criterion":
@@ -505,31 +561,84 @@ def compute(
         elif result.tie_broken:
             result.flags.append(f"tie broken by {TIE_BREAKS[tie_break]}")
 
-    units = {entry: result.totals for entry, result in results.items()}
+    # Agreement: the entries' (count, sum, sum of squares) of totals, in the order unit_sums gives.
+    squares = np.bincount(e, weights=t * t, minlength=size).tolist()
+    sums = raw.sum.tolist()
+    units = [(n[i], sums[i], squares[i]) for i in sorted(range(size), key=lambda i: repr(order[i])) if n[i]]
     by_criterion: dict[str, float | None] = {}
     agreement_by_criterion: dict[str, Agreement] = {}
     if criterion_sums is not None:
         for c in criteria:
-            sums = list(criterion_sums.get(c.key, ()))
-            by_criterion[c.key] = krippendorff_alpha_from_sums(sums)
-            agreement_by_criterion[c.key] = agreement(sums, resamples=0)
+            criterion_units = list(criterion_sums.get(c.key, ()))
+            by_criterion[c.key] = krippendorff_alpha_from_sums(criterion_units)
+            agreement_by_criterion[c.key] = agreement(criterion_units, resamples=0)
     for criterion in criteria if criterion_sums is None else ():
         values: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
         for card in cards:
             value = card.scores.get(criterion.key)
-            if value is not None:
+            if value is not None and card.entry in results:
                 values[card.entry][card.judge] = float(value)
         by_criterion[criterion.key] = krippendorff_alpha(values)
         agreement_by_criterion[criterion.key] = agreement(unit_sums(values), resamples=0)
     return Results(
         entries=results,
-        alpha=krippendorff_alpha(units),
+        alpha=krippendorff_alpha_from_sums(units),
         alpha_by_criterion=by_criterion,
         unnormalised_judges=unchanged,
         ordered_by=order_by,
-        agreement=agreement(unit_sums(units)),
+        agreement=agreement(units),
         agreement_by_criterion=agreement_by_criterion,
     )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """Each entry's count, sum, mean, median, sample SD, lowest and highest total, as arrays."""
+
+    n: np.ndarray
+    sum: np.ndarray
+    mean: np.ndarray
+    median: np.ndarray
+    sd: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def _entry_figures(e, t, size: int) -> _Figures:
+    """Rule 2 for every entry at once. `e` holds each row's entry (sorted), `t` its total (sorted
+    within the entry), so an entry's rows are one run and its median sits in the middle of it."""
+    n = np.bincount(e, minlength=size)
+    total = np.bincount(e, weights=t, minlength=size)
+    scored = n > 0
+    start = np.concatenate(([0], np.cumsum(n)[:-1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(scored, total / np.maximum(n, 1), np.nan)
+        deviation = t - mean[e]
+        sd = np.sqrt(np.bincount(e, weights=deviation * deviation, minlength=size) / np.maximum(n - 1, 1))
+    last = np.where(scored, start + n - 1, 0)
+    middle = np.where(scored, start + n // 2, 0)
+    below = np.where(scored & (n % 2 == 0), middle - 1, middle)
+    if len(t):
+        low, high = np.where(scored, t[start.clip(max=len(t) - 1)], np.nan), np.where(scored, t[last], np.nan)
+        median = np.where(scored, (t[below] + t[middle]) / 2, np.nan)
+    else:
+        low = high = median = np.full(size, np.nan)
+    return _Figures(n, total, mean, median, sd, low, high)
+
+
+def _grouped(e, pool, t, size: int, weights, plain):
+    """Rule 3 for every entry at once: Σ share·mean over the pools (named groups, then the rest)
+    with a scorecard for the entry, over the shares of those pools; where those hold no share,
+    the plain mean. `e` sorted, `t` sorted within each entry."""
+    pools = len(weights)
+    cell = e * pools + pool
+    n = np.bincount(cell, minlength=size * pools).reshape(size, pools)
+    total = np.bincount(cell, weights=t, minlength=size * pools).reshape(size, pools)
+    present = n > 0
+    means = np.where(present, total / np.maximum(n, 1), 0.0)
+    held = present @ weights
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(held > 0, (means * weights * present).sum(axis=1) / np.where(held > 0, held, 1.0), plain)
 
 
 def approval_counts(ballots: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:

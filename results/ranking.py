@@ -350,12 +350,12 @@ def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterio
     else:
         # Read once: they void scorecards and take judges off what an entry expects.
         conflicted = conflict_pairs(stage)
-        cards, submitted = _card_totals(stage, entries_query=visible, ids=ids, groups=groups, conflicted=conflicted)
+        totals, submitted = _card_totals(stage, entries_query=visible, ids=ids, groups=groups, conflicted=conflicted)
         # Agreement per criterion reads every score; only the pages that show it ask for it.
         sums = criterion_sums(submitted) if criterion_agreement else {}
         computed = scoring.compute(
             entries=ids,
-            cards=cards,
+            totals=totals,
             criteria=criteria,
             shares=shares,
             order_by=order_by,
@@ -413,29 +413,28 @@ def expected_scorecards(stage: Stage, ids, *, conflicted: set | None = None) -> 
 
 
 def _card_totals(stage, *, entries_query, ids, groups, conflicted):
-    """Each submitted scorecard of the entries `ids` as a scoring.Card with its total: the stored
-    total where there is one (100,000 numbers for the largest stage), added up in SQL for any
-    without. The stage's scorecards are read by a plain join and those of other entries (a
-    chair's conflicts, entries no longer judged) left out here: asking the database to test each
-    scorecard's entry against the viewer's access rule took twice as long."""
+    """Each submitted scorecard of the entries `ids` as (judge, entry, judge's group, total), as
+    scoring.compute takes them: the stored total where there is one (100,000 numbers for the
+    largest stage), added up in SQL for any without. The stage's scorecards are read by a plain
+    join and those of other entries (a chair's conflicts, entries no longer judged) left out
+    here: asking the database to test each scorecard's entry against the viewer's access rule
+    took twice as long."""
     every = counted(Scorecard.objects.filter(entry__stage=stage), stage=stage, pairs=conflicted)
     submitted = every.filter(entry__in=entries_query.values("pk"))
     wanted = set(ids)
-    cards, missing = [], {}
+    totals, missing = [], {}
     for card_id, entry_id, judge_id, total in every.order_by().values_list("pk", "entry_id", "judge_id", "total"):
         if entry_id not in wanted:
             continue
         if total is None:
             missing[card_id] = (entry_id, judge_id)
         else:
-            cards.append(scoring.Card(judge_id, entry_id, group=groups.get(judge_id), stored=total))
+            totals.append((judge_id, entry_id, groups.get(judge_id), total))
     if missing:
         for card_id, weighted, weights in card_sums(Scorecard.objects.filter(pk__in=list(missing))):
             entry_id, judge_id = missing[card_id]
-            cards.append(
-                scoring.Card(judge_id, entry_id, group=groups.get(judge_id), weighted=weighted, weights=weights)
-            )
-    return cards, submitted
+            totals.append((judge_id, entry_id, groups.get(judge_id), scoring.total_from_sums(weighted, weights)))
+    return totals, submitted
 
 
 def criterion_means(submitted, key: str) -> dict[int, float]:

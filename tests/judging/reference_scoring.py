@@ -1,0 +1,166 @@
+"""The ranking's maths as it was written first: entry by entry in plain Python, straight from
+DESIGN's rules. Kept here as the reference that judging.scoring.compute (the same maths over
+arrays, for 20,000 entries) must agree with, on every input hypothesis finds."""
+
+import statistics
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+
+from judging.scoring import (
+    SPREAD_FLAG,
+    TIE_BREAKS,
+    Agreement,
+    Card,
+    Criterion,
+    EntryResult,
+    Results,
+    agreement,
+    changes_shortlist,
+    grouped_score,
+    krippendorff_alpha,
+    krippendorff_alpha_from_sums,
+    normalisers,
+    rank,
+    rank_shift_flagged,
+    required_scorecards,
+    sample_sd,
+    unit_sums,
+)
+
+
+def reference_compute(
+    *,
+    entries: Iterable[Hashable],
+    cards: Iterable[Card],
+    criteria: list[Criterion],
+    shares: Mapping[str, float] | None = None,
+    order_by: str = "raw",
+    criterion_sums: Mapping[str, Iterable[tuple[int, float, float]]] | None = None,
+    expected: Mapping[Hashable, int] | None = None,
+    minimum: int | None = None,
+    included: Iterable[Hashable] = (),
+    shortlist: int | None = None,
+    tie_break: str | None = None,
+    tie_values: Mapping[Hashable, float | None] | None = None,
+) -> Results:
+    """Everything the ranking page shows, from submitted scorecards. Pure: the same input, the same output.
+
+    `criterion_sums` (per criterion key, each entry's count, sum and sum of squares of its
+    values) stands in for the scores when the cards carry only their weighted sums.
+    `expected` is how many scorecards each entry expects, `minimum` the stage's minimum to be
+    ranked (None: all expected), `included` the incomplete entries the chair chose to rank,
+    `shortlist` how many entries the panel means to shortlist. Without `expected`, every
+    entry with a scorecard is complete. `tie_break` ("median", "normalised" or "criterion",
+    with `tie_values` per entry for the criterion; None or "panel" for none) orders entries
+    whose scores are equal; those equal on it too stay tied.
+    """
+    shares = shares or {}
+    results = {entry: EntryResult(entry) for entry in entries}
+    cards = [card for card in cards if card.entry in results]
+    totals_by_judge: dict[Hashable, list[float]] = defaultdict(list)
+    group_of: dict[Hashable, str | None] = {}
+    for card in cards:
+        total = card.total(criteria)
+        group_of[card.judge] = card.group
+        if total is None:
+            continue
+        results[card.entry].totals[card.judge] = total
+        totals_by_judge[card.judge].append(total)
+    functions, unchanged = normalisers(totals_by_judge)
+    shared = any(share is not None for share in shares.values())
+
+    raw_scores, normal_scores = {}, {}
+    for entry, result in results.items():
+        values = list(result.totals.values())
+        result.n = len(values)
+        if not values:
+            raw_scores[entry] = normal_scores[entry] = None
+            continue
+        result.mean = statistics.fmean(values)
+        result.median = statistics.median(values)
+        result.sd = sample_sd(values)
+        result.low, result.high = min(values), max(values)
+        result.normalised_totals = {judge: functions[judge](total) for judge, total in result.totals.items()}
+        if not shared:
+            # grouped_score without shares is the plain mean (fmean's sum is exact, so in any order).
+            result.score = result.mean
+            result.normalised_score = statistics.fmean(result.normalised_totals.values())
+        else:
+            by_group: dict[str | None, list[float]] = defaultdict(list)
+            normal_by_group: dict[str | None, list[float]] = defaultdict(list)
+            for judge, total in result.totals.items():
+                by_group[group_of[judge]].append(total)
+                normal_by_group[group_of[judge]].append(result.normalised_totals[judge])
+            result.score = grouped_score(by_group, shares)
+            result.normalised_score = grouped_score(normal_by_group, shares)
+        raw_scores[entry], normal_scores[entry] = result.score, result.normalised_score
+
+    included = set(included)
+    for entry, result in results.items():
+        if expected is not None:
+            # A scorecard counted is one expected, even if its judge was taken off the entry since.
+            result.expected = max(expected.get(entry, 0), result.n)
+            result.complete = result.n >= required_scorecards(result.expected, minimum)
+        else:
+            result.complete = result.n > 0
+        result.included = not result.complete and result.n > 0 and entry in included
+    ranked = {entry for entry, result in results.items() if result.complete or result.included}
+    raw_second = normal_second = None
+    if tie_break == "median":
+        raw_second = {entry: results[entry].median for entry in ranked}
+        normal_second = {
+            entry: statistics.median(results[entry].normalised_totals.values())
+            if results[entry].normalised_totals
+            else None
+            for entry in ranked
+        }
+    elif tie_break == "normalised":
+        raw_second, normal_second = normal_scores, raw_scores
+    elif tie_break == "criterion":
+        raw_second = normal_second = tie_values or {}
+    raw_ranks, raw_ties = rank({entry: raw_scores[entry] for entry in ranked}, raw_second)
+    normal_ranks, normal_ties = rank({entry: normal_scores[entry] for entry in ranked}, normal_second)
+    # Ties before any tie-break, to say which entries it separated.
+    _, level = rank({entry: (raw_scores if order_by == "raw" else normal_scores)[entry] for entry in ranked})
+    for entry, result in results.items():
+        result.rank, result.normalised_rank = raw_ranks.get(entry), normal_ranks.get(entry)
+        result.tie = entry in (raw_ties if order_by == "raw" else normal_ties)
+        result.tie_broken = entry in level and not result.tie
+        if not result.complete:
+            result.flags.append("included as it is" if result.included else "incomplete")
+        if result.n and result.high - result.low >= SPREAD_FLAG:
+            result.flags.append("judges disagree")
+        if shortlist and changes_shortlist(result.rank, result.normalised_rank, shortlist):
+            result.flags.append("normalisation changes the shortlist")
+        elif rank_shift_flagged(result.rank, result.normalised_rank, len(ranked)):
+            result.flags.append("rank moves when normalised")
+        if result.tie:
+            result.flags.append("tie")
+        elif result.tie_broken:
+            result.flags.append(f"tie broken by {TIE_BREAKS[tie_break]}")
+
+    units = {entry: result.totals for entry, result in results.items()}
+    by_criterion: dict[str, float | None] = {}
+    agreement_by_criterion: dict[str, Agreement] = {}
+    if criterion_sums is not None:
+        for c in criteria:
+            sums = list(criterion_sums.get(c.key, ()))
+            by_criterion[c.key] = krippendorff_alpha_from_sums(sums)
+            agreement_by_criterion[c.key] = agreement(sums, resamples=0)
+    for criterion in criteria if criterion_sums is None else ():
+        values: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
+        for card in cards:
+            value = card.scores.get(criterion.key)
+            if value is not None:
+                values[card.entry][card.judge] = float(value)
+        by_criterion[criterion.key] = krippendorff_alpha(values)
+        agreement_by_criterion[criterion.key] = agreement(unit_sums(values), resamples=0)
+    return Results(
+        entries=results,
+        alpha=krippendorff_alpha(units),
+        alpha_by_criterion=by_criterion,
+        unnormalised_judges=unchanged,
+        ordered_by=order_by,
+        agreement=agreement(unit_sums(units)),
+        agreement_by_criterion=agreement_by_criterion,
+    )
