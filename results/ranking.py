@@ -11,7 +11,7 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, FloatField, OuterRef, Q, Sum
+from django.db.models import Avg, Case, Count, FloatField, OuterRef, Q, Sum, When
 from django.db.models.functions import Cast
 from django.utils.text import capfirst
 
@@ -401,14 +401,22 @@ def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterio
 
 
 def expected_scorecards(stage: Stage, ids, *, conflicted: set | None = None) -> dict[int, int]:
-    """How many scorecards each entry expects: its judges (assigned), less any conflicted with it."""
+    """How many scorecards each entry expects: its judges (assigned), less any conflicted with it.
+    Counted by the database in one query: a count per entry of the judges without a conflict,
+    and the assignments of the judges with one (few) one by one, to test against the pairs."""
     conflicted = conflict_pairs(stage) if conflicted is None else conflicted
+    judges = {judge_id for judge_id, _ in conflicted}
+    counts = (
+        Assignment.objects.filter(entry__stage=stage)
+        .order_by()
+        .values("entry_id", conflicted_judge=Case(When(judge_id__in=judges, then="judge_id"), default=None))
+        .annotate(n=Count("pk"))
+        .values_list("entry_id", "conflicted_judge", "n")
+    )
     expected: Counter = Counter()
-    pairs = Assignment.objects.filter(entry__stage=stage).order_by().values_list("entry_id", "judge_id")
-    wanted = set(ids)
-    for entry_id, judge_id in pairs.iterator(chunk_size=5000):
-        if entry_id in wanted and (judge_id, entry_id) not in conflicted:
-            expected[entry_id] += 1
+    for entry_id, judge_id, n in counts.iterator(chunk_size=5000):
+        if (judge_id, entry_id) not in conflicted:
+            expected[entry_id] += n
     return {entry_id: expected[entry_id] for entry_id in ids}
 
 
