@@ -521,45 +521,20 @@ def compute(
         result.totals[judges[judge_at]] = total
         result.normalised_totals[judges[judge_at]] = normalised
 
-    included = set(included)
-    for entry, result in results.items():
-        if expected is not None:
-            # A scorecard counted is one expected, even if its judge was taken off the entry since.
-            result.expected = max(expected.get(entry, 0), result.n)
-            result.complete = result.n >= required_scorecards(result.expected, minimum)
-        else:
-            result.complete = result.n > 0
-        result.included = not result.complete and result.n > 0 and entry in included
-    ranked = {entry for entry, result in results.items() if result.complete or result.included}
-    raw_second = normal_second = None
-    if tie_break == "median":
-        medians = normal.median.tolist()
-        raw_second = {entry: results[entry].median for entry in ranked}
-        normal_second = {entry: medians[index[entry]] for entry in ranked}
-    elif tie_break == "normalised":
-        raw_second, normal_second = normal_scores, raw_scores
-    elif tie_break == "criterion":
-        raw_second = normal_second = tie_values or {}
-    raw_ranks, raw_ties = rank({entry: raw_scores[entry] for entry in ranked}, raw_second)
-    normal_ranks, normal_ties = rank({entry: normal_scores[entry] for entry in ranked}, normal_second)
-    # Ties before any tie-break, to say which entries it separated.
-    _, level = rank({entry: (raw_scores if order_by == "raw" else normal_scores)[entry] for entry in ranked})
-    for entry, result in results.items():
-        result.rank, result.normalised_rank = raw_ranks.get(entry), normal_ranks.get(entry)
-        result.tie = entry in (raw_ties if order_by == "raw" else normal_ties)
-        result.tie_broken = entry in level and not result.tie
-        if not result.complete:
-            result.flags.append("included as it is" if result.included else "incomplete")
-        if result.n and result.high - result.low >= SPREAD_FLAG:
-            result.flags.append("judges disagree")
-        if shortlist and changes_shortlist(result.rank, result.normalised_rank, shortlist):
-            result.flags.append("normalisation changes the shortlist")
-        elif rank_shift_flagged(result.rank, result.normalised_rank, len(ranked)):
-            result.flags.append("rank moves when normalised")
-        if result.tie:
-            result.flags.append("tie")
-        elif result.tie_broken:
-            result.flags.append(f"tie broken by {TIE_BREAKS[tie_break]}")
+    medians = normal.median.tolist() if tie_break == "median" else []
+    rank_and_flag(
+        results,
+        raw_scores,
+        normal_scores,
+        normal_medians={entry: medians[index[entry]] for entry in order} if medians else None,
+        order_by=order_by,
+        expected=expected,
+        minimum=minimum,
+        included=included,
+        shortlist=shortlist,
+        tie_break=tie_break,
+        tie_values=tie_values,
+    )
 
     # Agreement: the entries' (count, sum, sum of squares) of totals, in the order unit_sums gives.
     squares = np.bincount(e, weights=t * t, minlength=size).tolist()
@@ -589,6 +564,64 @@ def compute(
         agreement=agreement(units),
         agreement_by_criterion=agreement_by_criterion,
     )
+
+
+def rank_and_flag(
+    results: Mapping[Hashable, EntryResult],
+    raw_scores: Mapping[Hashable, float | None],
+    normal_scores: Mapping[Hashable, float | None],
+    *,
+    normal_medians: Mapping[Hashable, float | None] | None,
+    order_by: str,
+    expected: Mapping[Hashable, int] | None,
+    minimum: int | None,
+    included: Iterable[Hashable],
+    shortlist: int | None,
+    tie_break: str | None,
+    tie_values: Mapping[Hashable, float | None] | None,
+) -> None:
+    """Rules 6 and 7 on entries whose figures are worked out: which are complete (or included as
+    they are) and so ranked, their raw and normalised ranks with ties and the tie-break, and
+    their flags. `normal_medians` (each entry's median normalised total) where the stage breaks
+    ties by the median. Sets them on `results`."""
+    included = set(included)
+    for entry, result in results.items():
+        if expected is not None:
+            # A scorecard counted is one expected, even if its judge was taken off the entry since.
+            result.expected = max(expected.get(entry, 0), result.n)
+            result.complete = result.n >= required_scorecards(result.expected, minimum)
+        else:
+            result.complete = result.n > 0
+        result.included = not result.complete and result.n > 0 and entry in included
+    ranked = {entry for entry, result in results.items() if result.complete or result.included}
+    raw_second = normal_second = None
+    if tie_break == "median":
+        raw_second = {entry: results[entry].median for entry in ranked}
+        normal_second = {entry: normal_medians[entry] for entry in ranked}
+    elif tie_break == "normalised":
+        raw_second, normal_second = normal_scores, raw_scores
+    elif tie_break == "criterion":
+        raw_second = normal_second = tie_values or {}
+    raw_ranks, raw_ties = rank({entry: raw_scores[entry] for entry in ranked}, raw_second)
+    normal_ranks, normal_ties = rank({entry: normal_scores[entry] for entry in ranked}, normal_second)
+    # Ties before any tie-break, to say which entries it separated.
+    _, level = rank({entry: (raw_scores if order_by == "raw" else normal_scores)[entry] for entry in ranked})
+    for entry, result in results.items():
+        result.rank, result.normalised_rank = raw_ranks.get(entry), normal_ranks.get(entry)
+        result.tie = entry in (raw_ties if order_by == "raw" else normal_ties)
+        result.tie_broken = entry in level and not result.tie
+        if not result.complete:
+            result.flags.append("included as it is" if result.included else "incomplete")
+        if result.n and result.high - result.low >= SPREAD_FLAG:
+            result.flags.append("judges disagree")
+        if shortlist and changes_shortlist(result.rank, result.normalised_rank, shortlist):
+            result.flags.append("normalisation changes the shortlist")
+        elif rank_shift_flagged(result.rank, result.normalised_rank, len(ranked)):
+            result.flags.append("rank moves when normalised")
+        if result.tie:
+            result.flags.append("tie")
+        elif result.tie_broken:
+            result.flags.append(f"tie broken by {TIE_BREAKS[tie_break]}")
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,24 @@
-"""The ranking's maths as it was written first: entry by entry in plain Python, straight from
-DESIGN's rules. Kept here as the reference that judging.scoring.compute (the same maths over
-arrays, for 20,000 entries) must agree with, on every input hypothesis finds."""
+"""The ranking's per-entry figures as they were first written: entry by entry in plain Python,
+straight from DESIGN's rules. Kept as the reference that judging.scoring.compute (the same maths
+over arrays, for 20,000 entries) must agree with on every input hypothesis finds; both rank and
+flag with judging.scoring.rank_and_flag."""
 
 import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 
 from judging.scoring import (
-    SPREAD_FLAG,
-    TIE_BREAKS,
     Agreement,
     Card,
     Criterion,
     EntryResult,
     Results,
     agreement,
-    changes_shortlist,
     grouped_score,
     krippendorff_alpha,
     krippendorff_alpha_from_sums,
     normalisers,
-    rank,
-    rank_shift_flagged,
-    required_scorecards,
+    rank_and_flag,
     sample_sd,
     unit_sums,
 )
@@ -95,49 +91,22 @@ def reference_compute(
             result.normalised_score = grouped_score(normal_by_group, shares)
         raw_scores[entry], normal_scores[entry] = result.score, result.normalised_score
 
-    included = set(included)
-    for entry, result in results.items():
-        if expected is not None:
-            # A scorecard counted is one expected, even if its judge was taken off the entry since.
-            result.expected = max(expected.get(entry, 0), result.n)
-            result.complete = result.n >= required_scorecards(result.expected, minimum)
-        else:
-            result.complete = result.n > 0
-        result.included = not result.complete and result.n > 0 and entry in included
-    ranked = {entry for entry, result in results.items() if result.complete or result.included}
-    raw_second = normal_second = None
-    if tie_break == "median":
-        raw_second = {entry: results[entry].median for entry in ranked}
-        normal_second = {
-            entry: statistics.median(results[entry].normalised_totals.values())
-            if results[entry].normalised_totals
-            else None
-            for entry in ranked
-        }
-    elif tie_break == "normalised":
-        raw_second, normal_second = normal_scores, raw_scores
-    elif tie_break == "criterion":
-        raw_second = normal_second = tie_values or {}
-    raw_ranks, raw_ties = rank({entry: raw_scores[entry] for entry in ranked}, raw_second)
-    normal_ranks, normal_ties = rank({entry: normal_scores[entry] for entry in ranked}, normal_second)
-    # Ties before any tie-break, to say which entries it separated.
-    _, level = rank({entry: (raw_scores if order_by == "raw" else normal_scores)[entry] for entry in ranked})
-    for entry, result in results.items():
-        result.rank, result.normalised_rank = raw_ranks.get(entry), normal_ranks.get(entry)
-        result.tie = entry in (raw_ties if order_by == "raw" else normal_ties)
-        result.tie_broken = entry in level and not result.tie
-        if not result.complete:
-            result.flags.append("included as it is" if result.included else "incomplete")
-        if result.n and result.high - result.low >= SPREAD_FLAG:
-            result.flags.append("judges disagree")
-        if shortlist and changes_shortlist(result.rank, result.normalised_rank, shortlist):
-            result.flags.append("normalisation changes the shortlist")
-        elif rank_shift_flagged(result.rank, result.normalised_rank, len(ranked)):
-            result.flags.append("rank moves when normalised")
-        if result.tie:
-            result.flags.append("tie")
-        elif result.tie_broken:
-            result.flags.append(f"tie broken by {TIE_BREAKS[tie_break]}")
+    rank_and_flag(
+        results,
+        raw_scores,
+        normal_scores,
+        normal_medians={
+            entry: statistics.median(result.normalised_totals.values()) if result.normalised_totals else None
+            for entry, result in results.items()
+        },
+        order_by=order_by,
+        expected=expected,
+        minimum=minimum,
+        included=included,
+        shortlist=shortlist,
+        tie_break=tie_break,
+        tie_values=tie_values,
+    )
 
     units = {entry: result.totals for entry, result in results.items()}
     by_criterion: dict[str, float | None] = {}
