@@ -133,3 +133,33 @@ def reference_compute(
         agreement=agreement(unit_sums(units)),
         agreement_by_criterion=agreement_by_criterion,
     )
+
+
+def reference_rank(
+    scores: Mapping[Hashable, float | None], second: Mapping[Hashable, float | None] | None = None
+) -> tuple[dict[Hashable, int], set[Hashable]]:
+    """Competition ranks (1, 2, 2, 4) by score, highest first; scores equal to two decimals tie.
+    `second`, where given, breaks ties: the higher second value (to two decimals) goes first, and
+    only entries equal on both stay tied (an entry without a second value comes after those with
+    one). Entries with no score come last, unranked. Returns (ranks, tied entries)."""
+    second = second or {}
+
+    def key(entry, score):
+        other = second.get(entry)
+        return (round(score, 2), None if other is None else round(other, 2))
+
+    scored = sorted(
+        ((entry, key(entry, score)) for entry, score in scores.items() if score is not None),
+        key=lambda item: (-item[1][0], item[1][1] is None, -(item[1][1] or 0.0), repr(item[0])),
+    )
+    ranks, tied = {}, set()
+    counts: dict[tuple, int] = defaultdict(int)
+    for _, k in scored:
+        counts[k] += 1
+    previous, previous_rank = None, 0
+    for position, (entry, k) in enumerate(scored, start=1):
+        ranks[entry] = previous_rank if k == previous else position
+        previous, previous_rank = k, ranks[entry]
+        if counts[k] > 1:
+            tied.add(entry)
+    return ranks, tied

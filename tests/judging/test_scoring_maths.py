@@ -28,7 +28,7 @@ from judging.scoring import (
     required_scorecards,
     unit_sums,
 )
-from tests.judging.reference_scoring import reference_compute
+from tests.judging.reference_scoring import reference_compute, reference_rank
 
 IMPACT = Criterion("impact", 3, 0, 5)
 REACH = Criterion("reach", 1, 1, 4)
@@ -471,3 +471,22 @@ def test_the_ranking_over_arrays_handles_no_entries_and_no_scorecards():
     assert compute(entries=[], cards=[], criteria=[IMPACT]).entries == {}
     empty = compute(entries="ab", cards=[], criteria=[IMPACT], shares={"patients": 0.5})
     assert [(r.n, r.score, r.rank, r.flags) for r in empty.ordered()] == [(0, None, None, ["incomplete"])] * 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(max_size=3),
+        st.one_of(
+            st.none(),
+            st.floats(-1, 101, allow_nan=False),
+            # Halves that Python's round and numpy's round take different ways, and their neighbours.
+            st.sampled_from([0.005, 0.01, 0.0, -0.0, 70.004, 70.005, 70.01, 70.015, 70.02]),
+        ),
+        max_size=12,
+    ),
+    st.one_of(st.none(), st.dictionaries(st.text(max_size=3), st.one_of(st.none(), st.integers(0, 3)))),
+)
+def test_ranks_over_arrays_are_the_reference_ranks(scores, second):
+    """rank sorts and groups over arrays; the reference does it entry by entry with tuples."""
+    assert rank(scores, second) == reference_rank(scores, second)
