@@ -140,28 +140,6 @@ def group_share(group: str | None, shares: Mapping[str, float]) -> float | None:
     return named[group] if group in named else max(0.0, 1.0 - sum(named.values()))
 
 
-def grouped_score(totals_by_group: Mapping[str | None, list[float]], shares: Mapping[str, float]) -> float | None:
-    """An entry's score from its totals by group, weighting each group's mean by its share.
-
-    Without shares it is the plain mean of all totals.
-    """
-    every = [t for totals in totals_by_group.values() for t in totals]
-    if not every:
-        return None
-    named = {group: float(share) for group, share in shares.items() if share is not None}
-    if not named:
-        return statistics.fmean(every)
-    pooled: dict[str | None, list[float]] = defaultdict(list)
-    for group, totals in totals_by_group.items():
-        pooled[group if group in named else REST].extend(totals)
-    weights = {group: group_share(group, named) for group in pooled if pooled[group]}
-    total_share = sum(weights.values())
-    if total_share <= 0:
-        # Only judges without a share scored this entry: their mean is all there is.
-        return statistics.fmean(every)
-    return sum(weights[group] * statistics.fmean(pooled[group]) for group in weights) / total_share
-
-
 def normaliser_scales(totals_by_judge: Mapping[Hashable, list[float]]):
     """Rule 4's figures: the stage's mean and SD of all totals, and each judge's own mean and SD
     where they have at least MIN_CARDS_TO_NORMALISE totals with a spread. Returns (stage mean,
@@ -179,16 +157,6 @@ def normaliser_scales(totals_by_judge: Mapping[Hashable, list[float]]):
             continue
         scales[judge] = (math.fsum(totals) / len(totals), sd)
     return stage_mean, stage_sd, scales, unchanged
-
-
-def normalisers(totals_by_judge: Mapping[Hashable, list[float]]):
-    """For each judge, a function mapping their totals onto the stage's scale (identity when they
-    have too few cards or no spread). Returns (functions, judges left unchanged)."""
-    stage_mean, stage_sd, scales, unchanged = normaliser_scales(totals_by_judge)
-    functions = {judge: (lambda total: total) for judge in unchanged}
-    for judge, (mean, sd) in scales.items():
-        functions[judge] = lambda total, mean=mean, sd=sd: stage_mean + stage_sd * (total - mean) / sd
-    return functions, unchanged
 
 
 def krippendorff_alpha(units: Mapping[Hashable, Mapping[Hashable, float]]) -> float | None:

@@ -8,20 +8,53 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 
 from judging.scoring import (
+    REST,
     Agreement,
     Card,
     Criterion,
     EntryResult,
     Results,
     agreement,
-    grouped_score,
+    group_share,
     krippendorff_alpha,
     krippendorff_alpha_from_sums,
-    normalisers,
+    normaliser_scales,
     rank_and_flag,
     sample_sd,
     unit_sums,
 )
+
+
+def grouped_score(totals_by_group: Mapping[str | None, list[float]], shares: Mapping[str, float]) -> float | None:
+    """An entry's score from its totals by group, weighting each group's mean by its share.
+
+    Without shares it is the plain mean of all totals.
+    """
+    every = [t for totals in totals_by_group.values() for t in totals]
+    if not every:
+        return None
+    named = {group: float(share) for group, share in shares.items() if share is not None}
+    if not named:
+        return statistics.fmean(every)
+    pooled: dict[str | None, list[float]] = defaultdict(list)
+    for group, totals in totals_by_group.items():
+        pooled[group if group in named else REST].extend(totals)
+    weights = {group: group_share(group, named) for group in pooled if pooled[group]}
+    total_share = sum(weights.values())
+    if total_share <= 0:
+        # Only judges without a share scored this entry: their mean is all there is.
+        return statistics.fmean(every)
+    return sum(weights[group] * statistics.fmean(pooled[group]) for group in weights) / total_share
+
+
+def normalisers(totals_by_judge: Mapping[Hashable, list[float]]):
+    """For each judge, a function mapping their totals onto the stage's scale (identity when they
+    have too few cards or no spread). Returns (functions, judges left unchanged)."""
+    stage_mean, stage_sd, scales, unchanged = normaliser_scales(totals_by_judge)
+    functions = {judge: (lambda total: total) for judge in unchanged}
+    for judge, (mean, sd) in scales.items():
+        functions[judge] = lambda total, mean=mean, sd=sd: stage_mean + stage_sd * (total - mean) / sd
+    return functions, unchanged
 
 
 def reference_compute(

