@@ -58,31 +58,18 @@ class Criterion:
     scale_max: int
 
 
-# Slots and not frozen: the largest ranking builds 100,000 of these, and a frozen dataclass
-# takes two and a half times as long to make. Nothing changes a Card after it is made.
 @dataclass(slots=True)
 class Card:
-    """A submitted scorecard: its judge, entry, the judge's group, and a value per criterion key (None for N/A).
-
-    A caller holding many scorecards may give instead its total (`stored`, the total kept since the
-    scorecard was submitted, computed by card_total), or the weighted sums (`weighted`, `weights`:
-    Σ w·fraction and Σ w over the weighted criteria with a value, as the database can add them up;
-    the total is then 100 × weighted / weights, the same formula).
-    """
+    """A submitted scorecard: its judge, entry, the judge's group, and a value per criterion key
+    (None for N/A). A caller holding many scorecards' totals already gives compute those instead
+    (`totals`)."""
 
     judge: Hashable
     entry: Hashable
     scores: Mapping[str, int | None] = field(default_factory=dict)
     group: str | None = None
-    weighted: float | None = None
-    weights: float | None = None
-    stored: float | None = None
 
     def total(self, criteria) -> float | None:
-        if self.stored is not None:
-            return self.stored
-        if self.weights is not None:
-            return total_from_sums(self.weighted, self.weights)
         return card_total(self.scores, criteria)
 
 
