@@ -9,15 +9,17 @@ manager changes anything (`write=True`: the views pass it for anything but readi
 Anything else is a 404 in the views, never a 403, so that existence does not leak.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from awards.access import is_office_for, managed_programmes, office_programmes
+from plaudit.prepared import Prepared
 from plaudit.roles import is_office
 
 from .conflicts import conflicted_q, declared_q
 from .entries import judgeable, judgeable_q
-from .models import Assignment, Entry, PanelMember, ShortlistPack, Stage
+from .models import Assignment, Entry, PanelMember, Score, Scorecard, ShortlistPack, Stage
 
 
 def writes(request) -> bool:
@@ -89,7 +91,8 @@ def sees_identities(user, stage: Stage) -> bool:
 
 def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:
     """The entries a judge may open in a stage: judged, on its panel, assigned, covered by their
-    declarations, and free of their conflicts."""
+    declarations, and free of their conflicts. Shaped by the judge's and the stage's ids only
+    (judges_entry keeps its SQL: plaudit.prepared)."""
     if not user.is_authenticated:
         return Entry.objects.none()
     on_panel = PanelMember.objects.filter(stage=stage, user=user, role=PanelMember.Role.JUDGE)
@@ -101,6 +104,88 @@ def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:
         .filter(declared_q(user))
         .exclude(conflicted_q(user))
     )
+
+
+def _judges_entry(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Entry]:
+    # No order: one row at most, and the default order joins the stage's award and programme.
+    return (
+        entries_for_judge(get_user_model()(pk=judge_id), Stage(pk=stage_id))
+        .filter(pk=entry_id)
+        .select_related("nomination")
+        .order_by()
+    )
+
+
+_JUDGES_ENTRY = Prepared(_judges_entry, int, int, int)
+
+
+def judges_entry(user, stage: Stage, entry_id: int) -> Entry | None:
+    """The entry with this id (with its nomination) if the judge may open it (entries_for_judge),
+    else None: for the request every judge at work makes every few seconds (the autosave), whose
+    time went mostly on Django building and compiling that rule's query. Its SQL is
+    entries_for_judge's own, kept (plaudit.prepared)."""
+    if not user.is_authenticated:
+        return None
+    found = _JUDGES_ENTRY.fetch(user.pk, stage.pk, int(entry_id))
+    if not found:
+        return None
+    entry = found[0]
+    entry.stage = stage
+    return entry
+
+
+def _judges_scorecard(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Scorecard]:
+    return (
+        Scorecard.objects.select_for_update(of=("self",))
+        .filter(judge_id=judge_id, entry__in=_judges_entry(judge_id, stage_id, entry_id).values("pk"))
+        .select_related("entry__nomination")
+        .order_by()
+    )
+
+
+_JUDGES_SCORECARD = Prepared(_judges_scorecard, int, int, int)
+
+
+def judges_scorecard(user, stage: Stage, entry_id: int) -> Scorecard | None:
+    """The judge's scorecard for the entry with this id, locked (inside a transaction), with its
+    entry and nomination, if they have one and may open the entry (entries_for_judge), else None:
+    an autosave's one read once the judge has saved before. Its SQL is kept (plaudit.prepared)."""
+    if not user.is_authenticated:
+        return None
+    found = _JUDGES_SCORECARD.fetch(user.pk, stage.pk, int(entry_id))
+    if not found:
+        return None
+    scorecard = found[0]
+    scorecard.entry.stage = stage
+    return scorecard
+
+
+def _judges_scores(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Score]:
+    return (
+        Score.objects.select_for_update(of=("scorecard",))
+        .filter(scorecard__in=_judges_scorecard(judge_id, stage_id, entry_id).values("pk"))
+        .select_related("scorecard__entry__nomination")
+        .order_by()
+    )
+
+
+_JUDGES_SCORES = Prepared(_judges_scores, int, int, int)
+
+
+def judges_scores(user, stage: Stage, entry_id: int) -> list[Score]:
+    """The scores on the judge's scorecard for the entry with this id, the scorecard locked
+    (inside a transaction) and shared by them all, with its entry and nomination, if the judge
+    may open the entry (entries_for_judge); none otherwise, or if it has no scores yet. An
+    autosave's one read once the judge has scored before. Its SQL is kept (plaudit.prepared)."""
+    if not user.is_authenticated:
+        return []
+    scores = _JUDGES_SCORES.fetch(user.pk, stage.pk, int(entry_id))
+    if scores:
+        scorecard = scores[0].scorecard
+        scorecard.entry.stage = stage
+        for score in scores:
+            score.scorecard = scorecard
+    return scores
 
 
 def _chair_scope(user, stage: Stage) -> QuerySet[Entry]:
@@ -146,6 +231,18 @@ def seats_for(user) -> QuerySet[PanelMember]:
     return PanelMember.objects.filter(user=user).select_related("stage__award__programme", "group")
 
 
+def _judge_seat(user_id: int, stage_id: int) -> QuerySet[PanelMember]:
+    # One seat per stage at most (one_seat_per_stage), so no order: the default one joins the user.
+    return seats_for(get_user_model()(pk=user_id)).filter(stage_id=stage_id, role=PanelMember.Role.JUDGE).order_by()
+
+
+_JUDGE_SEAT = Prepared(_judge_seat, int, int)
+
+
 def judge_seat(user, stage_id: int) -> PanelMember | None:
-    """The user's judge seat on a stage, or None (the views answer 404)."""
-    return seats_for(user).filter(stage_id=stage_id, role=PanelMember.Role.JUDGE).first()
+    """The user's judge seat on a stage (with the stage, award and programme), or None (the views
+    answer 404). Every judging request starts here, so its SQL is kept (plaudit.prepared)."""
+    if not user.is_authenticated:
+        return None
+    found = _JUDGE_SEAT.fetch(user.pk, int(stage_id))
+    return found[0] if found else None

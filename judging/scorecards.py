@@ -13,7 +13,7 @@ from django.db import transaction
 from audit import log as audit
 from awards.models import Criterion
 
-from .access import entries_for_judge
+from .access import entries_for_judge, judges_entry, judges_scorecard, judges_scores
 from .conflicts import conflict_pairs
 from .models import Entry, Score, Scorecard, Stage
 from .scoring import Criterion as ScoringCriterion
@@ -235,16 +235,30 @@ def scorecard_autosave(
 ) -> Scorecard:
     """Save a draft of the entry with this id, as the scoring page does every few seconds while
     the judge works. The entry is read through the judge's access rule once, inside the
-    transaction that writes (not before it and again in it: building that rule's query was a
-    third of an autosave's time). Raises NotTheJudgesEntry when the judge may not open it."""
+    transaction that writes, by its kept SQL (judges_scores, judges_scorecard, judges_entry:
+    building and compiling that rule's query was most of an autosave's time); once the judge has
+    scored it, the scorecard comes locked with its scores in that one query. Raises
+    NotTheJudgesEntry when the judge may not open it."""
     parsed = _parsed(criteria, scores, submit=False, stage=stage)
     with transaction.atomic():
-        entry = entries_for_judge(judge, stage).select_related("nomination", "dossier").filter(pk=entry_id).first()
+        saved = judges_scores(judge, stage, entry_id)
+        scorecard = saved[0].scorecard if saved else judges_scorecard(judge, stage, entry_id)
+        entry = scorecard.entry if scorecard else judges_entry(judge, stage, entry_id)
         if entry is None:
             raise NotTheJudgesEntry(entry_id)
-        entry.stage = stage
         _check_open(stage, now)
-        return _write(entry, judge, criteria, parsed, overall_comment, version, now, submit=False)
+        return _write(
+            entry,
+            judge,
+            criteria,
+            parsed,
+            overall_comment,
+            version,
+            now,
+            submit=False,
+            scorecard=scorecard,
+            saved=saved,
+        )
 
 
 def _parsed(criteria, scores, *, submit: bool, stage: Stage) -> dict:
@@ -254,15 +268,20 @@ def _parsed(criteria, scores, *, submit: bool, stage: Stage) -> dict:
     return parsed
 
 
-def _write(entry, judge, criteria, parsed, overall_comment, version, now, submit) -> Scorecard:
-    """The writes of a save, inside its transaction, once the judge may score the entry."""
-    # Read locked (or made, and so held by this transaction until it ends).
-    scorecard, _ = Scorecard.objects.select_for_update().get_or_create(entry=entry, judge=judge)
+def _write(
+    entry, judge, criteria, parsed, overall_comment, version, now, submit, scorecard=None, saved=None
+) -> Scorecard:
+    """The writes of a save, inside its transaction, once the judge may score the entry.
+    `scorecard`: the judge's scorecard for it, already read locked in this transaction; `saved`:
+    its scores, where they were read with it."""
+    if scorecard is None:
+        # Read locked (or made, and so held by this transaction until it ends).
+        scorecard, _ = Scorecard.objects.select_for_update().get_or_create(entry=entry, judge=judge)
     if scorecard.status == Scorecard.Status.SUBMITTED:
         raise ScoringRefused("You have submitted this scorecard; ask the chair to reopen it to change it.")
     if scorecard.version != version:
         raise StaleScorecard("These scores were changed in another tab or device. Reload to see the latest.")
-    existing = {score.criterion_id: score for score in scorecard.scores.all()}
+    existing = {score.criterion_id: score for score in (saved or scorecard.scores.all())}
     changes = {}
     for criterion in criteria:
         value, not_applicable, comment = parsed[criterion.key]

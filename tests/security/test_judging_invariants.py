@@ -687,9 +687,13 @@ class JudgingLifecycle(RuleBasedStateMachine):
         from judging import access
 
         for stage, stage_obj in self.stages.items():
+            everything = list(Entry.objects.filter(stage=stage_obj).values_list("pk", flat=True))
             for judge in JUDGES:
                 got = set(access.entries_for_judge(self.people[judge], stage_obj).values_list("pk", flat=True))
                 assert got == self.model.judge_sees(judge, stage), (judge, stage)
+                # The autosave's one-entry form of the same rule (its SQL kept: plaudit.prepared).
+                one_by_one = {e for e in everything if access.judges_entry(self.people[judge], stage_obj, e)}
+                assert one_by_one == got, (judge, stage)
             for person in (CHAIR, OFFICE):
                 got = set(access.entries_for_chair(self.people[person], stage_obj).values_list("pk", flat=True))
                 assert got == self.model.chair_sees(person, stage), (person, stage)
