@@ -133,7 +133,7 @@ def copy_programme(
     for old in awards:
         award = clone(
             old,
-            exclude=("status", "reference_counter"),
+            exclude=("status", "reference_counter", "revision"),
             programme_id=programme.pk,
             nominations_open=options.shift(old.nominations_open),
             nominations_close=options.shift(old.nominations_close),

@@ -5,6 +5,7 @@ the rules it must keep are in awards.rules so the importer and the admin share t
 """
 
 import calendar
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -194,6 +195,12 @@ class OfficeRole(models.Model):
         return f"{self.user} ({self.get_role_display()}, {self.programme})"
 
 
+def new_revision() -> int:
+    """Where an award's revision starts: random, so no award ever shares one with another that
+    had its id before it (an id can be handed out again after a rollback)."""
+    return secrets.randbits(52)
+
+
 class Award(models.Model):
     """An award category: who may be nominated, its questions and its criteria."""
 
@@ -238,6 +245,11 @@ class Award(models.Model):
         help_text="Starts every nomination reference, like EPX in EPX26-0042 (26 is the programme's year). Leave blank to use the title's initials.",
     )
     reference_counter = models.PositiveIntegerField(default=0, editable=False)
+    # Moved on by the database itself (triggers: awards/migrations/0010) whenever the award's
+    # sections, questions or criteria change, by any code path, in the transaction that changes
+    # them, and never moved back: what is kept of the award's definition (awards.definitions) is
+    # keyed by it. Starts at a random number, so an award made with a reused id starts afresh.
+    revision = models.BigIntegerField(default=new_revision, editable=False)
 
     class Meta:
         ordering = ["programme", "position", "id"]

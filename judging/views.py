@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from audit import log as audit
+from awards import definitions
 from awards.access import office_programmes
 from nominations.builder import is_file
 from nominations.models import Answer, Endorsement
@@ -404,9 +405,9 @@ def autosave(request: HttpRequest, stage_id: int, entry_id: int) -> JsonResponse
         raise Http404("POST only")
     seat = _judge_seat(request, stage_id)
     # Every few seconds for every judge at work: the stage as read with the seat, the criteria
-    # once (the service is handed them), and the entry read once, by the service, inside the
-    # transaction that writes.
-    criteria = list(seat.stage.award.criteria.order_by("position", "id"))
+    # as kept for the award's revision (awards.definitions; the service is handed them), and the
+    # entry read once, by the service, inside the transaction that writes.
+    criteria = definitions.criteria_of(seat.stage.award)
     form = ScorecardForm(request.POST, criteria=criteria)
     if not form.is_valid():
         return JsonResponse({"error": "Not saved: check the scores on this page."}, status=422)

@@ -1,5 +1,6 @@
 """Reads shared by the nomination pages, the services, the receipt and the exports."""
 
+from awards import definitions
 from awards.access import award_with_questions
 from awards.models import Award, Question
 
@@ -20,15 +21,12 @@ def award_for_form(award_id: int) -> Award:
 
 
 def award_for_draft(award: Award) -> Award:
-    """The award already read (with its programme), given its sections and active questions from
-    one query: all that saving a draft needs (autosave runs every few seconds for everyone writing;
-    no criteria, no second read of the award). A section with no active questions is left out:
+    """The award already read (with its programme), given its sections and active questions as
+    kept for its revision (awards.definitions; one query when not kept): all that saving a draft
+    needs (autosave runs every few seconds for everyone writing; no criteria, no second read of
+    the award). A section with no active questions is left out:
     it asks nothing, so a draft stores nothing for it."""
-    questions = list(
-        Question.objects.filter(award=award, active=True, section__isnull=False)
-        .select_related("section")
-        .order_by("section__position", "section_id", "position", "id")
-    )
+    questions = definitions.form_questions_of(award)
     sections: dict[int, list[Question]] = {}
     for question in questions:
         sections.setdefault(question.section_id, []).append(question)
