@@ -7,6 +7,8 @@ visitor's session; every nominator view asks here, and anything else is a 404.
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from plaudit.prepared import Prepared
+
 from .models import Nomination
 
 SESSION_KEY = "plaudit_nominations"
@@ -20,12 +22,32 @@ def grant(request: HttpRequest, nomination: Nomination) -> None:
     request.session.cycle_key()
 
 
+def _granted(request: HttpRequest) -> list[int]:
+    """The nominations this browser session may reach (see grant)."""
+    return request.session.get(SESSION_KEY, [])
+
+
 def nominator_nominations(request: HttpRequest) -> QuerySet[Nomination]:
-    return Nomination.objects.filter(pk__in=request.session.get(SESSION_KEY, []))
+    return Nomination.objects.filter(pk__in=_granted(request))
+
+
+def _by_reference(reference: str) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(reference=reference).select_related("award__programme").order_by()
+
+
+# Every nominator page, and the autosave every few seconds for everyone writing, starts here:
+# the query is kept (plaudit.prepared) and the session's grant checked on the row it finds.
+_BY_REFERENCE = Prepared(_by_reference, str)
 
 
 def nomination_for_nominator(request: HttpRequest, reference: str) -> Nomination:
-    nomination = nominator_nominations(request).select_related("award__programme").filter(reference=reference).first()
-    if nomination is None:
+    """The nomination with this reference (with its award and programme), if this browser
+    session may reach it (see grant); 404 otherwise, whether or not it exists."""
+    granted = _granted(request)
+    # No reference is longer, or holds a NUL (which PostgreSQL refuses in text).
+    if not granted or len(reference) > Nomination._meta.get_field("reference").max_length or "\x00" in reference:
         raise Http404("No nomination here")
-    return nomination
+    found = _BY_REFERENCE.fetch(reference)
+    if not found or found[0].pk not in granted:
+        raise Http404("No nomination here")
+    return found[0]
