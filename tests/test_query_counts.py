@@ -145,13 +145,20 @@ def test_the_admins_add_and_change_pages_do_not_grow_with_the_data(client, panel
 
 
 def _counted(captured) -> int:
-    """Statements a request makes, less the savepoints a test's transaction adds around atomic blocks."""
-    return sum(1 for q in captured if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")))
+    """Statements a request makes, less transaction control (BEGIN and COMMIT, and the savepoints
+    a test's transaction adds around atomic blocks), which read and write nothing, and PREPARE,
+    made once in a database connection's life, not for each request (plaudit.prepared)."""
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT", "PREPARE")
+    return sum(1 for q in captured if not q["sql"].startswith(control))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_nomination_autosave_reads_what_it_needs_once(client):
-    """At most 8 queries, the first save of a whole form included (issue 18: it was 18, then 12)."""
+    """At most 8 queries, the first save of a whole form included (issue 18: it was 18, then 12),
+    and 6 once the answers are there: the session, the nomination with its award (a kept query:
+    plaudit.prepared), the nomination again locked, its working copy saved, its answers, and the
+    changed answers (one statement). The award's questions are kept for its revision
+    (awards.definitions): outside a test's transaction, as in a request, so that they can be."""
     from tests.factories import NOMINATION_IDENTITY, QuestionFactory, kindness_award
 
     award = kindness_award()
@@ -168,25 +175,27 @@ def test_a_nomination_autosave_reads_what_it_needs_once(client):
             response = client.post(url, {**NOMINATION_IDENTITY, **answers, "_page": "p", "_seq": str(n)})
         assert response.status_code == 200 and response.json()["applied"]
         counts.append(_counted(queries.captured_queries))
-    assert max(counts) <= 8, counts
+    assert max(counts) <= 8 and max(counts[1:]) <= 6, counts
     saved = dict(Answer.objects.filter(nomination=nomination).values_list("question__key", "draft"))
     assert saved == {**{f"extra-{i}": f"Answer {i}" for i in range(10)}, "story": "She listened well"}
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_judges_autosave_reads_the_stage_and_criteria_once(client, panel):
-    """10 queries (12 on the first save), down from 16 and 18: the stage comes with the seat, the
-    criteria are read once and handed to the service, the entry is read through the access rule
-    once (inside the transaction that writes), the scorecard is read once, locked. Issue 18's
-    target is 8: what is left is the session, the user, the seat, the criteria, the entry, the
-    scorecard and its scores, the changed score, the scorecard's version and the audit."""
+    """At most 8 queries once the judge has scored the entry before (issue 18: it was 18, then 16,
+    then 10): the session, the user, the seat with its stage and award, the scores with their
+    scorecard locked and its entry, read through the access rule in one query, the changed score,
+    the scorecard's version, the audit, and the ranking's generation moved on (plaudit.generations:
+    a cache read, a query with the database cache). The criteria are kept for the award's revision
+    (awards.definitions): outside a test's transaction, as in a request, so that they can be. The
+    first save makes the scorecard, and reads its way there: once for each judge and entry."""
     client.force_login(panel.people["bob"])
     url = reverse("judging:autosave", args=[panel.stage.pk, panel.entries[1].pk])
     version, counts = 0, []
-    for n in range(3):
+    for n in range(4):
         with CaptureQueriesContext(connection) as queries:
             response = client.post(url, {"version": version, "score-impact": str(n + 1), "comment-impact": f"c{n}"})
         assert response.status_code == 200, response.content
         version = response.json()["version"]
         counts.append(_counted(queries.captured_queries))
-    assert counts[0] <= 12 and max(counts[1:]) <= 10, counts
+    assert counts[0] <= 16 and max(counts[1:]) <= 8, counts
