@@ -9,11 +9,14 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from judging.models import Decision, DecisionLog, Entry, OutcomeEmail, Stage
+from judging.models import Assignment, Decision, DecisionLog, Entry, OutcomeEmail, Stage
 from results import decisions, exports, ranking, shortlist
+from tests.factories import AwardFactory, NominationFactory, UserFactory
 from tests.panels import NOMINEES, submit
 
 
@@ -950,3 +953,32 @@ def test_a_chairs_scores_export_leaves_out_the_entry_they_are_conflicted_with(sc
             text = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
         assert scored.entries[1].reference in text
         assert scored.entries[0].reference not in text and "Remarkable listening" not in text
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    assigned=st.sets(st.tuples(st.integers(0, 3), st.integers(0, 4)), max_size=20),
+    conflicts=st.sets(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=12),
+)
+def test_what_each_entry_expects_is_its_judges_less_their_conflicts(assigned, conflicts):
+    """results.ranking.expected_scorecards (one grouped query) against a plain count over the
+    assignments, for any assignments and any conflict pairs, including pairs of judges or
+    entries that have nothing to do with each other or with the stage."""
+    award = AwardFactory()
+    stage = Stage.objects.create(award=award, name="Round")
+    judges = [UserFactory() for _ in range(5)]
+    entries = [
+        Entry.objects.create(stage=stage, nomination=NominationFactory(award=award, status="submitted"))
+        for _ in range(6)
+    ]
+    for judge, entry in assigned:
+        Assignment.objects.create(judge=judges[judge], entry=entries[entry])
+    pairs = {(judges[judge].pk, entries[entry].pk) for judge, entry in conflicts if judge < 5}
+    ids = [entry.pk for entry in entries]
+    plain = {
+        entry.pk: sum(1 for j, e in assigned if entries[e] == entry and (judges[j].pk, entry.pk) not in pairs)
+        for entry in entries
+    }
+    assert ranking.expected_scorecards(stage, ids, conflicted=pairs) == plain
+    assert ranking.expected_scorecards(stage, ids[:3], conflicted=pairs) == {i: plain[i] for i in ids[:3]}
