@@ -119,27 +119,36 @@ def _judges_entry(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Entry
 _JUDGES_ENTRY = Prepared(_judges_entry, int, int, int)
 
 
+def _for_judge(kept: Prepared, user, stage: Stage, entry_id: int) -> list:
+    """What a kept query of the judge's access rule finds for this judge, stage and entry id."""
+    if not user.is_authenticated:
+        return []
+    return kept.fetch(user.pk, stage.pk, int(entry_id))
+
+
 def judges_entry(user, stage: Stage, entry_id: int) -> Entry | None:
     """The entry with this id (with its nomination) if the judge may open it (entries_for_judge),
     else None: for the request every judge at work makes every few seconds (the autosave), whose
     time went mostly on Django building and compiling that rule's query. Its SQL is
     entries_for_judge's own, kept (plaudit.prepared)."""
-    if not user.is_authenticated:
-        return None
-    found = _JUDGES_ENTRY.fetch(user.pk, stage.pk, int(entry_id))
+    found = _for_judge(_JUDGES_ENTRY, user, stage, entry_id)
     if not found:
         return None
-    entry = found[0]
-    entry.stage = stage
-    return entry
+    found[0].stage = stage
+    return found[0]
+
+
+def _judges_scorecards(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Scorecard]:
+    return Scorecard.objects.filter(
+        judge_id=judge_id, entry__in=_judges_entry(judge_id, stage_id, entry_id).values("pk")
+    ).order_by()
 
 
 def _judges_scorecard(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Scorecard]:
     return (
-        Scorecard.objects.select_for_update(of=("self",))
-        .filter(judge_id=judge_id, entry__in=_judges_entry(judge_id, stage_id, entry_id).values("pk"))
+        _judges_scorecards(judge_id, stage_id, entry_id)
+        .select_for_update(of=("self",))
         .select_related("entry__nomination")
-        .order_by()
     )
 
 
@@ -150,20 +159,17 @@ def judges_scorecard(user, stage: Stage, entry_id: int) -> Scorecard | None:
     """The judge's scorecard for the entry with this id, locked (inside a transaction), with its
     entry and nomination, if they have one and may open the entry (entries_for_judge), else None:
     an autosave's one read once the judge has saved before. Its SQL is kept (plaudit.prepared)."""
-    if not user.is_authenticated:
-        return None
-    found = _JUDGES_SCORECARD.fetch(user.pk, stage.pk, int(entry_id))
+    found = _for_judge(_JUDGES_SCORECARD, user, stage, entry_id)
     if not found:
         return None
-    scorecard = found[0]
-    scorecard.entry.stage = stage
-    return scorecard
+    found[0].entry.stage = stage
+    return found[0]
 
 
 def _judges_scores(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Score]:
     return (
         Score.objects.select_for_update(of=("scorecard",))
-        .filter(scorecard__in=_judges_scorecard(judge_id, stage_id, entry_id).values("pk"))
+        .filter(scorecard__in=_judges_scorecards(judge_id, stage_id, entry_id).values("pk"))
         .select_related("scorecard__entry__nomination")
         .order_by()
     )
@@ -177,9 +183,7 @@ def judges_scores(user, stage: Stage, entry_id: int) -> list[Score]:
     (inside a transaction) and shared by them all, with its entry and nomination, if the judge
     may open the entry (entries_for_judge); none otherwise, or if it has no scores yet. An
     autosave's one read once the judge has scored before. Its SQL is kept (plaudit.prepared)."""
-    if not user.is_authenticated:
-        return []
-    scores = _JUDGES_SCORES.fetch(user.pk, stage.pk, int(entry_id))
+    scores = _for_judge(_JUDGES_SCORES, user, stage, entry_id)
     if scores:
         scorecard = scores[0].scorecard
         scorecard.entry.stage = stage

@@ -49,7 +49,7 @@ from pypdf import PdfReader
 from judging import assignments, scorecards, stages
 from judging import conflicts as conflict_services
 from judging.entries import stage_sync_entries
-from judging.models import Assignment, Entry, JudgeGroup, PanelMember, ShortlistPack, Stage
+from judging.models import Assignment, Entry, JudgeGroup, PanelMember, Score, Scorecard, ShortlistPack, Stage
 from nominations import domain as nomination_services
 from nominations.models import Answer, Dossier, Nomination
 from results import decisions
@@ -691,9 +691,24 @@ class JudgingLifecycle(RuleBasedStateMachine):
             for judge in JUDGES:
                 got = set(access.entries_for_judge(self.people[judge], stage_obj).values_list("pk", flat=True))
                 assert got == self.model.judge_sees(judge, stage), (judge, stage)
-                # The autosave's one-entry form of the same rule (its SQL kept: plaudit.prepared).
-                one_by_one = {e for e in everything if access.judges_entry(self.people[judge], stage_obj, e)}
+                # The autosave's one-entry forms of the same rule (their SQL kept: plaudit.prepared):
+                # the entry; and the judge's scorecard and its scores, wherever they have one.
+                person = self.people[judge]
+                one_by_one = {e for e in everything if access.judges_entry(person, stage_obj, e)}
                 assert one_by_one == got, (judge, stage)
+                scored = set(
+                    Score.objects.filter(scorecard__judge=person).values_list("scorecard__entry_id", flat=True)
+                )
+                with transaction.atomic():
+                    for e in Scorecard.objects.filter(judge=person, entry__stage=stage_obj).values_list(
+                        "entry_id", flat=True
+                    ):
+                        card = access.judges_scorecard(person, stage_obj, e)
+                        assert (card is not None) == (e in got), (judge, stage, e)
+                        assert card is None or (card.entry_id, card.judge_id) == (e, person.pk)
+                        scores = access.judges_scores(person, stage_obj, e)
+                        assert bool(scores) == (e in got and e in scored), (judge, stage, e)
+                        assert all(score.scorecard.entry_id == e for score in scores)
             for person in (CHAIR, OFFICE):
                 got = set(access.entries_for_chair(self.people[person], stage_obj).values_list("pk", flat=True))
                 assert got == self.model.chair_sees(person, stage), (person, stage)
