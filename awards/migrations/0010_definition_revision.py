@@ -2,6 +2,10 @@
 change (by any code path: the office's pages, an import, the admin, a queryset update, a bulk
 write), in the same transaction, and never moved back (an award saved from an older copy keeps
 the newer revision). What is kept of an award's definition is keyed by it (awards.definitions).
+
+Each change moves it on by 1 plus a random step of up to 2^32, not by 1: a database restored
+from a backup takes revisions back, and the changes made after it must not land on numbers a
+running process has already kept a different definition under.
 """
 
 import secrets
@@ -11,18 +15,21 @@ from django.db import migrations, models
 import awards.models
 
 DEFINITION_TABLES = ("awards_section", "awards_question", "awards_criterion")
+PG_STEP = "1 + floor(random() * 4294967296)::bigint"
+SQLITE_STEP = "1 + (random() & 4294967295)"
 
-POSTGRESQL = """
+POSTGRESQL = (
+    """
 CREATE OR REPLACE FUNCTION awards_definition_changed() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        UPDATE awards_award SET revision = revision + 1 WHERE id = OLD.award_id;
+        UPDATE awards_award SET revision = revision + {PG_STEP} WHERE id = OLD.award_id;
         RETURN NULL;
     END IF;
-    UPDATE awards_award SET revision = revision + 1 WHERE id = NEW.award_id;
+    UPDATE awards_award SET revision = revision + {PG_STEP} WHERE id = NEW.award_id;
     IF TG_OP = 'UPDATE' THEN
         IF OLD.award_id <> NEW.award_id THEN
-            UPDATE awards_award SET revision = revision + 1 WHERE id = OLD.award_id;
+            UPDATE awards_award SET revision = revision + {PG_STEP} WHERE id = OLD.award_id;
         END IF;
     END IF;
     RETURN NULL;
@@ -38,12 +45,14 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER awards_revision_kept BEFORE UPDATE ON awards_award
     FOR EACH ROW EXECUTE FUNCTION awards_revision_kept();
-""" + "".join(
-    f"""
+""".replace("{PG_STEP}", PG_STEP)
+    + "".join(
+        f"""
 CREATE TRIGGER {table}_revision AFTER INSERT OR UPDATE OR DELETE ON {table}
     FOR EACH ROW EXECUTE FUNCTION awards_definition_changed();
 """
-    for table in DEFINITION_TABLES
+        for table in DEFINITION_TABLES
+    )
 )
 
 POSTGRESQL_DROP = "".join(f"DROP TRIGGER IF EXISTS {table}_revision ON {table};\n" for table in DEFINITION_TABLES) + (
@@ -59,11 +68,11 @@ SQLITE = [
     for table in DEFINITION_TABLES
     for statement in (
         f"CREATE TRIGGER {table}_revision_insert AFTER INSERT ON {table} BEGIN "
-        "UPDATE awards_award SET revision = revision + 1 WHERE id = NEW.award_id; END",
+        f"UPDATE awards_award SET revision = revision + {SQLITE_STEP} WHERE id = NEW.award_id; END",
         f"CREATE TRIGGER {table}_revision_update AFTER UPDATE ON {table} BEGIN "
-        "UPDATE awards_award SET revision = revision + 1 WHERE id IN (OLD.award_id, NEW.award_id); END",
+        f"UPDATE awards_award SET revision = revision + {SQLITE_STEP} WHERE id IN (OLD.award_id, NEW.award_id); END",
         f"CREATE TRIGGER {table}_revision_delete AFTER DELETE ON {table} BEGIN "
-        "UPDATE awards_award SET revision = revision + 1 WHERE id = OLD.award_id; END",
+        f"UPDATE awards_award SET revision = revision + {SQLITE_STEP} WHERE id = OLD.award_id; END",
     )
 ] + [
     "CREATE TRIGGER awards_revision_kept AFTER UPDATE OF revision ON awards_award "
