@@ -134,6 +134,16 @@ def _locked(nomination_id: int):
 _LOCKED = Prepared(_locked, int)
 
 
+def _locked_copy(nomination: Nomination) -> Nomination:
+    """The nomination read again, locked until the transaction ends: every draft save (every few
+    seconds for everyone writing) and the submission start here, so its SQL is kept
+    (plaudit.prepared)."""
+    found = _LOCKED.fetch(nomination.pk)
+    if not found:
+        raise Nomination.DoesNotExist(nomination.pk)
+    return found[0]
+
+
 def nomination_save_draft(
     *,
     nomination: Nomination,
@@ -168,11 +178,7 @@ def nomination_save_draft(
         if key in questions and is_file(questions[key]) and check_upload(upload, questions[key]) is None
     }
     with transaction.atomic():
-        # Every few seconds for everyone writing: the locked read's SQL is kept (plaudit.prepared).
-        found = _LOCKED.fetch(nomination.pk)
-        if not found:
-            raise Nomination.DoesNotExist(nomination.pk)
-        locked = found[0]
+        locked = _locked_copy(nomination)
         # The award (dates only) is the one already read: no second read of it under the lock.
         locked.award = nomination.award
         _ensure_editable(locked, now)
@@ -239,11 +245,7 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
     answers = award_form.answers()
     identity = identity_form.identity()
     with transaction.atomic():
-        # Every few seconds for everyone writing: the locked read's SQL is kept (plaudit.prepared).
-        found = _LOCKED.fetch(nomination.pk)
-        if not found:
-            raise Nomination.DoesNotExist(nomination.pk)
-        locked = found[0]
+        locked = _locked_copy(nomination)
         # The award (dates only) is the one already read: no second read of it under the lock.
         locked.award = nomination.award
         _ensure_editable(locked, now)
