@@ -120,7 +120,9 @@ class Prepared:
             # after each request would PREPARE every time, a statement more for nothing.
             if connection.vendor == "postgresql" and connection.settings_dict.get("CONN_MAX_AGE"):
                 self._prepare_on(connection, cursor, sql)
-                cursor.execute(f"EXECUTE {self.name}({', '.join(['%s'] * len(params))})", params)
+                # A query with no parameters is EXECUTEd without parentheses (PostgreSQL refuses "()").
+                given = f"({', '.join(['%s'] * len(params))})" if params else ""
+                cursor.execute(f"EXECUTE {self.name}{given}", params)
             else:
                 cursor.execute(sql, params)
             fetched = cursor.fetchall()

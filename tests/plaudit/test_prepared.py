@@ -138,3 +138,10 @@ def test_a_statement_prepared_survives_a_rollback_and_a_new_connection_prepares_
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [kept.name])
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_query_with_no_parameters_runs():
+    criterion = CriterionFactory()
+    every = Prepared(lambda award_id: Criterion.objects.order_by("pk").values_list("pk"), int)
+    assert every.fetch(criterion.award_id) == every.fetch(criterion.award_id) == [(criterion.pk,)]
