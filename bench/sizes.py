@@ -3,7 +3,8 @@
 JUDGES, PER_ENTRY = 40, 5
 
 KINDS = [
-    ("ranking_cold", "Chair: ranking page, first request (computed)"),
+    ("ranking_first", "Chair: ranking page, a new process's first request"),
+    ("ranking_cold", "Chair: ranking page, computed (nothing kept)"),
     ("ranking_cached", "Chair: ranking page, again (cached)"),
     ("progress", "Chair: progress page"),
     ("queue", "Judge: queue page"),

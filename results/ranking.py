@@ -39,6 +39,7 @@ from judging.scoring_sql import card_sums
 from nominations.models import Answer, Dossier, Nomination
 from nominations.selectors import display_value
 from plaudit import generations
+from plaudit.memory import collector_paused
 from plaudit.people import display_name
 
 # A judge who has left the panel since scoring: named as the assignments pages name them.
@@ -109,7 +110,7 @@ def entries_for_writing(results: "StageResults", ids) -> list[Entry]:
     return [by_id[pk] for pk in wanted if pk in by_id]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     entry: RankedEntry
     title: str
@@ -192,10 +193,8 @@ class StageResults:
         return self._leniency
 
     def _work_out_leniency(self) -> tuple[list[JudgeLeniency], float | None, float | None]:
-        by_judge: dict = defaultdict(list)
-        for row in self.rows:
-            for judge, total in row.result.totals.items():
-                by_judge[judge].append(total)
+        # The totals the ranking counted, judge by judge, as the maths worked them out.
+        by_judge = self.computed.judge_totals if self.computed else {}
         every = [t for totals in by_judge.values() for t in totals]
         rows = [
             JudgeLeniency(
@@ -297,7 +296,12 @@ def stage_results(
     order_by = "normalised" if order_by == "normalised" else "raw"
 
     def compute() -> StageResults:
-        return _stage_results(stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement)
+        # Hundreds of thousands of objects that live on: the cycle collector would walk them
+        # again and again while they are made (plaudit.memory).
+        with collector_paused():
+            return _stage_results(
+                stage, viewer, order_by=order_by, blind=blind, criterion_agreement=criterion_agreement
+            )
 
     return _kept(_recent, RECENT_MAX, (stage.pk, viewer.pk, order_by, blind, criterion_agreement), compute, cached)
 

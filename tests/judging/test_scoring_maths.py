@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from judging import scoring
 from judging.scoring import (
     Card,
     Criterion,
@@ -24,6 +25,7 @@ from judging.scoring import (
     krippendorff_alpha,
     rank,
     rank_shift_flagged,
+    rank_with_level,
     required_scorecards,
     unit_sums,
 )
@@ -303,6 +305,22 @@ def test_the_agreement_interval_is_the_bootstrap_of_the_krippendorff_package(see
     assert result.pairable_units == len(pairable) and result.enough
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 300), st.integers(1, 5000))
+def test_the_resamples_do_not_depend_on_how_many_are_drawn_at_a_time(units, resamples, block):
+    """The blocks keep the drawn indices small enough to stay in cache; the interval must not
+    change with them: the same draws, in the same order, whatever the block."""
+    every_row = np.concatenate(list(bootstrap_indices(units, resamples)))
+    original = scoring.BOOTSTRAP_BLOCK
+    try:
+        scoring.BOOTSTRAP_BLOCK = block
+        blocked = list(bootstrap_indices(units, resamples))
+    finally:
+        scoring.BOOTSTRAP_BLOCK = original
+    assert all(len(rows) <= 100 for rows in blocked)
+    assert np.array_equal(np.concatenate(blocked), every_row) and every_row.shape == (resamples, units)
+
+
 def test_the_same_scores_give_the_same_interval_in_any_order():
     units = _matrix(7)
     shuffled = dict(reversed(list(units.items())))
@@ -487,5 +505,9 @@ def test_the_ranking_over_arrays_handles_no_entries_and_no_scorecards():
     st.one_of(st.none(), st.dictionaries(st.text(max_size=3), st.one_of(st.none(), st.integers(0, 3)))),
 )
 def test_ranks_over_arrays_are_the_reference_ranks(scores, second):
-    """rank sorts and groups over arrays; the reference does it entry by entry with tuples."""
+    """rank sorts and groups over arrays; the reference does it entry by entry with tuples. The
+    entries level before the tie-break, read off the same sort, are the ties of the scores alone."""
     assert rank(scores, second) == reference_rank(scores, second)
+    ranks, tied, level = rank_with_level(scores, second)
+    assert (ranks, tied) == reference_rank(scores, second)
+    assert level == reference_rank(scores, None)[1]

@@ -3,6 +3,8 @@ exports (columns, decimals, neutralised formulas), the shortlist pack and export
 
 import csv
 import io
+import statistics
+from collections import defaultdict
 
 import pytest
 from django.core import mail
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from judging import scoring
 from judging.models import Assignment, Decision, DecisionLog, Entry, OutcomeEmail, Stage
 from results import decisions, exports, ranking, shortlist
 from tests.factories import AwardFactory, NominationFactory, UserFactory
@@ -39,6 +42,33 @@ def test_the_ranking_orders_entries_and_leaves_out_the_viewers_conflicts(scored)
     assert refs(chair) == [e[1].reference, e[2].reference]
     assert chair.rows[0].result.rank == 1
     assert ranking.explain(chair, e[0].pk) is None
+
+
+def test_leniency_reads_each_judges_counted_totals_of_the_entries_the_viewer_sees(scored):
+    """The leniency table (each judge's cards, mean and spread, and the panel's) is worked out
+    from the totals the ranking counted; for a chair conflicted with an entry, that entry's
+    scorecards are in no judge's figures."""
+    from judging.models import Conflict, PanelMember
+
+    e = scored.entries
+    PanelMember.objects.filter(user=scored.people["chidi"]).update(role="chair")
+    Conflict.objects.create(judge=scored.people["chidi"], nomination=e[0].nomination)
+    for viewer in (scored.people["root"], scored.people["chidi"]):
+        results = ranking.stage_results(scored.stage, viewer, cached=False)
+        by_judge = defaultdict(list)
+        for row in results.rows:
+            for judge, total in row.result.totals.items():
+                by_judge[judge].append(total)
+        table, panel_mean, panel_sd = results.leniency()
+        assert sorted((r.name, r.cards, r.mean, r.sd) for r in table) == sorted(
+            (results.judge(judge)[0], len(totals), statistics.fmean(totals), scoring.sample_sd(totals))
+            for judge, totals in by_judge.items()
+        )
+        every = [total for totals in by_judge.values() for total in totals]
+        assert (panel_mean, panel_sd) == (statistics.fmean(every), scoring.sample_sd(every))
+    assert sum(r.cards for r in table) < sum(
+        r.cards for r in ranking.stage_results(scored.stage, scored.people["root"]).leniency()[0]
+    )
 
 
 def test_the_ranking_page_explains_switches_and_is_404_for_a_conflicted_entry(client, scored):
