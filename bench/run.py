@@ -332,8 +332,12 @@ def scale_targets(cap, tables) -> list[str]:
     if big:
         n = max(tables)
         cold, cached = big["ranking_cold"]["seconds"], big["ranking_cached"]["seconds"]
+        # The target is the page computed (nothing kept); a new process's very first request
+        # also loads modules and compiles templates, shown beside it, not hidden.
+        first = big.get("ranking_first", {}).get("seconds")
+        beside = f" (a new process's first request: {first:.2f} s)" if first is not None else ""
         rows.append(
-            f"| Ranking page at N = {n:,}: under 300 ms cached, under 1.5 s computed | {cached * 1000:.0f} ms, {cold:.2f} s | {verdict(cached < 0.3 and cold < 1.5)} |"
+            f"| Ranking page at N = {n:,}: under 300 ms cached, under 1.5 s computed | {cached * 1000:.0f} ms, {cold:.2f} s{beside} | {verdict(cached < 0.3 and cold < 1.5)} |"
         )
         xlsx = big["export_scores_xlsx"]
         rows.append(
