@@ -3,8 +3,8 @@
 JUDGES, PER_ENTRY = 40, 5
 
 KINDS = [
-    ("ranking_first", "Chair: ranking page, a new process's first request"),
-    ("ranking_cold", "Chair: ranking page, computed (nothing kept)"),
+    ("ranking_first", "Chair: ranking page, a new process's first request (median of 3)"),
+    ("ranking_cold", "Chair: ranking page, computed (nothing kept; median of 3)"),
     ("ranking_cached", "Chair: ranking page, again (cached)"),
     ("progress", "Chair: progress page"),
     ("queue", "Judge: queue page"),
