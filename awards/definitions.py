@@ -28,10 +28,26 @@ _QUESTION_FIELDS = tuple(field.attname for field in Question._meta.concrete_fiel
 _SECTION_FIELDS = tuple(field.attname for field in Section._meta.concrete_fields)
 
 
+def _criteria(using: str, award_id: int):
+    """The one query of an award's criteria, in order (position, then id): read afresh, or kept."""
+    return Criterion.objects.using(using).filter(award_id=award_id).order_by("position", "id")
+
+
+def _form_questions(using: str, award_id: int):
+    """The one query of an award's form questions (active, in a section) with their sections,
+    in form order: read afresh, or kept."""
+    return (
+        Question.objects.using(using)
+        .filter(award_id=award_id, active=True, section__isnull=False)
+        .select_related("section")
+        .order_by("section__position", "section_id", "position", "id")
+    )
+
+
 def criteria_of(award: Award, *, using: str = "default") -> list[Criterion]:
     """The award's criteria in order (position, then id), as `award.criteria.order_by("position", "id")`."""
     if not cacheable(using):
-        return list(award.criteria.order_by("position", "id"))
+        return list(_criteria(using, award.pk))
     rows = _criteria_rows(using, connections[using].settings_dict["NAME"], award.pk, award.revision)
     # Copies: a criterion's levels and question keys are a dict and a list a caller could change.
     return [Criterion.from_db(using, _FIELDS, copy.deepcopy(row)) for row in rows]
@@ -41,9 +57,7 @@ def criteria_of(award: Award, *, using: str = "default") -> list[Criterion]:
 @lru_cache(maxsize=512)
 def _criteria_rows(using: str, database: str, award_id: int, revision: int) -> tuple[tuple, ...]:
     # `database` in the key: the test suite makes a database of its own under the same alias.
-    return tuple(
-        Criterion.objects.using(using).filter(award_id=award_id).order_by("position", "id").values_list(*_FIELDS)
-    )
+    return tuple(_criteria(using, award_id).values_list(*_FIELDS))
 
 
 def form_questions_of(award: Award, *, using: str = "default") -> list[Question]:
@@ -52,12 +66,7 @@ def form_questions_of(award: Award, *, using: str = "default") -> list[Question]
     `Question.objects.filter(award=award, active=True, section__isnull=False).select_related("section")`
     in that order would give them."""
     if not cacheable(using):
-        return list(
-            Question.objects.using(using)
-            .filter(award=award, active=True, section__isnull=False)
-            .select_related("section")
-            .order_by("section__position", "section_id", "position", "id")
-        )
+        return list(_form_questions(using, award.pk))
     rows = _question_rows(using, connections[using].settings_dict["NAME"], award.pk, award.revision)
     sections: dict[int, Section] = {}
     questions = []
@@ -71,16 +80,10 @@ def form_questions_of(award: Award, *, using: str = "default") -> list[Question]
 
 @lru_cache(maxsize=512)
 def _question_rows(using: str, database: str, award_id: int, revision: int) -> tuple[tuple, ...]:
-    questions = (
-        Question.objects.using(using)
-        .filter(award_id=award_id, active=True, section__isnull=False)
-        .select_related("section")
-        .order_by("section__position", "section_id", "position", "id")
-    )
     return tuple(
         (
             tuple(getattr(question, name) for name in _QUESTION_FIELDS),
             tuple(getattr(question.section, name) for name in _SECTION_FIELDS),
         )
-        for question in questions
+        for question in _form_questions(using, award_id)
     )

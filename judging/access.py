@@ -119,11 +119,17 @@ def _judges_entry(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Entry
 _JUDGES_ENTRY = Prepared(_judges_entry, int, int, int)
 
 
-def _for_judge(kept: Prepared, user, stage: Stage, entry_id: int) -> list:
-    """What a kept query of the judge's access rule finds for this judge, stage and entry id."""
+def _kept_for(kept: Prepared, user, *ids) -> list:
+    """What a kept query of a judge's rule (seat, entry, scorecard, scores) finds for this user
+    and these ids; nothing for someone signed out."""
     if not user.is_authenticated:
         return []
-    return kept.fetch(user.pk, stage.pk, int(entry_id))
+    return kept.fetch(user.pk, *(int(pk) for pk in ids))
+
+
+def _for_judge(kept: Prepared, user, stage: Stage, entry_id: int) -> list:
+    """What a kept query of the judge's access rule finds for this judge, stage and entry id."""
+    return _kept_for(kept, user, stage.pk, entry_id)
 
 
 def judges_entry(user, stage: Stage, entry_id: int) -> Entry | None:
@@ -251,7 +257,5 @@ _JUDGE_SEAT = Prepared(_judge_seat, int, int)
 def judge_seat(user, stage_id: int) -> PanelMember | None:
     """The user's judge seat on a stage (with the stage, award and programme), or None (the views
     answer 404). Every judging request starts here, so its SQL is kept (plaudit.prepared)."""
-    if not user.is_authenticated:
-        return None
-    found = _JUDGE_SEAT.fetch(user.pk, int(stage_id))
+    found = _kept_for(_JUDGE_SEAT, user, stage_id)
     return found[0] if found else None
