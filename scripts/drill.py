@@ -72,6 +72,9 @@ def main(a: str, b: str, mail_dir: str) -> None:
             {"name": "evidence.pdf", "mimeType": "application/pdf", "buffer": EVIDENCE}
         )
         page.get_by_role("button", name="Save and come back later").click()
+        # A click does not wait for the post it sends: going on to B before A has answered would
+        # cancel the upload in flight (CI once saw the file missing on B for that reason).
+        expect(page.get_by_text("Your nomination was saved at").first).to_be_visible()
         nomination = Nomination.objects.get(nominator_email=EMAIL)
         print(f"A: started {nomination.reference} and uploaded evidence.pdf")
 
@@ -114,6 +117,7 @@ def main(a: str, b: str, mail_dir: str) -> None:
         nominee.goto(f"{a}{consent}")
         nominee.get_by_label("Yes, I agree to be considered").check()
         nominee.get_by_role("button", name="Send my answer").click()
+        expect(nominee.get_by_text("You agreed to be considered")).to_be_visible()
         nomination.refresh_from_db()
         assert nomination.consent_status == "confirmed", nomination.consent_status
         print("A: the nominee agreed to be considered")
@@ -143,6 +147,7 @@ def main(a: str, b: str, mail_dir: str) -> None:
                 comment.fill("Clear evidence of patients shaping the service.")
         judging.get_by_role("button", name="Submit scorecard").click()
         judging.locator("#confirm").click()
+        expect(judging.get_by_text(f"Your scorecard for {entry.reference} is submitted.")).to_be_visible()
         card = Scorecard.objects.get(entry=entry, judge=judge)
         assert card.status == "submitted", card.status
         print(f"A: judge1 read the evidence and submitted a scorecard for {entry.reference}")
@@ -152,6 +157,7 @@ def main(a: str, b: str, mail_dir: str) -> None:
         sign_in_to_panels(chair, b, "chair", DEMO_PASSWORD)
         chair.goto(f"{b}{reverse('judging:ranking', args=[stage.pk])}")
         chair.get_by_role("button", name="Make the shortlist pack (PDF)").click()
+        expect(chair.get_by_role("heading", name="Shortlist pack")).to_be_visible()
         pack = ShortlistPack.objects.filter(stage=stage).latest("pk")
         pack = wait_for(
             "the worker builds the shortlist pack",
