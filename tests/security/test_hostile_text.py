@@ -4,7 +4,8 @@ Each field gets its own payload: Django template syntax (`{{ 4000|add:N }}`, `{%
 a Markdown link to `javascript:`, and control characters (a bell, a right-to-left override).
 Then every surface where that text is shown is rendered as the person who would see it, and:
 
-- nothing ran: no payload's sum (4000 + N) appears, and every field shown is there literally;
+- nothing ran: no payload's sum (4000 + N) appears after its label, and every field shown is
+  there literally;
 - no markup got through: no `<b data-hostile>` tag in a page, no `javascript:` link;
 - nothing failed: no server error, whatever the characters (XLSX cannot hold control
   characters: they are written as their visible symbols, never refused with an error).
@@ -50,8 +51,14 @@ def fragment(label: str) -> str:
     return re.search(r"\{\{ 4000\|add:\d+ \}\}", PAYLOADS[label]).group(0)
 
 
-def sums() -> list[str]:
-    return [str(4000 + n) for n in range(1, len(PAYLOADS) + 1)]
+def ran(text: str) -> str | None:
+    """The label of a payload whose template code ran in `text`, if any: its sum printed straight
+    after its label. Not the sum alone: a page's random tokens (CSRF, nonces) and ids or references
+    hold such digits by chance (CI once failed on a CSRF token holding 4025)."""
+    for n, label in enumerate(PAYLOADS, start=1):
+        if re.search(rf"{re.escape(label)}(?:\s|&nbsp;|&#160;)+{4000 + n}(?!\d)", text):
+            return label
+    return None
 
 
 @dataclass
@@ -137,8 +144,7 @@ def world(scored, settings, tmp_path):
 
 
 def check_html(text: str, *labels: str, where: str):
-    for number in sums():
-        assert number not in text, f"{where}: template code ran ({number})"
+    assert ran(text) is None, f"{where}: template code ran ({ran(text)})"
     assert "<b data-hostile>" not in text, f"{where}: markup got through"
     assert not re.search(r"href=[\"']?\s*javascript:", text, re.I), f"{where}: a javascript: link"
     for label in labels:
@@ -147,10 +153,27 @@ def check_html(text: str, *labels: str, where: str):
 
 def check_text(text: str, *labels: str, where: str):
     """Plain text (emails, CSV, PDF text): every field literal, nothing run."""
-    for number in sums():
-        assert number not in text, f"{where}: template code ran ({number})"
+    assert ran(text) is None, f"{where}: template code ran ({ran(text)})"
     for label in labels:
         assert fragment(label) in text, f"{where}: {label} is not shown as typed"
+
+
+def test_the_checks_see_template_code_that_ran_and_nothing_else():
+    """The checks can fail: a payload rendered as a template is caught, in HTML and in text (a
+    PDF's text may break the line after the label); digits of a sum inside a token or an id are not."""
+    from django.template import Context, Template
+    from django.utils.html import escape
+
+    PAYLOADS.clear()
+    hostile("first")
+    typed = hostile("second")
+    rendered = Template(typed).render(Context())
+    for check in (check_html, check_text):
+        with pytest.raises(AssertionError, match=r"template code ran \(second\)"):
+            check(f"<p>{rendered}</p>", where="rendered")
+    with pytest.raises(AssertionError, match="template code ran"):
+        check_text(rendered.replace(" ", "\n", 1), where="wrapped")
+    check_html(f'<input value="aJpi4002yv"><a href="/e/4002/">TST-4001</a> {escape(typed)}', "second", where="typed")
 
 
 def get(client, url, where):

@@ -9,6 +9,7 @@ or escape text. The source check keeps anyone from reaching for the compiling on
 
 import ast
 import pathlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -22,6 +23,9 @@ APPS = ["awards", "audit", "judging", "nominations", "plaudit", "config", "priva
 COMPILING = {"HTML", "Fieldset", "Submit", "Button", "Reset", "Hidden", "BaseInput", "Alert", "Tab", "TabHolder"}
 RUN = "{{ 4000|add:3 }}"  # compiled, it would read 4003
 NOW = '{% now "Y" %}'
+# What the payload prints if compiled: the sum, then the year. Not "4003" alone, which a page's
+# CSRF token or an id may hold by chance.
+COMPILED = re.compile(r"4003 \d{4}")
 PAYLOAD = f"{RUN} {NOW} {{{{ request.COOKIES }}}} {{% for n in nominations %}}{{{{ n }}}}{{% endfor %}} <u>under</u>"
 
 
@@ -56,7 +60,7 @@ def test_an_answer_holding_template_code_is_text_on_the_scoring_page(client, pan
     page = response.content.decode()
     assert response.status_code == 200
     assert "{{ 4000|add:3 }}" in page and "{% now &quot;Y&quot; %}" in page
-    assert "4003" not in page
+    assert not COMPILED.search(page)
     assert "sessionid" not in page
     assert "&lt;u&gt;under&lt;/u&gt;" in page and "<u>under</u>" not in page
 
@@ -67,7 +71,8 @@ def test_office_text_is_text_on_the_scoring_page_and_the_nomination_form(client,
     client.force_login(panel.people["bob"])
     page = client.get(reverse("judging:score", args=[panel.stage.pk, panel.entries[1].pk])).content.decode()
     assert page.count("{{ 4000|add:3 }}") >= 2  # the criterion's legend and its description
-    assert "<u>under</u>" not in page and "4003" not in page
+    assert "<u>under</u>" not in page
+    assert not COMPILED.search(page)
 
 
 @pytest.mark.parametrize("where", ["title", "intro"])
@@ -82,5 +87,5 @@ def test_section_text_is_text_on_the_nomination_form(db, where):
 
     form = AwardForm(award=award)
     html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form, "nominations": [1]}))
-    assert "{{ 4000|add:3 }}" in html and "4003" not in html
+    assert "{{ 4000|add:3 }}" in html and not COMPILED.search(html)
     assert "<u>under</u>" not in html
