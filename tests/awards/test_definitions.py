@@ -155,6 +155,20 @@ def test_kept_criteria_are_the_callers_own():
     assert again[0].title != "Changed by a caller"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_kept_questions_and_sections_are_the_callers_own():
+    award = AwardFactory()
+    QuestionFactory(award=award, type="choice", choices=["Yes", {"label": "No", "more": ["x"]}])
+    award.refresh_from_db()
+    first = definitions.form_questions_of(award)
+    first[0].choices[1]["more"].append("changed")
+    first[0].choices.append("Changed by a caller")
+    first[0].prompt = first[0].section.title = "Changed by a caller"
+    again = definitions.form_questions_of(award)
+    assert again[0].choices == ["Yes", {"label": "No", "more": ["x"]}]
+    assert "Changed by a caller" not in (again[0].prompt, again[0].section.title)
+
+
 @pytest.mark.django_db
 def test_each_award_starts_at_a_revision_of_its_own():
     revisions = {AwardFactory().revision for _ in range(20)}
