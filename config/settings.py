@@ -274,6 +274,8 @@ SESSION_COOKIE_HTTPONLY = True
 # (judging.accounts.stay_signed_in).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Django's database sessions, read by a kept query: every request of everyone at work reads one.
+SESSION_ENGINE = "plaudit.sessions"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
