@@ -134,6 +134,14 @@ def _locked(nomination_id: int):
 _LOCKED = Prepared(_locked, int)
 
 
+def _answers(nomination_id: int):
+    return Answer.objects.filter(nomination_id=nomination_id).order_by()
+
+
+# Every draft save reads the nomination's answers to write only what changed: kept too.
+_ANSWERS = Prepared(_answers, int)
+
+
 def _locked_copy(nomination: Nomination) -> Nomination:
     """The nomination read again, locked until the transaction ends: every draft save (every few
     seconds for everyone writing) and the submission start here, so its SQL is kept
@@ -195,7 +203,10 @@ def nomination_save_draft(
             locked.steps_done = [*locked.steps_done, step_done]
             saved_fields.append("steps_done")
         locked.save(update_fields=saved_fields)
-        existing = {a.question_id: a for a in locked.answers.all()}
+        existing = {}
+        for answer in _ANSWERS.fetch(locked.pk):
+            answer.nomination = locked  # as locked.answers.all() gives them: never read again
+            existing[answer.question_id] = answer
         new, changed = [], []
         for key, raw in drafts.items():
             question = questions[key]
