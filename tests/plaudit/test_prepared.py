@@ -71,8 +71,10 @@ CRITERION_BY_KEY = Prepared(_criterion_by_key, int, str)
 @pytest.mark.django_db
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # No NUL: PostgreSQL's driver refuses it in text either way (a reference in a URL cannot hold one).
+# No lone surrogate: the driver cannot encode one either way, and a request's text cannot hold one
+# (Django decodes paths and cookies as UTF-8, escaping or replacing broken bytes).
 @given(
-    key=st.text(st.characters(exclude_characters="\x00"), max_size=30)
+    key=st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=30)
     | st.sampled_from(["k1", "%s", "%%", "$1", "'; SELECT 1; --", "{{ key }}", "é\u200b"])
 )
 def test_text_is_a_parameter_whatever_it_holds(key):
