@@ -4,6 +4,8 @@ Runs against PostgreSQL on 127.0.0.1 (database `plaudit_bench`, replaced each ru
 production settings (DEBUG off). Not part of `make test`. Each section prints as it goes.
 
 BENCH_ONLY=growth reruns only the growth tables (the rest as the last run measured it);
+BENCH_ONLY=capacity and BENCH_ONLY=pdf rerun only that section, on the last run's data (the rest
+as it measured it);
 BENCH_ONLY=report writes docs/benchmarks.md again from the last run's figures, measuring
 nothing; BENCH_REUSE=1 keeps an earlier run's data.
 """
@@ -109,6 +111,20 @@ def setup():
     return seeded
 
 
+PDF_ROUNDS = int(os.environ.get("BENCH_PDF_ROUNDS", "3"))
+
+
+def pdf_rounds() -> tuple[dict, dict]:
+    """Plaudit's shortlist PDF and WeasyPrint alone on the same HTML, one after the other, in
+    PDF_ROUNDS rounds: the round with the median ratio, every round's ratio kept with Plaudit's
+    figures. One pair alone read 1.02× and 1.30× within the hour for the same code, as this
+    machine's speed moved between the two measurements."""
+    pairs = [(probe("pdf", "ours", "shortlist"), probe("pdf", "bare", "shortlist")) for _ in range(PDF_ROUNDS)]
+    ratios = [ours["seconds"] / bare["seconds"] for ours, bare in pairs]
+    ours, bare = sorted(pairs, key=lambda pair: pair[0]["seconds"] / pair[1]["seconds"])[len(pairs) // 2]
+    return {**ours, "ratios": ratios}, bare
+
+
 def pages() -> list[dict]:
     print("== page times at N = 5,000 ==", flush=True)
     out = subprocess.run([PY, "-m", "bench.pages"], cwd=ROOT, env=ENV, capture_output=True, text=True)
@@ -188,6 +204,26 @@ def main():
         )
         write_report(info, measured, **last, tables=tables)
         return
+    if os.environ.get("BENCH_ONLY") == "pdf":
+        # The PDF section again, on the data of the last full run.
+        last = json.loads(RESULTS.read_text())
+        probe("pdf", "bare-untagged", "shortlist")
+        last["ours"], last["bare"] = pdf_rounds()
+        last["untagged"] = probe("pdf", "bare-untagged", "shortlist")
+        last["started"] = started.isoformat()
+        RESULTS.write_text(json.dumps(last))
+        tables = {int(n): table for n, table in last.pop("tables").items()}
+        write_report(info, started, **{k: v for k, v in last.items() if k != "started"}, tables=tables)
+        return
+    if os.environ.get("BENCH_ONLY") == "capacity":
+        # The capacity section again, on the data of the last full run (its synthetic programme).
+        last = json.loads(RESULTS.read_text())
+        last["cap"] = capacity()
+        last["started"] = started.isoformat()
+        RESULTS.write_text(json.dumps(last))
+        tables = {int(n): table for n, table in last.pop("tables").items()}
+        write_report(info, started, **{k: v for k, v in last.items() if k != "started"}, tables=tables)
+        return
     if os.environ.get("BENCH_ONLY") == "growth":
         # The growth tables again (they rebuild their own data); every other section as the last
         # full run measured it.
@@ -207,7 +243,7 @@ def main():
     # Once, not counted: the first PDF made on a machine reads its fonts from disk (on a new
     # machine that made Plaudit's pack 1.27× WeasyPrint's alone, measured after it; 0.96× again).
     probe("pdf", "bare-untagged", "shortlist")
-    ours, bare = probe("pdf", "ours", "shortlist"), probe("pdf", "bare", "shortlist")
+    ours, bare = pdf_rounds()
     untagged = probe("pdf", "bare-untagged", "shortlist")
     pack = probe("pdf", "ours", "big-pack")
     print(ours, bare, pack, flush=True)
@@ -239,6 +275,11 @@ def main():
     write_report(info, started, seeded, ranking, ours, bare, untagged, pack, page_rows, load, cap, tables)
 
 
+def _rounds(ours: dict) -> str:
+    ratios = ours.get("ratios", [])
+    return f" (median of {', '.join(f'{r:.2f}' for r in ratios)}×)" if len(ratios) > 1 else ""
+
+
 def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, page_rows, load, cap, tables):
     ratio = ours["seconds"] / bare["seconds"]
     worst_ranking = max(r["seconds"] for r in ranking.values())
@@ -261,7 +302,7 @@ def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, pag
         f"| Submit p95 under {TARGETS['submit_p95_ms']} ms at {load['users']} concurrent users | {load['submit_p95_ms']:.0f} ms | {verdict(load['submit_p95_ms'] < TARGETS['submit_p95_ms'])} |",
         f"| Zero rows lost | {load['rows_lost']} lost of {load['acknowledged']} acknowledged | {verdict(load['rows_lost'] == 0)} |",
         f"| Ranking at scale under {TARGETS['ranking_s']:.0f} s | {worst_ranking:.2f} s | {verdict(worst_ranking < TARGETS['ranking_s'])} |",
-        f"| PDF within {TARGETS['pdf_ratio']}× bare WeasyPrint | {ratio:.2f}× | {verdict(ratio <= TARGETS['pdf_ratio'])} |",
+        f"| PDF within {TARGETS['pdf_ratio']}× bare WeasyPrint | {ratio:.2f}×{_rounds(ours)} | {verdict(ratio <= TARGETS['pdf_ratio'])} |",
         f"| Every page at most {TARGETS['queries']} queries | at most {most_queries} at N = 5,000 (and the same at N = 10 and 500: `tests/test_query_counts.py`) | {verdict(most_queries <= TARGETS['queries'])} |",
         f"| 600-page pack under {TARGETS['pack_mb']} MB peak | {pack['pages']} pages, {pack['peak_mb']:.0f} MB | {verdict(pack['peak_mb'] < TARGETS['pack_mb'] and pack['pages'] >= 600)} |",
         *scale_targets(cap, tables),
@@ -307,7 +348,8 @@ def write_report(info, started, seeded, ranking, ours, bare, untagged, pack, pag
         f"| The same HTML, WeasyPrint alone, untagged | {untagged['seconds']:.2f} | {untagged['pages']} | {untagged['pages'] / untagged['seconds']:.1f} | {untagged['peak_mb']:.0f} MB |",
         f"| Big pack, {pack['pages']} pages | {pack['seconds']:.2f} | {pack['pages']} | {pack['pages'] / pack['seconds']:.1f} | {pack['peak_mb']:.0f} MB |",
         "",
-        f"Ratio to WeasyPrint alone making the same tagged PDF: {ratio:.2f}× (Plaudit's own cost: reading the data and building the HTML). "
+        f"Ratio to WeasyPrint alone making the same tagged PDF: {ratio:.2f}×{_rounds(ours)} (Plaudit's own cost: reading the data and building the HTML; "
+        "each round makes Plaudit's PDF and then WeasyPrint's alone, and the two rows above are the median round's). "
         f"Tagging for accessibility (PDF/UA-1), which Plaudit requires, costs {bare['seconds'] / untagged['seconds']:.2f}× over an untagged PDF.",
         "",
         "## Page times at N = 5,000",
@@ -377,26 +419,31 @@ def scale_targets(cap, tables) -> list[str]:
 
 
 def capacity_section(cap) -> list[str]:
+    rounds = cap.get("rounds", 1)
     lines = [
         "",
         "## Capacity",
         "",
-        f"Requests a second at saturation: locust (FastHttpUser, no think time), {cap['users']} users, {cap['seconds']} s per kind of request, "
-        f"one kind at a time, against gunicorn ({cap['workers']} workers, `{cap['recycle']}`) and PostgreSQL, in the same run. "
+        f"Requests a second at saturation: locust (FastHttpUser, no think time), {cap['users']} users, one kind at a time, against gunicorn "
+        f"({cap['workers']} workers, `{cap['recycle']}`) and PostgreSQL, in the same run. Each run is counted for {cap['seconds']} s after a "
+        f"{cap.get('warmup', 0)} s warm-up that is not (the users' first requests: a judge signs in with a password), from locust's per-second history. "
+        f"The kinds go in {rounds} rounds, the bare view first in each and once more after the last; a share is a kind's rate against the mean of the bare view "
+        "before and after its round, and the figures are the medians of the rounds (each round's share beside it), because this machine's speed moves within minutes. "
         "The load generator shares the two cores with the server, so the absolute figures are a floor; the shares of the bare view's throughput are what to compare.",
         "",
-        "| Request | Requests/s | p50 ms | p95 ms | Errors | Share of the bare view |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Request | Requests/s | p50 ms | p95 ms | Errors | Share of the bare view | Share, round by round |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in cap["rows"]:
+        each = ", ".join(f"{share:.1%}" for share in row.get("shares", [row["share"]]))
         lines.append(
-            f"| {row['label']} | {row['rps']:.0f} | {row['p50']:.0f} | {row['p95']:.0f} | {row['errors']} | {row['share']:.1%} |"
+            f"| {row['label']} | {row['rps']:.0f} | {row['p50']:.0f} | {row['p95']:.0f} | {row['errors']} | {row['share']:.1%} | {each} |"
         )
     old = cap["old"]
     lines += [
         "",
         f"Worker recycling: with `{cap['old_recycle']}` (what docs/deploy.md advised before) the bare view served {old['rps']:.0f} requests/s "
-        f"(p95 {old['p95']:.0f} ms), {old['share']:.0%} of the same view with `{cap['recycle']}` (p95 {cap['rows'][0]['p95']:.0f} ms).",
+        f"(p95 {old['p95']:.0f} ms), {old['share']:.0%} of the same view with `{cap['recycle']}` just before it.",
     ]
     return lines
 
