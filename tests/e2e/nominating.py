@@ -19,7 +19,18 @@ def words(n: int) -> str:
     return " ".join(["listened"] * n)
 
 
+def read_whole(page):
+    """Wait until the page the last click opened has been read to its end.
+
+    A click waits only for the new page to start arriving, and count() and is_visible() do not
+    wait: asked of a page still being read, they miss a question that is on it, which then goes
+    unanswered (CI saw a step refused that way; a page sent in two parts shows it every time).
+    """
+    page.wait_for_load_state("domcontentloaded")
+
+
 def fill_identity(page, *, kind="A person"):
+    read_whole(page)
     if page.get_by_role("group", name="Are you nominating yourself?").count():
         page.get_by_role("group", name="Are you nominating yourself?").get_by_label("No").check()
     if page.get_by_role("group", name="Are you nominating a person or a team?").count():
@@ -35,6 +46,7 @@ def fill_identity(page, *, kind="A person"):
 
 def fill_questions(page, award: Award, *, skip=()):
     """Answer every question the page shows, as a person would, by its type."""
+    read_whole(page)
     for section in award.sections.all():
         for question in section.questions.filter(active=True):
             if question.key in skip:
@@ -69,6 +81,15 @@ def start_nomination(page, award_url: str, email: str = "ada@example.org"):
     page.get_by_role("button", name="Start your nomination").click()
 
 
+def reached(page, caption: str):
+    """The step page with this caption, or the errors that kept the nominator where they were."""
+    try:
+        expect(page.locator(".nhsuk-caption-l")).to_contain_text(caption)
+    except AssertionError as missed:
+        summary = page.locator(".nhsuk-error-summary").all_inner_texts()
+        raise AssertionError(f"not at {caption!r}; the page said: {summary or 'no errors'}") from missed
+
+
 def answer_everything(page, award: Award):
     """From a new nomination's first page to check your answers: on one page, or step by step
     from the task list for an award in steps."""
@@ -78,7 +99,7 @@ def answer_everything(page, award: Award):
         fill_identity(page)
         page.get_by_role("button", name="Save and continue").click()
         for number in range(2, count + 1):
-            expect(page.locator(".nhsuk-caption-l")).to_contain_text(f"section {number} of {count}")
+            reached(page, f"section {number} of {count}")
             fill_questions(page, award)
             page.get_by_role("button", name="Save and continue").click()
         expect(page.locator("#progress")).to_contain_text(f"You have completed {count} of {count}")
