@@ -134,12 +134,13 @@ def _locked(nomination_id: int):
 _LOCKED = Prepared(_locked, int)
 
 
-def _answers(nomination_id: int):
-    return Answer.objects.filter(nomination_id=nomination_id).order_by()
+def _drafts(nomination_id: int):
+    return Answer.objects.filter(nomination_id=nomination_id).order_by().values_list("question_id", "pk", "draft")
 
 
-# Every draft save reads the nomination's answers to write only what changed: kept too.
-_ANSWERS = Prepared(_answers, int)
+# Every draft save reads the nomination's drafts to write only what changed: kept too, and read
+# as values, since an autosave most often changes nothing (no answer is built to be compared).
+_DRAFTS = Prepared(_drafts, int)
 
 
 def _locked_copy(nomination: Nomination) -> Nomination:
@@ -203,26 +204,28 @@ def nomination_save_draft(
             locked.steps_done = [*locked.steps_done, step_done]
             saved_fields.append("steps_done")
         locked.save(update_fields=saved_fields)
-        existing = {}
-        for answer in _ANSWERS.fetch(locked.pk):
-            answer.nomination = locked  # as locked.answers.all() gives them: never read again
-            existing[answer.question_id] = answer
+        existing = {question_id: (pk, draft) for question_id, pk, draft in _DRAFTS.fetch(locked.pk)}
         new, changed = [], []
         for key, raw in drafts.items():
             question = questions[key]
-            answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
+            pk, draft = existing.get(question.pk, (None, None))
             # Autosave sends the whole form every few seconds; only what changed is written (in
             # one statement for new answers and one for changed ones), and a question never
             # answered gets no row.
-            if answer.draft == raw and (answer.pk is not None or raw is None):
+            if draft == raw and (pk is not None or raw is None):
                 continue
-            answer.draft, answer.updated_at = raw, now
-            (changed if answer.pk else new).append(answer)
+            # A changed answer is written by its id, its draft and time only (bulk_update's
+            # fields): nothing else of the row is read, so nothing else is written back.
+            answer = Answer(pk=pk, nomination=locked, question=question, draft=raw, updated_at=now)
+            (changed if pk else new).append(answer)
         Answer.objects.bulk_create(new)
         Answer.objects.bulk_update(changed, ["draft", "updated_at"])
         for key, upload in files.items():
             question = questions[key]
-            answer = existing.get(question.pk) or Answer(nomination=locked, question=question)
+            # A file's answer is saved whole, so it is read whole (an upload comes with a button).
+            answer = Answer.objects.filter(nomination=locked, question=question).first() or Answer(
+                nomination=locked, question=question
+            )
             answer.draft_file_name = upload.name[:255]
             answer.draft_file.save(upload.name, upload, save=False)
             answer.save()

@@ -177,6 +177,20 @@ def test_a_change_after_submitting_is_kept_apart_until_resubmitted(nomination):
     assert nomination.answers.get(question__key="story").value == "Kinder still"
 
 
+def test_a_change_after_submitting_writes_only_the_drafts_of_the_answers_it_changes(nomination):
+    letter = SimpleUploadedFile("letter.pdf", SMALLEST_PDF, "application/pdf")
+    save(nomination, story="Kind", uploads={"evidence": letter}, **{"has-partners": "no"})
+    domain.nomination_submit(nomination=nomination, now=timezone.now())
+    submitted = {a.question.key: (a.value, a.file.name, a.file_name) for a in nomination.answers.all()}
+    assert submitted["evidence"][2] == "letter.pdf"
+    again = SimpleUploadedFile("second.pdf", SMALLEST_PDF, "application/pdf")
+    save(nomination, story="Kinder still", uploads={"evidence": again}, **{"has-partners": "no"})
+    # What was submitted stays as submitted, on the rows the change wrote and on those it did not.
+    assert {a.question.key: (a.value, a.file.name, a.file_name) for a in nomination.answers.all()} == submitted
+    assert drafts(nomination)["story"] == "Kinder still"
+    assert nomination.answers.get(question__key="evidence").draft_file_name == "second.pdf"
+
+
 def test_submitting_twice_with_nothing_new_changes_nothing(nomination):
     save(nomination, story="Kind", **{"has-partners": "no"})
     first = domain.nomination_submit(nomination=nomination, now=timezone.now())
