@@ -57,7 +57,7 @@ $(STAMP)/bench: $(STAMP)/python requirements-bench.txt
 	@touch $@
 
 # The benchmark suite (not part of make test): needs PostgreSQL on 127.0.0.1:5432 (user postgres)
-# and writes docs/benchmarks.md. About ten minutes.
+# and writes docs/benchmarks.md. About fifteen minutes.
 bench: install system-deps $(STAMP)/bench
 	$(BIN)/python -m bench
 
