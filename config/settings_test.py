@@ -27,3 +27,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Rate limits would let one test's requests limit the next (they count in the cache); the
 # tests of the limits themselves switch them on.
 RATELIMIT_ENABLE = False
+
+# E2E_SLOW_PAGES=<seconds>: every page's body comes that long after its headers, so a browser
+# test that reads a page before it has arrived fails every time (tests/e2e/slow_pages.py).
+E2E_SLOW_PAGES = float(os.environ.get("E2E_SLOW_PAGES") or 0)
+if E2E_SLOW_PAGES:
+    MIDDLEWARE = [*MIDDLEWARE, "tests.e2e.slow_pages.SlowPagesMiddleware"]  # noqa: F405

@@ -70,6 +70,20 @@ def page(context):
     return context.new_page()
 
 
+def read_whole(page):
+    """Wait until the page the last click opened has been read to its end, styles and all.
+
+    A click waits only for the new page to start arriving, and count(), is_visible() and
+    evaluate() do not wait: asked of a page still being read, they miss a question that is on
+    it, which then goes unanswered (CI saw a step refused that way), and axe run on a document
+    whose first bytes have not come has no root element to check (CI saw "Cannot read
+    properties of null (reading 'documentElement')"). A page whose headers come a moment before
+    its body shows both every time. "load", not "domcontentloaded": axe's contrast checks read
+    the styles.
+    """
+    page.wait_for_load_state("load")
+
+
 def axe_violations(page) -> list[dict]:
     # Evaluated rather than added as a <script>, so that it also runs on pages with JavaScript off.
     source = AXE_SCRIPT.read_text()
@@ -95,6 +109,7 @@ def assert_accessible(page, *, javascript=True):
     axe needs JavaScript (and its timers) to run. For a page shown with JavaScript off, the same
     HTML is loaded in a helper page whose scripts are blocked, so axe checks the no-JavaScript page.
     """
+    read_whole(page)
     if javascript:
         violations = axe_violations(page)
     else:

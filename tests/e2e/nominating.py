@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from awards.models import Award
 from nominations.steps import form_steps
+from tests.e2e.conftest import read_whole
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -17,16 +18,6 @@ def link_from(message) -> str:
 
 def words(n: int) -> str:
     return " ".join(["listened"] * n)
-
-
-def read_whole(page):
-    """Wait until the page the last click opened has been read to its end.
-
-    A click waits only for the new page to start arriving, and count() and is_visible() do not
-    wait: asked of a page still being read, they miss a question that is on it, which then goes
-    unanswered (CI saw a step refused that way; a page sent in two parts shows it every time).
-    """
-    page.wait_for_load_state("domcontentloaded")
 
 
 def fill_identity(page, *, kind="A person"):
