@@ -70,3 +70,27 @@ def manages(user, programme: Programme | int) -> bool:
     """Whether the person may change this programme as the awards office (a programme manager)."""
     pk = programme if isinstance(programme, int) else programme.pk
     return is_office(user) or managed_programmes(user).filter(pk=pk).exists()
+
+
+# The one scoping rule for anything a request names in the office: every id that arrives (a form's
+# choice, an admin inline's, an action's selection, a filter's, an autocomplete's) is looked up in
+# a queryset passed through here, never in a model's default manager.
+
+
+def programme_path(model) -> str | None:
+    """The lookup from a model's rows to their programme ("" for Programme itself), or None for a
+    model that belongs to no one programme (people, the audit log). Each model says its own."""
+    return getattr(model, "programme_path", None)
+
+
+def in_programmes(queryset: QuerySet, user, *, change: bool = False) -> QuerySet:
+    """The rows of `queryset` in the programmes this person is the office of: to read (managers and
+    viewers), or with change=True to change or attach to something (managers). A model of no
+    programme is refused outright, so a new model cannot slip through unscoped."""
+    path = programme_path(queryset.model)
+    if path is None:
+        raise TypeError(f"{queryset.model.__name__} belongs to no programme; it cannot be scoped by one")
+    if is_office(user):
+        return queryset
+    programmes = (managed_programmes if change else office_programmes)(user).values("pk")
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": programmes})

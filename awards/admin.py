@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -24,34 +25,41 @@ from .forms import (
 from .models import Award, Criterion, OfficeRole, Programme, Question, Section, Status
 
 
-class ProgrammeScoped:
+def scoped_choices(field, request):
+    """A related form field narrowed to the rows the person may change (awards.access.in_programmes):
+    what the page offers and what a POST may name are then the same. A relation to people, or to
+    nothing of a programme's, is left as its field gives it."""
+    if field is not None and access.programme_path(field.queryset.model) is not None:
+        field.queryset = access.in_programmes(field.queryset, request.user, change=True)
+    return field
+
+
+class ScopedChoices:
+    """Mixed into every admin class and inline of the office's models: each foreign key and
+    many-to-many is offered, drop-down or autocomplete alike, and accepted only among the rows of
+    the programmes the person manages, whatever its name."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return scoped_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return scoped_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+
+class ProgrammeScoped(ScopedChoices):
     """Mixed into every admin class of the office's models: a programme manager or office viewer
     sees only their programmes' objects (anything else is "does not exist"), changes them only
-    as a manager, and chooses only among their managed programmes' awards and stages. The model
-    permissions come from the groups (plaudit.roles); the programme from awards.access."""
-
-    programme_path = "programme"  # from this model to its programme; "" for the programme itself
-    # Foreign keys offered as choices, by field name: the path from the chosen object to its programme.
-    scoped_choices = {
-        "programme": "",
-        "award": "programme",
-        "stage": "award__programme",
-        "entry": "stage__award__programme",
-        "nomination": "award__programme",
-    }
-
-    def _in(self, path: str) -> str:
-        return f"{path}__in" if path else "pk__in"
+    as a manager, chooses only among their managed programmes' rows, and filters lists only by
+    what they see. The model permissions come from the groups (plaudit.roles); the programme
+    from the model's own programme_path, through awards.access."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_office(request.user):
-            return queryset
-        return queryset.filter(**{self._in(self.programme_path): access.office_programmes(request.user).values("pk")})
+        return access.in_programmes(super().get_queryset(request), request.user)
 
     def programme_of(self, obj) -> int:
         value = obj
-        for part in self.programme_path.split("__") if self.programme_path else []:
+        path = access.programme_path(self.model)
+        for part in path.split("__") if path else []:
             value = getattr(value, part)
         return value.pk
 
@@ -82,17 +90,21 @@ class ProgrammeScoped:
 
     def managed(self, request, queryset):
         """The part of a queryset this person may change (an action on a mixed selection acts on that)."""
-        if is_office(request.user):
-            return queryset
-        managed = access.managed_programmes(request.user).values("pk")
-        return queryset.filter(**{self._in(self.programme_path): managed})
+        return access.in_programmes(queryset, request.user, change=True)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        path = self.scoped_choices.get(db_field.name)
-        if path is not None and not is_office(request.user):
-            managed = access.managed_programmes(request.user).values("pk")
-            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{self._in(path): managed})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_list_filter(self, request):
+        # A related field's filter lists only what the person's own rows point at: Django's plain
+        # one lists every award, stage and draft title in the database.
+        return [
+            (item, admin.RelatedOnlyFieldListFilter)
+            if isinstance(item, str) and _is_relation(self.model, item)
+            else item
+            for item in super().get_list_filter(request)
+        ]
+
+
+def _is_relation(model, lookup: str) -> bool:
+    return get_fields_from_path(model, lookup)[-1].is_relation
 
 
 class ImportForm(forms.Form):
@@ -220,7 +232,7 @@ def status_label(programme: Programme) -> str:
     return programme.get_status_display()
 
 
-class AwardInline(LabelledInputs, admin.TabularInline):
+class AwardInline(ScopedChoices, LabelledInputs, admin.TabularInline):
     model = Award
     fields = ("position", "title", "slug", "nominee", "active", "status", "edit_link")
     readonly_fields = ("status", "edit_link")
@@ -235,7 +247,7 @@ class AwardInline(LabelledInputs, admin.TabularInline):
         return format_html('<a href="{}">Edit {}</a>', url, award.title)
 
 
-class OfficeRoleInline(LabelledInputs, admin.TabularInline):
+class OfficeRoleInline(ScopedChoices, LabelledInputs, admin.TabularInline):
     """Who works for the office on this programme; only superusers give or take these roles."""
 
     model = OfficeRole
@@ -267,7 +279,6 @@ class ProgrammeAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "slug", "organiser")
     prepopulated_fields = {"slug": ("name",)}
-    programme_path = ""
     form = ProgrammeAdminForm
     inlines = [AwardInline, OfficeRoleInline]
     change_list_template = "admin/awards/programme/change_list.html"
@@ -490,7 +501,7 @@ class ProgrammeAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
         return render(request, "admin/awards/programme/import.html", context)
 
 
-class SectionInline(LabelledInputs, admin.TabularInline):
+class SectionInline(ScopedChoices, LabelledInputs, admin.TabularInline):
     model = Section
     fields = ("position", "title", "intro")
     extra = 0
@@ -501,7 +512,7 @@ class SectionInline(LabelledInputs, admin.TabularInline):
         return formset
 
 
-class QuestionInline(LabelledInputs, admin.StackedInline):
+class QuestionInline(ScopedChoices, LabelledInputs, admin.StackedInline):
     model = Question
     form = QuestionAdminForm
     formset = QuestionInlineFormSet
@@ -537,7 +548,7 @@ class QuestionInline(LabelledInputs, admin.StackedInline):
         return formset
 
 
-class CriterionInline(LabelledInputs, admin.StackedInline):
+class CriterionInline(ScopedChoices, LabelledInputs, admin.StackedInline):
     model = Criterion
     form = CriterionAdminForm
     formset = CriterionInlineFormSet

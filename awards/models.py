@@ -41,6 +41,10 @@ class Status(models.TextChoices):
 class Programme(models.Model):
     """One awards cycle, with its organiser, time zone and nomination window."""
 
+    # Every office model says how its rows reach their programme (a lookup path; "" here), and
+    # awards.access.in_programmes scopes any of its querysets by that: the one scoping rule.
+    programme_path = ""
+
     slug = models.SlugField(max_length=100, unique=True, validators=[validate_key])
     name = models.CharField(max_length=200)
     organiser = models.CharField(max_length=200, help_text="Shown in the header and on PDFs.")
@@ -174,6 +178,8 @@ class OfficeRole(models.Model):
     """Someone who works for the awards office on one programme, below superuser (awards.access
     asks these; plaudit.roles keeps the Django groups that give the admin's model permissions)."""
 
+    programme_path = "programme"
+
     class Role(models.TextChoices):
         MANAGER = "manager", "Programme manager"
         VIEWER = "viewer", "Office viewer"
@@ -203,6 +209,8 @@ def new_revision() -> int:
 
 class Award(models.Model):
     """An award category: who may be nominated, its questions and its criteria."""
+
+    programme_path = "programme"
 
     class Nominee(models.TextChoices):
         INDIVIDUAL = "individual", "An individual"
@@ -307,6 +315,8 @@ def initials(title: str) -> str:
 class Section(models.Model):
     """A group of questions on the nomination form."""
 
+    programme_path = "award__programme"
+
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200, blank=True)
@@ -321,6 +331,8 @@ class Section(models.Model):
 
 class Question(models.Model):
     """One question of an award's nomination form. Its key is stable across years."""
+
+    programme_path = "award__programme"
 
     class Type(models.TextChoices):
         SHORT_TEXT = "short_text", "Short text (one line)"
@@ -410,6 +422,8 @@ class Question(models.Model):
 
 class Criterion(models.Model):
     """A judging criterion: its weight, scale, level descriptors and the answers it reads."""
+
+    programme_path = "award__programme"
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveIntegerField(default=0)

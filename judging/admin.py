@@ -5,19 +5,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 
-from awards.admin import ProgrammeScoped
+from awards.admin import ProgrammeScoped, ScopedChoices
 from plaudit.admin_labels import LabelledInputs
 
 from . import assignments, conflicts, entries, panels, stages
 from .models import Assignment, Conflict, Entry, JudgeGroup, PanelMember, Stage
 
 
-class JudgeGroupInline(LabelledInputs, admin.TabularInline):
+class JudgeGroupInline(ScopedChoices, LabelledInputs, admin.TabularInline):
     model = JudgeGroup
     extra = 0
 
 
-class PanelMemberInline(LabelledInputs, admin.TabularInline):
+class PanelMemberInline(ScopedChoices, LabelledInputs, admin.TabularInline):
     model = PanelMember
     extra = 0
     autocomplete_fields = ["user"]
@@ -44,7 +44,6 @@ class InviteForm(forms.Form):
 
 @admin.register(Stage)
 class StageAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
-    programme_path = "award__programme"
     change_form_template = "admin/judging/stage/change_form.html"
 
     def get_urls(self):
@@ -166,7 +165,6 @@ class StageAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
 
 @admin.register(Entry)
 class EntryAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
-    programme_path = "stage__award__programme"
     list_display = ("__str__", "stage")
     list_filter = ("stage",)
     list_select_related = ("stage__award", "nomination", "dossier")
@@ -174,6 +172,11 @@ class EntryAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     # never listed whole in a drop-down: a stage holds thousands.
     search_fields = ("nomination__reference", "nomination__nominee_name", "dossier__title")
     autocomplete_fields = ["nomination", "dossier"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # What an entry is stays what it was judged as: its scores, conflicts and declarations
+        # were given for that nomination or dossier, so none of them moves to another.
+        return ("stage", "nomination", "dossier") if obj else ()
 
     def get_queryset(self, request):
         # An entry's name is its reference, from its nomination or its dossier's award: read with it.
@@ -222,7 +225,6 @@ class ConflictAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
     Conflicts are sticky: nobody edits or deletes one here; removal is its own audited step.
     """
 
-    programme_path = "nomination__award__programme"
     list_display = ("judge", "nomination", "status", "source", "detected_because", "created_at")
     list_filter = ("status", "source", "nomination__award")
     search_fields = ("judge__email", "judge__last_name", "nomination__reference", "nomination__nominee_name")
@@ -289,7 +291,6 @@ class ConflictAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
-    programme_path = "entry__stage__award__programme"
     list_display = ("judge", "entry", "created_at")
     list_filter = ("entry__stage",)
     list_select_related = ("judge", "entry__nomination", "entry__dossier", "entry__stage__award")

@@ -20,6 +20,8 @@ from plaudit.storage import private_storage
 class Stage(models.Model):
     """One round of judging for an award: its window, mode, blindness and how entries come in."""
 
+    programme_path = "award__programme"
+
     class Mode(models.TextChoices):
         SCORING = "scoring", "Scoring against the criteria"
         VOTING = "voting", "Voting"
@@ -155,6 +157,8 @@ class Stage(models.Model):
 class JudgeGroup(models.Model):
     """Judges who share a perspective (such as patient leaders), optionally holding a share of the marks."""
 
+    programme_path = "stage__award__programme"
+
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(max_length=100)
     share = models.DecimalField(
@@ -179,6 +183,8 @@ class JudgeGroup(models.Model):
 
 class PanelMember(models.Model):
     """A judge or chair on a stage's panel."""
+
+    programme_path = "stage__award__programme"
 
     class Role(models.TextChoices):
         JUDGE = "judge", "Judge"
@@ -207,6 +213,8 @@ class PanelMember(models.Model):
 
 class Entry(models.Model):
     """What a stage judges: one nomination, or a dossier of nominations of the same nominee."""
+
+    programme_path = "stage__award__programme"
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="entries")
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
@@ -238,6 +246,8 @@ class Entry(models.Model):
     def reference(self) -> str:
         if self.nomination_id:
             return self.nomination.reference
+        if not self.dossier_id:
+            return "New entry"  # an unsaved one, shown again with its form's errors
         return self.dossier_reference(self.stage.award.reference_prefix, self.dossier_id)
 
     @staticmethod
@@ -256,6 +266,8 @@ class Conflict(models.Model):
 
     Confirmed conflicts hide the entry (and every entry containing the nomination) from the judge.
     """
+
+    programme_path = "nomination__award__programme"
 
     class Status(models.TextChoices):
         SUGGESTED = "suggested", "Suggested, waiting for the judge"
@@ -286,6 +298,8 @@ class Conflict(models.Model):
 class Assignment(models.Model):
     """A judge is to score an entry in its stage."""
 
+    programme_path = "entry__stage__award__programme"
+
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -303,6 +317,8 @@ class Scorecard(models.Model):
     `version` rises with every save; a save that names an older version is refused, so two
     tabs (or two devices) never silently overwrite each other.
     """
+
+    programme_path = "entry__stage__award__programme"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -336,6 +352,8 @@ class Scorecard(models.Model):
 class Score(models.Model):
     """A judge's score for one criterion: a value on its scale, or N/A where the criterion allows it."""
 
+    programme_path = "scorecard__entry__stage__award__programme"
+
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores")
     # PROTECT: a criterion that has been scored is never deleted with its scores.
     criterion = models.ForeignKey("awards.Criterion", on_delete=models.PROTECT, related_name="scores")
@@ -368,6 +386,8 @@ class ConflictDeclaration(models.Model):
     judge declared is declared for first. Whether they declared a conflict is in Conflict.
     """
 
+    programme_path = "stage__award__programme"
+
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="declarations")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="declarations")
@@ -388,6 +408,8 @@ class Ballot(models.Model):
     Like a scorecard it is a draft until submitted, then locked, and `version` guards
     against two tabs overwriting each other.
     """
+
+    programme_path = "stage__award__programme"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -410,6 +432,8 @@ class Ballot(models.Model):
 class Vote(models.Model):
     """An entry on a ballot: approved (approval voting) or given a rank (1 is the judge's first choice)."""
 
+    programme_path = "ballot__stage__award__programme"
+
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="votes")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="votes")
     rank = models.PositiveIntegerField(null=True, blank=True)
@@ -427,6 +451,8 @@ class Vote(models.Model):
 
 class Decision(models.Model):
     """The chair's outcome for an entry in a stage, with reasons: pending until applied."""
+
+    programme_path = "entry__stage__award__programme"
 
     class Outcome(models.TextChoices):
         PROMOTED = "promoted", "Promoted to the next stage"
@@ -454,6 +480,8 @@ class Decision(models.Model):
 class DecisionLog(models.Model):
     """Every change to a decision, appended, never edited: who, when, from what to what, and why."""
 
+    programme_path = "entry__stage__award__programme"
+
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="decision_log")
     action = models.CharField(max_length=20)  # recorded, changed, cleared, applied
     outcome = models.CharField(max_length=20, blank=True)
@@ -480,6 +508,8 @@ class Audience(models.TextChoices):
 class OutcomeTemplate(models.Model):
     """The email nominators (or nominees) get for one outcome of a stage, editable by the awards office."""
 
+    programme_path = "stage__award__programme"
+
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="outcome_templates")
     outcome = models.CharField(max_length=20, choices=Decision.Outcome.choices)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.NOMINATOR)
@@ -502,6 +532,8 @@ class OutcomeTemplate(models.Model):
 
 class OutcomeEmail(models.Model):
     """One outcome email to one nominator or nominee: the send log."""
+
+    programme_path = "stage__award__programme"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -536,6 +568,8 @@ class OutcomeEmail(models.Model):
 
 class ShortlistPack(models.Model):
     """A shortlist PDF (or a large export) built in the background: its options, progress, and the file when done."""
+
+    programme_path = "stage__award__programme"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"

@@ -117,7 +117,6 @@ class ConsentRecordForm(forms.Form):
 
 @admin.register(Nomination)
 class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
-    programme_path = "award__programme"
     list_display = (
         "reference",
         "award",
@@ -234,7 +233,7 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
 
     def _awards(self, request):
         """The awards whose nominations this person may read as the office."""
-        return Award.objects.filter(programme__in=award_access.office_programmes(request.user).values("pk"))
+        return award_access.in_programmes(Award.objects.all(), request.user)
 
     def _award_from(self, request) -> Award | None:
         award_id = request.GET.get("award") or request.GET.get("award__id__exact")
@@ -458,7 +457,6 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
 
 @admin.register(Dossier)
 class DossierAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
-    programme_path = "award__programme"
     list_display = ("title", "award", "size")
     list_filter = ("award",)
     search_fields = ("title",)
@@ -527,7 +525,6 @@ class EndorsementAdmin(ProgrammeScoped, admin.ModelAdmin):
     """Supporting statements asked of referees: who, for which nomination, and whether they have
     arrived; the office sends a request again from here. Referees own their words: read only."""
 
-    programme_path = "nomination__award__programme"
     list_display = (
         "nomination",
         "referee_name",

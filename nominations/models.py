@@ -30,6 +30,8 @@ def new_token() -> tuple[str, str]:
 class Dossier(models.Model):
     """Several nominations of the same person or team in one award, judged once."""
 
+    programme_path = "award__programme"
+
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="dossiers")
     title = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -43,6 +45,8 @@ class Dossier(models.Model):
 
 class Nomination(models.Model):
     """One nominator's entry for one nominee in one award."""
+
+    programme_path = "award__programme"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -236,6 +240,8 @@ class Nomination(models.Model):
 class Answer(models.Model):
     """The answer to one question in one nomination: the submitted value and the working draft."""
 
+    programme_path = "nomination__award__programme"
+
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="answers")
     # PROTECT: a question with answers is retired (kept, inactive), never deleted.
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -259,6 +265,8 @@ class Answer(models.Model):
 class NominationLink(models.Model):
     """A secret link that lets a nominator back into their nomination. Only its hash is kept."""
 
+    programme_path = "nomination__award__programme"
+
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -272,6 +280,8 @@ class Endorsement(models.Model):
     """A supporting statement asked of the referee a nominator named for an `endorsement` question
     (nominations.endorsements). The referee answers through their own emailed link, once, with a
     statement or a letter, until the nomination's deadline."""
+
+    programme_path = "nomination__award__programme"
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"

@@ -9,6 +9,8 @@ class OfficeMessage(models.Model):
     """A message the awards office writes to a segment of a programme's people (results.messages
     says who each segment is). A draft until confirmed; confirming freezes who receives it."""
 
+    programme_path = "programme"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         QUEUED = "queued", "Sending"
