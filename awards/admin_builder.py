@@ -55,6 +55,9 @@ class AwardBuilder:
         award = self._award(request, pk)
         if request.method == "POST":
             return self._build_action(request, award)
+        return self._builder_page(request, award)
+
+    def _builder_page(self, request, award, status=200):
         sections = list(award.sections.order_by("position", "id"))
         questions = list(award.questions.filter(active=True).order_by("position", "id"))
         for section in sections:
@@ -64,7 +67,7 @@ class AwardBuilder:
         for criterion in criteria:
             criterion.linked = [prompts.get(key, key) for key in criterion.question_keys]
             criterion.weight_shown = DecimalInput().format_value(criterion.weight)  # 2, not 2.0000 (nor 1E+1)
-        return self._render(
+        response = self._render(
             request,
             award,
             "build.html",
@@ -73,28 +76,45 @@ class AwardBuilder:
             criteria=criteria,
             types=Question.Type.choices,
         )
+        response.status_code = status
+        return response
+
+    def _malformed(self, request, award, message):
+        """A post the builder's own page never sends (a tampered or broken one): a 400 that says
+        what was wrong, never a server error, and nothing changed."""
+        if request.headers.get("x-requested-with") == "fetch":
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        self.message_user(request, message, messages.ERROR)
+        return self._builder_page(request, award, status=400)
 
     def _build_action(self, request, award):
         """Move, remove or reorder one thing; then back to the builder, where it was."""
         kind, action = request.POST.get("kind"), request.POST.get("action")
         models = {"section": Section, "question": Question, "criterion": Criterion}
         if kind not in models or action not in {"up", "down", "remove", "order"}:
-            self.message_user(request, "That change is not one the builder makes.", messages.ERROR)
-            return self._back(award)
+            return self._malformed(request, award, "That change is not one the builder makes.")
         model = models[kind]
         try:
             if action == "order":
-                ids = [pk for pk in (posted_id(v, maximum=ID_MAX) for v in request.POST.getlist("ids")) if pk]
+                posted = request.POST.getlist("ids")
+                ids = [posted_id(v, maximum=ID_MAX) for v in posted]
+                if None in ids:
+                    return self._malformed(request, award, f"The new order must list the {kind}s by their numbers.")
                 section = None
                 if model is Question:
-                    section = get_object_or_404(award.sections, pk=request.POST.get("section") or 0)
+                    section_id = posted_id(request.POST.get("section"), maximum=ID_MAX)
+                    if section_id is None:
+                        return self._malformed(request, award, "Say which section the questions are in.")
+                    section = get_object_or_404(award.sections, pk=section_id)
                 building.reorder(model, award, ids, section=section, by=request.user)
                 if request.headers.get("x-requested-with") == "fetch":
                     return HttpResponse(status=204)
                 return self._back(award)
+            item_id = posted_id(request.POST.get("item"), maximum=ID_MAX)
+            if item_id is None:
+                return self._malformed(request, award, f"Say which {kind} to {action}, by its number.")
             item = get_object_or_404(
-                model.objects.filter(award=award, **({"active": True} if model is Question else {})),
-                pk=request.POST.get("item") or 0,
+                model.objects.filter(award=award, **({"active": True} if model is Question else {})), pk=item_id
             )
             if action == "remove":
                 outcome = {
@@ -137,7 +157,8 @@ class AwardBuilder:
             if qtype not in Question.Type.values:
                 self.message_user(request, "Choose a type of question to add.", messages.ERROR)
                 return self._back(award)
-            question = Question(award=award, type=qtype, section_id=request.GET.get("section") or None)
+            section = posted_id(request.GET.get("section"), maximum=ID_MAX)
+            question = Question(award=award, type=qtype, section_id=section)
         answered = building.has_answers(question)
         form = question_form(question.type)(
             request.POST or None,

@@ -16,9 +16,18 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awards import format
+from awards import format, office
+from awards.models import OfficeRole
 from nominations.domain import link_create
 from nominations.models import Nomination
+from tests.factories import (
+    AwardFactory,
+    CriterionFactory,
+    ProgrammeFactory,
+    QuestionFactory,
+    SectionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +295,73 @@ def test_a_nul_character_in_a_draft_is_dropped_not_an_error(panel):
     nomination.refresh_from_db()
     assert nomination.identity_draft["nominee_name"] == "Grace"
     assert nomination.answers.get(question__key="story").draft == "ab"
+
+
+@pytest.fixture
+def built_award(db):
+    award = AwardFactory(programme=ProgrammeFactory(status="draft"), status="draft")
+    section = SectionFactory(award=award, position=0)
+    for position in range(2):
+        QuestionFactory(section=section, position=position)
+    CriterionFactory(award=award)
+    manager = UserFactory()
+    office.role_grant(award.programme, manager, OfficeRole.Role.MANAGER)
+    return award, manager
+
+
+def _builder_state(award):
+    return (
+        list(award.sections.order_by("pk").values_list("pk", "position")),
+        list(award.questions.order_by("pk").values_list("pk", "position", "active", "section")),
+        list(award.criteria.order_by("pk").values_list("pk", "position")),
+    )
+
+
+ids_or_junk = st.one_of(texts, st.integers(-(10**20), 10**20).map(str), st.just("1"))
+
+
+@FUZZ
+@given(
+    data=st.fixed_dictionaries(
+        {"kind": st.sampled_from(["section", "question", "criterion", "nonsense", ""])},
+        optional={
+            "action": st.sampled_from(["up", "down", "remove", "order", "", "delete"]),
+            "item": ids_or_junk,
+            "section": ids_or_junk,
+            "ids": st.lists(ids_or_junk, max_size=4),
+        },
+    ),
+    fetch=st.booleans(),
+)
+def test_the_award_builders_posts(client, built_award, data, fetch):
+    """Any post to the builder: handled, never a 500; one it could never have sent itself is a 400
+    that says what was wrong (beside an unchanged award), and only a well-formed one changes it."""
+    award, manager = built_award
+    client.force_login(manager)
+    before = _builder_state(award)
+    headers = {"X-Requested-With": "fetch"} if fetch else {}
+    response = client.post(reverse("admin:awards_award_build", args=[award.pk]), data, headers=headers)
+    assert response.status_code < 500, response.status_code
+    if response.status_code == 400:
+        assert _builder_state(award) == before
+        body = response.content.decode()
+        assert "builder" in body or "number" in body or "section" in body, body[:300]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "question", "action": "order", "section": "abc", "ids": ["1"]},
+        {"kind": "section", "action": "order", "ids": ["1", "x"]},
+        {"kind": "section", "action": "up", "item": "abc"},
+        {"kind": "criterion", "action": "remove", "item": "²"},
+        {"kind": "nonsense", "action": "up", "item": "1"},
+    ],
+)
+def test_a_malformed_builder_post_is_a_400_with_a_message(client, built_award, data):
+    award, manager = built_award
+    client.force_login(manager)
+    for headers in ({}, {"X-Requested-With": "fetch"}):
+        response = client.post(reverse("admin:awards_award_build", args=[award.pk]), data, headers=headers)
+        assert response.status_code == 400
+        assert response.content.strip()
