@@ -69,7 +69,7 @@ def send_sign_in_link(user, *, invitation: bool = False) -> None:
     url = settings.SITE_URL + reverse("judging:sign_in_link") + get_query_string(user)
     body = render_to_string("judging/email/sign_in.txt", {"user": user, "url": url, "invitation": invitation})
     subject = "You are invited to judge" if invitation else "Your sign-in link"
-    build(subject=subject, text=body, to=user.email).send()
+    build(subject=subject, text=body, to=user.email, links=[url]).send()
 
 
 def safe_next(request: HttpRequest) -> str | None:

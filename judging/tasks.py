@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from plaudit.emails import build
+from plaudit.emails import build, links_in
 
 from .models import Stage
 from .selectors import judge_progress
@@ -40,4 +40,5 @@ def reminder_email(stage: Stage, judge, progress=None):
         text=body,
         to=judge.email,
         programme=stage.award.programme,
+        links=links_in(context),
     )

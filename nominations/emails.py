@@ -5,7 +5,7 @@ import logging
 
 from django.template.loader import render_to_string
 
-from plaudit.emails import build
+from plaudit.emails import build, links_in
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ def send_email(*, subject, template, context, to, attachments=(), programme=None
         to=to,
         programme=programme,
         attachments=attachments,
+        links=links_in(context),
     )
     try:
         message.send()

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import log as audit
-from plaudit.emails import build
+from plaudit.emails import build, links_in
 
 from .models import Endorsement, Nomination, hash_token, new_token
 from .uploads import check_upload
@@ -152,6 +152,7 @@ def request_email(endorsement: Endorsement, token: str, *, reminder: bool = Fals
         text=render_to_string("nominations/email/statement_request.txt", context),
         to=endorsement.referee_email,
         programme=nomination.award.programme,
+        links=links_in(context),
     )
 
 

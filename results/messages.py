@@ -327,8 +327,9 @@ def message_send(message_id: int) -> dict[str, int]:
     for recipient in recipients(message):
 
         def built(r=recipient):
-            subject, body = email_text(message, r, r.link())
-            return build(subject=subject, text=body, to=r.email, programme=message.programme)
+            link = r.link()
+            subject, body = email_text(message, r, link)
+            return build(subject=subject, text=body, to=r.email, programme=message.programme, links=[link])
 
         outcome = deliver(
             Message(

@@ -29,6 +29,7 @@ def test_the_html_says_the_same_words_and_nothing_more():
         text=HOSTILE + "\nSee https://plaudit.example/n/abc/",
         to="a@example.org",
         programme=programme,
+        links=["https://plaudit.example/n/abc/"],
     )
     html = html_of(message)
     assert message.subject == "Hello URGENT" and message.body.startswith(HOSTILE)
@@ -37,6 +38,43 @@ def test_the_html_says_the_same_words_and_nothing_more():
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "{{ 7|add:1 }}" in html
     assert '<a href="https://plaudit.example/n/abc/"' in html
+
+
+TYPED = [
+    "https://evil.example/claim-your-prize",
+    "www.evil.example",
+    "evil@example.org",
+    '<a href="https://evil.example/">Sign in</a>',
+    '<img src="https://tracker.example/x.png">',
+    "![pixel](https://tracker.example/x.png)",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_text_someone_typed_is_never_a_link_or_an_image_in_the_html(typed):
+    """A referee's name, a nominator's note, a nominee's role: whatever it looks like, the HTML
+    part shows it as words. Only the address Plaudit made (and passed as a link) is a link."""
+    ours = "https://plaudit.example/statement/abc/"
+    message = build(
+        subject="Hello", text=f"Hello {typed},\n\nYour link:\n{ours}\n\n{typed}", to="a@example.org", links=[ours]
+    )
+    html = html_of(message)
+    assert html.count("<a ") == 1 and f'<a href="{ours}"' in html
+    assert "<img" not in html and 'src="' not in html
+
+
+def test_text_from_a_rendered_template_is_escaped_though_marked_safe():
+    """The plain-text part is a rendered template (marked safe, with autoescape off); the people's
+    words in it are escaped in the HTML part all the same."""
+    from django.utils.safestring import mark_safe
+
+    html = html_of(
+        build(
+            subject="Hi", text=mark_safe('<b data-hostile>x</b> <a href="https://e.example/">y</a>'), to="a@example.org"
+        )
+    )
+    assert "<b data-hostile>" not in html and "&lt;b data-hostile&gt;" in html and "<a " not in html
 
 
 def test_emails_to_nominators_and_judges_reply_to_the_programmes_office(client, panel):

@@ -36,6 +36,12 @@ pytestmark = pytest.mark.django_db
 PAYLOADS: dict[str, str] = {}
 
 
+# What people type about people (names, roles, notes) also carries a web address: an email's
+# HTML part must show it as words, never as a link (their fields are long enough to hold it).
+TYPED_ADDRESS = "https://evil.example/claim"
+PEOPLES_TEXT = ("nominee-", "nominator-", "job-", "relationship-", "referee-name", "referee-role", "referee-note")
+
+
 def hostile(label: str) -> str:
     """A payload of its own for one field, remembered under its label."""
     n = len(PAYLOADS) + 1
@@ -43,6 +49,8 @@ def hostile(label: str) -> str:
     PAYLOADS[label] = (
         f"{label} {{{{ 4000|add:{n} }}}} {{% now 'Y' %}} <b data-hostile>!</b> [go](javascript:alert({n})) \x07\u202e!"
     )
+    if label.startswith(PEOPLES_TEXT):
+        PAYLOADS[label] += f" {TYPED_ADDRESS}"
     return PAYLOADS[label]
 
 
@@ -158,6 +166,21 @@ def check_text(text: str, *labels: str, where: str):
         assert fragment(label) in text, f"{where}: {label} is not shown as typed"
 
 
+def check_email(email, *labels: str, where: str):
+    """An email, both parts: the text as typed, nothing run; the HTML part the same words with no
+    markup, no image, and no link but those Plaudit made (on this site)."""
+    from django.conf import settings
+
+    check_text(email.subject + "\n" + email.body, *labels, where=where)
+    ((html, kind),) = email.alternatives
+    assert kind == "text/html", where
+    check_html(html, *labels, where=f"{where} (HTML)")
+    assert "<img" not in html, f"{where} (HTML): an image"
+    for href in re.findall(r"href=\"([^\"]*)\"", html):
+        assert href.startswith(settings.SITE_URL + "/"), f"{where} (HTML): a link to {href}"
+    assert f'href="{TYPED_ADDRESS}' not in html, f"{where} (HTML): typed text made a link"
+
+
 def test_the_checks_see_template_code_that_ran_and_nothing_else():
     """The checks can fail: a payload rendered as a template is caught, in HTML and in text (a
     PDF's text may break the line after the label); digits of a sum inside a token or an id are not."""
@@ -237,9 +260,7 @@ def test_the_nominators_pages_pdf_and_emails_show_what_they_wrote_as_text(client
     from nominations.tasks import send_receipt
 
     send_receipt.call(world.nomination.pk)
-    check_text(
-        mail.outbox[-1].subject + mail.outbox[-1].body, "award-title", "nominee-1", "answer-1", where="receipt email"
-    )
+    check_email(mail.outbox[-1], "award-title", "nominee-1", "answer-1", where="receipt email")
     # "Your nominations", opened with the key emailed to the nominator's address.
     from nominations.links import mine_token
 
@@ -369,8 +390,8 @@ def test_the_chairs_pages_exports_pack_and_emails_show_everything_as_text(
             stage=stage, outcome="shortlisted", entries=stage.entries.all(), by=chidi, now=timezone.now()
         )
     email = mail.outbox[-1]
-    check_text(
-        email.subject + "\n" + email.body,
+    check_email(
+        email,
         "email-subject",
         "email-body",
         "nominee-1",
@@ -463,13 +484,13 @@ def test_emails_to_judges_and_nominees_carry_text_as_text(world):
     Scorecard.objects.filter(judge=world.people["alice"], entry=world.entries[2]).update(status="draft")  # work left
     send_reminder.call(world.stage.pk, world.people["alice"].pk)
     reminder = mail.outbox[-1]
-    check_text(reminder.subject + reminder.body, "award-title", "stage-name", "alice-name", where="reminder email")
+    check_email(reminder, "award-title", "stage-name", "alice-name", where="reminder email")
     from nominations.domain import _after_submit
 
     Nomination.objects.filter(pk=world.nomination.pk).update(consent_status="pending")
     _after_submit(world.nomination.pk, "a-consent-token")
     consent = [m for m in mail.outbox if "nominated" in m.subject][-1]
-    check_text(consent.subject + consent.body, "award-title", "nominee-1", "nominator-1", where="consent email")
+    check_email(consent, "award-title", "nominee-1", "nominator-1", where="consent email")
 
 
 def test_no_page_fails_whatever_the_text(world):
@@ -505,7 +526,7 @@ def test_scheduled_reminders_carry_text_as_text(world):
     schedule.run_once(award.closes_at - timezone.timedelta(hours=12))
 
     reminder = next(m for m in mail.outbox if "not submitted yet" in m.subject)
-    check_text(reminder.subject + reminder.body, "award-title", "programme-name", "organiser", where="draft reminder")
+    check_email(reminder, "award-title", "programme-name", "organiser", where="draft reminder")
     assert "\n" not in reminder.subject
 
 
@@ -542,8 +563,8 @@ def test_messages_from_the_office_carry_text_as_text(admin_client, world, django
     sent = [m for m in mail.outbox if m.to and message.status is not None]
     assert sent
     for email in sent:
-        check_text(
-            email.subject + email.body,
+        check_email(
+            email,
             "message-subject",
             "message-body",
             "award-title",
@@ -585,8 +606,8 @@ def test_supporting_statements_carry_text_as_text(client, world):
     )
     endorsements.send_request(endorsement.pk, token)
     request = mail.outbox[-1]
-    check_text(
-        request.subject + request.body,
+    check_email(
+        request,
         "award-title",
         "nominee-2",
         "nominator-2",
