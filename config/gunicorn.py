@@ -8,7 +8,9 @@ GUNICORN_CMD_ARGS, as docs/deploy.md shows.
 
 from gunicorn.glogging import Logger
 
-from plaudit.logs import redact
+from plaudit.logs import install, redact
+
+install()  # gunicorn's own error log too, in the master and (forked from it) every worker
 
 accesslog = "-"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s'

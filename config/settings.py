@@ -318,9 +318,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Secret links (a nominator's, a nominee's, a judge's sign-in) never reach the logs: a "Not
-    # Found: /n/…/" line would hand the key to whoever reads them (plaudit/logs.py).
-    "filters": {"redact_secrets": {"()": "plaudit.logs.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
+    # Found: /n/…/" line would hand the key to whoever reads them. Every record is redacted as it
+    # is made, whatever logger and handler write it (plaudit.logs.install, from plaudit's apps).
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

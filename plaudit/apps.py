@@ -7,9 +7,10 @@ class PlauditConfig(AppConfig):
     verbose_name = "Plaudit site"
 
     def ready(self):
-        from . import generations
+        from . import generations, logs
         from .roles import ensure_office_groups
 
+        logs.install()
         generations._install_on_open_connections()
 
         post_migrate.connect(ensure_office_groups, dispatch_uid="plaudit.ensure_office_groups")
