@@ -23,11 +23,12 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from sesame.utils import get_query_string
 
+from plaudit import addresses
 from plaudit.emails import build
 
 
 class LinkForm(forms.Form):
-    email = forms.EmailField(
+    email = addresses.AddressField(
         label="Your email address",
         error_messages={
             "required": "Enter your email address",
@@ -60,8 +61,10 @@ class PasswordForm(AuthenticationForm):
 
 
 def _user_for_email(email: str):
+    # The database narrows by case alone; the rule decides (PostgreSQL folds "ſ" onto "s").
     User = get_user_model()
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk").first()
+    found = User.objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk")
+    return next((user for user in found if addresses.same(user.email, email)), None)
 
 
 def send_sign_in_link(user, *, invitation: bool = False) -> None:
@@ -97,7 +100,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if is_ratelimited(
             request,
             group="sign-in-link",
-            key=lambda group, request: link_form.cleaned_data["email"].lower(),
+            key=lambda group, request: link_form.cleaned_data["email"],
             rate="5/h",
             method="POST",
             increment=True,

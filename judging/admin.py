@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 
 from awards.admin import ProgrammeScoped, ScopedChoices
+from plaudit import addresses
 from plaudit.admin_labels import LabelledInputs
 
 from . import assignments, conflicts, entries, panels, stages
@@ -33,7 +34,7 @@ class PanelMemberInline(ScopedChoices, LabelledInputs, admin.TabularInline):
 
 class InviteForm(forms.Form):
     name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address")
+    email = addresses.AddressField(label="Email address")
     role = forms.ChoiceField(choices=PanelMember.Role.choices, initial=PanelMember.Role.JUDGE)
     group = forms.ModelChoiceField(queryset=JudgeGroup.objects.none(), required=False, label="Judge group")
 

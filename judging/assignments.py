@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from audit import log as audit
+from plaudit import addresses
 from plaudit.people import display_name
 from plaudit.spreadsheets import neutralise
 
@@ -232,7 +233,7 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
     entries = list(entries.select_related("nomination", "dossier", "stage__award"))
     by_reference = {entry.reference.upper(): entry for entry in entries}
     judges = _eligible_judges(stage)
-    by_email = {m.user.email.strip().lower(): m for m in judges.values() if m.user.email}
+    by_email = {addresses.normalised_or_none(m.user.email): m for m in judges.values() if m.user.email}
     conflicts = conflict_pairs(stage)
     problems, wanted = [], set()
     reader = csv.reader(text.splitlines())
@@ -246,8 +247,8 @@ def assignments_plan(*, stage: Stage, entries, text: str) -> AssignmentPlan:
         cells = row + [""] * (len(header) - len(row))
         # An exported cell may carry the apostrophe that neutralises formulas; it is not part of the value.
         reference = cells[at_reference].strip().lstrip("'").upper()
-        email = cells[at_email].strip().lstrip("'").lower()
-        entry, member = by_reference.get(reference), by_email.get(email)
+        email = cells[at_email].strip().lstrip("'")
+        entry, member = by_reference.get(reference), by_email.get(addresses.normalised_or_none(email) or "")
         if entry is None:
             problems.append(f"Row {line}: no entry {reference or '(blank)'} in this stage.")
         elif member is None:

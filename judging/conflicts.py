@@ -28,6 +28,7 @@ from audit import log as audit
 from nominations.dossiers import normalise_organisation
 from nominations.models import Nomination
 from nominations.selectors import judgeable as judgeable_nominations
+from plaudit import addresses
 
 from .entries import judgeable, nominations_of
 from .models import Assignment, Conflict, ConflictDeclaration, Entry, PanelMember, Stage
@@ -222,31 +223,27 @@ class Suggestion:
     because: str
 
 
-def _domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].strip().lower() if "@" in (email or "") else ""
-
-
 def suggested_conflicts(*, member: PanelMember, nominations) -> list[Suggestion]:
     """Conflicts the app can see for a judge: they are the nominee or the nominator, or share an
     organisation or (a non-shared) email domain with either."""
-    judge_email = (member.user.email or "").strip().lower()
-    judge_domain = _domain(judge_email)
+    judge_email = addresses.normalised_or_none(member.user.email)
+    judge_domain = addresses.domain(judge_email)
     judge_org = normalise_organisation(member.organisation)
     found = []
     for nomination in nominations:
         because = None
-        if judge_email and judge_email == nomination.nominee_email.strip().lower():
+        if addresses.same(judge_email, nomination.nominee_email):
             because = "you are the nominee"
-        elif judge_email and judge_email == nomination.nominator_email.strip().lower():
+        elif addresses.same(judge_email, nomination.nominator_email):
             because = "you nominated them"
         elif judge_org and judge_org == normalise_organisation(nomination.nominee_organisation):
             because = "you work at the nominee's organisation"
         elif judge_org and judge_org == normalise_organisation(nomination.nominator_organisation):
             because = "you work at the nominator's organisation"
         elif judge_domain and judge_domain not in SHARED_DOMAINS:
-            if judge_domain == _domain(nomination.nominee_email):
+            if judge_domain == addresses.domain(nomination.nominee_email):
                 because = "your email domain is the nominee's"
-            elif judge_domain == _domain(nomination.nominator_email):
+            elif judge_domain == addresses.domain(nomination.nominator_email):
                 because = "your email domain is the nominator's"
         if because:
             found.append(Suggestion(nomination.pk, because))

@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from plaudit import addresses
+
 from .accounts import send_sign_in_link
 from .models import PanelMember, Stage
 from .tasks import send_reminder
@@ -14,12 +16,13 @@ def judge_invite(*, stage: Stage, name: str, email: str, role: str, group=None) 
     Accounts are personal (one per email address); an existing account is reused, never shared.
     """
     User = get_user_model()
-    email = email.strip()
+    email = addresses.normalise(email)
     first, _, last = name.strip().partition(" ")
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).order_by("pk").first()
+        found = User.objects.filter(email__iexact=email).order_by("pk")
+        user = next((user for user in found if addresses.same(user.email, email)), None)
         if user is None:
-            user = User(username=email.lower(), email=email, first_name=first, last_name=last)
+            user = User(username=email, email=email, first_name=first, last_name=last)
             user.set_unusable_password()
             user.save()
         seat, _ = PanelMember.objects.update_or_create(stage=stage, user=user, defaults={"role": role, "group": group})

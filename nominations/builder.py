@@ -23,6 +23,7 @@ from django.utils.datastructures import MultiValueDict
 
 from awards import rules
 from awards.models import Award, Question
+from plaudit import addresses
 from plaudit.layout import Fieldset, Rendered
 from plaudit.templatetags.markdown import render_markdown
 from plaudit.text import NOT_ONE_LINE
@@ -178,7 +179,7 @@ def long_text_field(question: Question) -> forms.Field:
 
 @builds("email")
 def email_field(question: Question) -> forms.Field:
-    return forms.EmailField(
+    return addresses.AddressField(
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
     )
@@ -399,11 +400,12 @@ class RefereeField(forms.MultiValueField):
                 problems.append(ValidationError(message, code="incomplete"))
         if referee["email"].strip():
             try:
-                forms.EmailField().clean(referee["email"].strip())
-            except ValidationError:
+                referee["email"] = addresses.normalise(referee["email"])
+            except addresses.AddressRefused as refused:
+                why = "" if str(refused) == addresses.FORMAT else f" ({refused})"
                 problems.append(
                     ValidationError(
-                        "Enter the referee's email address in the correct format, like name@example.org",
+                        f"Enter the referee's email address in the correct format, like name@example.org{why}",
                         code="invalid",
                     )
                 )

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from audit import log as audit
 from awards.models import Award
+from plaudit import addresses
 from plaudit.prepared import Prepared
 
 from . import endorsements
 from .builder import AwardForm, is_file, questions_by_section, stored
 from .emails import send_email
 from .forms import IdentityForm, nomination_forms
-from .links import link_create, link_url
+from .links import link_create, link_url, mine_url
 from .models import Answer, Dossier, Nomination, NominationLink, hash_token, new_token
 from .tasks import send_mine_link, send_receipt
 from .uploads import check_upload
@@ -107,11 +108,27 @@ def nominations_find(*, email: str) -> None:
     """Email the address a link to every nomination started with it, if there are any. The task
     queue decides, after the request (send_mine_link sends nothing to an address that started
     none), so the page answers the same, in the same time, whatever the address."""
-    transaction.on_commit(lambda: send_mine_link.enqueue(email.strip().lower()))
+    address = addresses.normalised_or_none(email)
+    if address is not None:
+        transaction.on_commit(lambda: send_mine_link.enqueue(address))
 
 
 def _send_link_email(nomination: Nomination, token: str):
-    context = {"nomination": nomination, "award": nomination.award, "url": link_url(token)}
+    # Drafts of the same award started earlier with this address: said here, to the address only.
+    earlier = (
+        Nomination.objects.filter(
+            award=nomination.award, nominator_email=nomination.nominator_email, status=Nomination.Status.DRAFT
+        )
+        .exclude(pk=nomination.pk)
+        .count()
+    )
+    context = {
+        "nomination": nomination,
+        "award": nomination.award,
+        "url": link_url(token),
+        "earlier": earlier,
+        "mine_url": mine_url(nomination.nominator_email) if earlier else "",
+    }
     send_email(
         subject=f"Your nomination for {nomination.award.title} ({nomination.reference})",
         template="nominations/email/link.txt",

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import combinations
 
+from plaudit import addresses
+
 from .models import Nomination
 
 TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame"}
@@ -52,7 +54,7 @@ def likely_duplicates(nominations) -> list[Candidate]:
 
 
 def _reason(first: Nomination, second: Nomination) -> str | None:
-    email_a, email_b = first.nominee_email.strip().lower(), second.nominee_email.strip().lower()
+    email_a, email_b = (addresses.normalised_or_none(n.nominee_email) for n in (first, second))
     if email_a and email_a == email_b:
         return "same nominee email"
     same_org = normalise_organisation(first.nominee_organisation) == normalise_organisation(second.nominee_organisation)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import log as audit
+from plaudit import addresses
 from plaudit.emails import build, links_in
 
 from .models import Endorsement, Nomination, hash_token, new_token
@@ -79,7 +80,7 @@ def requests_for_submission(nomination: Nomination, questions, answers: dict, no
             continue
         referee = answers.get(question.key)
         existing = current.pop(question.pk, None)
-        if existing is not None and referee and existing.referee_email.lower() == referee["email"].lower():
+        if existing is not None and referee and addresses.same(existing.referee_email, referee["email"]):
             existing.referee_name, existing.referee_role, existing.note = (
                 referee["name"],
                 referee["role"],

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.datastructures import MultiValueDict
 
 from awards.models import Award
+from plaudit.addresses import AddressField
 from plaudit.ids import is_whole_number
 from plaudit.layout import Fieldset
 from plaudit.text import OneLineValidator
@@ -22,7 +23,7 @@ EMAIL_ERRORS = {
 
 
 class StartForm(forms.Form):
-    email = forms.EmailField(
+    email = AddressField(
         label="Your email address",
         help_text="We will send you a link so you can come back to your nomination, and a copy when you submit it.",
         error_messages=EMAIL_ERRORS,
@@ -109,7 +110,7 @@ class IdentityForm(forms.Form):
                 message="Enter their organisation",
             )
             nominee_fields.append("nominee_organisation")
-        self.fields["nominee_email"] = forms.EmailField(
+        self.fields["nominee_email"] = AddressField(
             label=email_label,
             help_text="We ask the nominee to agree to be considered, and tell them the outcome."
             if award.consent_required

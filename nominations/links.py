@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from plaudit import addresses
+
 from .models import Nomination, NominationLink, new_token
 
 
@@ -27,7 +29,12 @@ MINE_HOURS = 24
 def mine_token(email: str) -> str:
     """A signed key to the list of nominations started with this address, emailed to it. Signed,
     not stored: there is nothing to revoke, so it works for MINE_HOURS only."""
-    return signing.dumps(email.strip().lower(), salt=MINE_SALT)
+    return signing.dumps(addresses.normalised_or_none(email) or "", salt=MINE_SALT)
+
+
+def mine_url(email: str) -> str:
+    """The link to every nomination started with an address (signed for it; nothing is written)."""
+    return settings.SITE_URL + reverse("nominations:mine_open", args=[mine_token(email)])
 
 
 def mine_resolve(token: str) -> str | None:

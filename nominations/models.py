@@ -14,6 +14,7 @@ import secrets
 from django.db import models
 
 from awards.models import Award, Question
+from plaudit import addresses
 from plaudit.storage import private_storage
 
 
@@ -69,14 +70,14 @@ class Nomination(models.Model):
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="nominations")
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    nominator_email = models.EmailField()
+    nominator_email = addresses.AddressColumn()
 
     # The identity block, as last submitted. Text fields, so that nothing is ever cut short.
     nominee_kind = models.CharField(max_length=20, choices=NomineeKind.choices, blank=True)
     nominee_name = models.TextField(blank=True)
     nominee_job_title = models.TextField(blank=True)
     nominee_organisation = models.TextField(blank=True)
-    nominee_email = models.TextField(blank=True)
+    nominee_email = addresses.AddressTextColumn(blank=True)
     nominator_name = models.TextField(blank=True)
     nominator_organisation = models.TextField(blank=True)
     nominator_relationship = models.TextField(blank=True)
@@ -292,7 +293,7 @@ class Endorsement(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="endorsements")
     referee_name = models.CharField(max_length=200)
     referee_role = models.CharField(max_length=300)
-    referee_email = models.EmailField()
+    referee_email = addresses.AddressColumn()
     note = models.TextField(blank=True)  # what the nominator chose to tell the referee
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)

@@ -17,12 +17,13 @@ from django.urls import reverse
 
 from audit import log as audit
 from awards.models import Status
+from plaudit import addresses
 from plaudit.emails import build
 from plaudit.schedule import Message, job
 
 from . import endorsements
 from .domain import consent_link_expires_at
-from .links import mine_token
+from .links import mine_url
 from .models import Endorsement, Nomination, new_token
 
 STOP_SALT = "plaudit.nominations.reminders.stop"
@@ -32,7 +33,7 @@ CONSENT_REMINDERS = (dt.timedelta(days=7), dt.timedelta(days=14))
 
 def stop_token(email: str) -> str:
     """The key in every reminder to a nominator that stops them (signed, for that address)."""
-    return signing.dumps(email.strip().lower(), salt=STOP_SALT)
+    return signing.dumps(addresses.normalised_or_none(email) or "", salt=STOP_SALT)
 
 
 def stop_resolve(token: str) -> str | None:
@@ -44,8 +45,11 @@ def stop_resolve(token: str) -> str | None:
 
 def reminders_stop(email: str, now) -> int:
     """No more reminders about drafts started with this address; returns how many drafts."""
+    address = addresses.normalised_or_none(email)
+    if address is None:
+        return 0
     drafts = Nomination.objects.filter(
-        nominator_email__iexact=email, status=Nomination.Status.DRAFT, reminders_stopped_at__isnull=True
+        nominator_email=address, status=Nomination.Status.DRAFT, reminders_stopped_at__isnull=True
     )
     return drafts.update(reminders_stopped_at=now)
 
@@ -145,11 +149,6 @@ def consent_link_renew(nomination: Nomination) -> str:
         consent_token_hash=token_hash
     )
     return settings.SITE_URL + reverse("nominations:consent", args=[token])
-
-
-def mine_url(email: str) -> str:
-    """The link to every nomination started with an address (signed for it; nothing is written)."""
-    return settings.SITE_URL + reverse("nominations:mine_open", args=[mine_token(email)])
 
 
 def stop_url(email: str) -> str:

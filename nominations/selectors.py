@@ -3,6 +3,7 @@
 from awards import definitions
 from awards.access import award_with_questions
 from awards.models import Award, Question
+from plaudit import addresses
 
 from .builder import shown
 from .models import Endorsement, Nomination
@@ -121,8 +122,9 @@ def stored_files(nomination: Nomination) -> dict:
 
 def started_by(email: str):
     """Every nomination started with this address (any award, any state), newest first."""
+    address = addresses.normalised_or_none(email)
     return (
-        Nomination.objects.filter(nominator_email__iexact=email.strip())
+        Nomination.objects.filter(nominator_email=address or "", pk__isnull=address is None)
         .select_related("award__programme")
         .order_by("-last_saved_at", "-pk")
     )

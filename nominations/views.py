@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from awards import access as award_access
+from plaudit import addresses
 from plaudit.pdf import render_pdf
 from plaudit.storage import private_download
 
@@ -54,28 +55,19 @@ def _page(request, template, nomination_or_award, context, status=200):
 # Rate limits on what the public can post. Generous per network address, because a hospital's
 # staff share one; tighter per email address, because each start sends an email.
 @ratelimit(key="ip", rate="120/h", method="POST", block=True)
-@ratelimit(key="post:email", rate="10/h", method="POST", block=True)
+@ratelimit(key=addresses.posted_key, rate="10/h", method="POST", block=True)
 def start(request: HttpRequest, programme_slug: str, award_slug: str) -> HttpResponse:
     programme = get_object_or_404(award_access.public_programmes(), slug=programme_slug)
     award = get_object_or_404(award_access.public_awards(programme).select_related("programme"), slug=award_slug)
     now = timezone.now()
     form = StartForm(request.POST or None)
-    draft_exists = False
     if request.method == "POST" and form.is_valid() and award.is_open(now):
-        email = form.cleaned_data["email"]
-        if (
-            "new" not in request.POST
-            and selectors.started_by(email).filter(award=award, status=Nomination.Status.DRAFT).exists()
-        ):
-            # Starting again with the same address quietly made a second draft: say a draft
-            # exists, send the way back to it, and still allow a new one on purpose.
-            domain.nominations_find(email=email)
-            draft_exists = True
-        else:
-            return _started(request, award, email, now)
+        # The page answers the same whether or not the address has started nominations before
+        # (it would tell anyone who typed it); the emailed link, which only its owner reads,
+        # says so and carries the way back to them.
+        return _started(request, award, form.cleaned_data["email"], now)
     context = {
         "form": form,
-        "draft_exists": draft_exists,
         "is_open": award.is_open(now),
         "not_yet_open": now < award.opens_at,
         "closes": _local_when(award.closes_at, programme),
@@ -99,7 +91,7 @@ MINE_SESSION_KEY = "plaudit_mine"
 
 
 @ratelimit(key="ip", rate="60/h", method="POST", block=True)
-@ratelimit(key="post:email", rate="5/h", method="POST", block=True)
+@ratelimit(key=addresses.posted_key, rate="5/h", method="POST", block=True)
 def find(request: HttpRequest) -> HttpResponse:
     """Lost your link? Enter the address you started with: if it started any nominations, it gets
     one email with a link to all of them. The page says the same whether or not it did."""

@@ -15,12 +15,13 @@ from audit.admin import AuditEventAdmin
 from audit.models import AuditEvent
 from awards.admin import ProgrammeAdmin
 from awards.models import Programme
+from plaudit import addresses
 
 from .retention import subject_access
 
 
 class SubjectAccessForm(forms.Form):
-    email = forms.EmailField(label="The person's email address")
+    email = addresses.AddressField(label="The person's email address")
 
 
 class AuditEventWithSubjectAccessAdmin(AuditEventAdmin):

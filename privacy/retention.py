@@ -29,6 +29,7 @@ from judging.models import (
     ShortlistPack,
 )
 from nominations.models import Answer, Dossier, Endorsement, Nomination, NominationLink
+from plaudit import addresses
 from plaudit.models import Delivery
 
 REMOVED = "(removed)"
@@ -118,13 +119,14 @@ def subject_access(email: str, programmes=None) -> dict:
     `programmes` (a programme manager's request), only what those programmes hold: their
     nominations, and the person's panels, conflicts and scorecards in them; the site's audit
     log is then left to a superuser's request."""
-    email = email.strip()
+    email = addresses.normalised_or_none(email) or ""
     scoped = programmes is not None
 
     def when(value):
         return value.isoformat() if isinstance(value, dt.datetime) else value
 
-    nominations = Nomination.objects.filter(Q(nominator_email__iexact=email) | Q(nominee_email__iexact=email))
+    # Stored addresses are in the rule's form (plaudit.addresses): compared exactly, never folded.
+    nominations = Nomination.objects.filter(Q(nominator_email=email) | Q(nominee_email=email), pk__isnull=not email)
     seats = PanelMember.objects.all()
     conflicts = Conflict.objects.all()
     cards = Scorecard.objects.all()
@@ -144,7 +146,7 @@ def subject_access(email: str, programmes=None) -> dict:
                 "reference": nomination.reference,
                 "programme": nomination.award.programme.name,
                 "award": nomination.award.title,
-                "role": "nominator" if nomination.nominator_email.lower() == email.lower() else "nominee",
+                "role": "nominator" if nomination.nominator_email == email else "nominee",
                 "status": nomination.status,
                 "submitted_at": when(nomination.submitted_at),
                 "identity": {
@@ -175,7 +177,8 @@ def subject_access(email: str, programmes=None) -> dict:
                 ],
             }
         )
-    users = get_user_model().objects.filter(email__iexact=email)
+    # Accounts' addresses are as people gave them: narrowed by case, decided by the rule.
+    users = [u for u in get_user_model().objects.filter(email__iexact=email) if addresses.same(u.email, email)]
     for user in users:
         if scoped and not (seats.filter(user=user).exists() or conflicts.filter(judge=user).exists()):
             continue  # no part in these programmes' judging
@@ -200,7 +203,9 @@ def subject_access(email: str, programmes=None) -> dict:
                 .prefetch_related("scores__criterion")
             ],
         }
-    statements = Endorsement.objects.filter(referee_email__iexact=email).select_related("nomination__award__programme")
+    statements = Endorsement.objects.filter(referee_email=email, pk__isnull=not email).select_related(
+        "nomination__award__programme"
+    )
     if scoped:
         statements = statements.filter(nomination__award__programme__in=programmes)
     held["statements"] = [
@@ -221,10 +226,14 @@ def subject_access(email: str, programmes=None) -> dict:
         return held
     held["reminders"] = [
         {"sent": when(d.sent_at or d.created_at), "subject": d.subject, "status": d.status}
-        for d in Delivery.objects.filter(to__iexact=email)
+        for d in Delivery.objects.filter(to__iexact=email, pk__isnull=not email)
+        if addresses.same(d.to, email)
     ]
     held["audit"] = [
         {"at": e.at.isoformat(), "action": e.action, "summary": e.summary}
-        for e in AuditEvent.objects.filter(Q(actor_label__iexact=email) | Q(actor_id__in=[u.pk for u in users]))[:5000]
+        for e in AuditEvent.objects.filter(
+            Q(actor_label__iexact=email, pk__isnull=not email) | Q(actor_id__in=[u.pk for u in users])
+        )[:5000]
+        if e.actor_id in {u.pk for u in users} or addresses.same(e.actor_label, email)
     ]
     return held

@@ -26,6 +26,7 @@ from judging.models import (
 )
 from judging.scorecards import counted
 from nominations.models import Nomination
+from plaudit import addresses
 from plaudit import text as text_rules
 from plaudit.text import one_line
 
@@ -520,7 +521,7 @@ def outcome_recipients(*, stage: Stage, outcome: str, entries, audience: str = A
             if not receives(nomination, audience):
                 continue
             if audience == Audience.NOMINEE:
-                address = nomination.nominee_email.strip().lower()
+                address = addresses.normalised_or_none(nomination.nominee_email) or nomination.nominee_email
                 if address in told:
                     continue
                 told.add(address)

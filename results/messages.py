@@ -23,8 +23,10 @@ from audit import log as audit
 from awards.models import Award
 from judging.models import Stage
 from judging.selectors import judge_progress
+from nominations.links import mine_url
 from nominations.models import Nomination
-from nominations.reminders import consent_link_renew, mine_url
+from nominations.reminders import consent_link_renew
+from plaudit import addresses
 from plaudit import text as text_rules
 from plaudit.emails import build
 from plaudit.models import Delivery
@@ -226,7 +228,7 @@ def recipients(message: OfficeMessage) -> list[Recipient]:
 
 
 def people_count(found: list[Recipient]) -> int:
-    return len({r.email.lower() for r in found})
+    return len({addresses.normalised_or_none(r.email) or r.email for r in found})
 
 
 def email_text(message: OfficeMessage, recipient: Recipient, link: str) -> tuple[str, str]:

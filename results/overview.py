@@ -22,6 +22,7 @@ from judging.selectors import judge_progress
 from nominations.dossiers import normalise_name, normalise_organisation
 from nominations.models import Answer, Nomination
 from nominations.selectors import display_value
+from plaudit import addresses
 
 # How many days of the nominations-per-day chart are drawn as bars (the table always has them all).
 CHART_DAYS = 120
@@ -165,8 +166,9 @@ def _duplicates(rows) -> int:
     organisation (a pair sharing both is one pair)."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for pk, email, name, organisation in rows:
-        if email and email.strip():
-            groups["email", email.strip().lower()].append(pk)
+        address = addresses.normalised_or_none(email)
+        if address:
+            groups["email", address].append(pk)
         key = normalise_name(name), normalise_organisation(organisation)
         if key[0]:
             groups["name", key].append(pk)
