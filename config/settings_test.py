@@ -19,7 +19,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: the browser tests' live server writes from other threads,
     # and a file database waits for a lock where shared-cache memory fails at once.
     (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    # PLAUDIT_TEST_DB names another file, for a second run beside the first (they would share it).
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("PLAUDIT_TEST_DB") or str(BASE_DIR / "var" / "test-db.sqlite3")  # noqa: F405
+    }
     # No WAL for the throwaway test database: Django deletes and recreates the file for each run,
     # and a WAL file left by an interrupted run would be replayed into the new one.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"  # noqa: F405
