@@ -6,7 +6,6 @@ import logging
 from types import SimpleNamespace
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,9 +66,7 @@ def _tokens():
 
 def _spell(draw, word: str) -> str:
     """A word as a client may spell it in a URL: any case, any letters percent-encoded."""
-    return "".join(
-        draw(st.sampled_from([c.lower(), c.upper(), f"%{ord(c):02X}", f"%{ord(c):02x}"])) for c in word
-    )
+    return "".join(draw(st.sampled_from([c.lower(), c.upper(), f"%{ord(c):02X}", f"%{ord(c):02x}"])) for c in word)
 
 
 @st.composite
@@ -130,7 +127,7 @@ def test_no_logger_writes_a_secret_however_it_is_spelled(secret, logger_name, as
     "line",
     [
         "django.core.exceptions.ImproperlyConfigured: Set SECRET_KEY",
-        "File \"/work/main/.venv/lib/python3.11/site-packages/django/contrib/admin/views/autocomplete.py\"",
+        'File "/work/main/.venv/lib/python3.11/site-packages/django/contrib/admin/views/autocomplete.py"',
         "GET /static/build/plaudit.css HTTP/1.1",
         "nhsuk-frontend-10.0.0 AutocompleteJsonView",
         "3f2a9c1e0b7d4e6f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f",
