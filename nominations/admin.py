@@ -321,10 +321,14 @@ class NominationAdmin(ProgrammeScoped, LabelledInputs, admin.ModelAdmin):
         nomination = self._nomination(request, pk, change=True)
         form = IneligibleForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            domain.nomination_mark_ineligible(
-                nomination=nomination, reason=form.cleaned_data["reason"], by=request.user
-            )
-            self.message_user(request, f"{nomination.reference} is marked not eligible.", messages.SUCCESS)
+            try:
+                domain.nomination_mark_ineligible(
+                    nomination=nomination, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except domain.NotEditable as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+            else:
+                self.message_user(request, f"{nomination.reference} is marked not eligible.", messages.SUCCESS)
             return redirect("admin:nominations_nomination_change", nomination.pk)
         context = {
             **self.admin_site.each_context(request),

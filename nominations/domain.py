@@ -285,6 +285,14 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
             # (and no second receipt).
             return locked
         first_time = locked.submitted_at is None
+        new_nominee = not first_time and not locked.names_same_nominee(identity)
+        if new_nominee and _in_judging(locked):
+            identity_form.add_error(
+                "nominee_name",
+                "The nominee cannot be changed now: this nomination is being judged. Withdraw it and "
+                "nominate them afresh, or ask the awards office.",
+            )
+            raise SubmissionProblems(identity_form, award_form)
         for name, value in identity.items():
             setattr(locked, name, value)
         locked.status = Nomination.Status.SUBMITTED
@@ -292,7 +300,12 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
         locked.has_unsubmitted_changes = False
         asks_consent = locked.award.consent_required and not locked.self_nomination
         consent_token = None
-        if first_time or locked.consent_status == Nomination.Consent.NOT_NEEDED:
+        if new_nominee:
+            # What was decided for the nominee named before is not theirs to keep: the new
+            # nominee is asked, and the office screens the nomination again.
+            locked.screened_at = None
+            locked.consent_responded_at = None
+        if first_time or new_nominee or locked.consent_status == Nomination.Consent.NOT_NEEDED:
             if asks_consent:
                 consent_token, locked.consent_token_hash = new_token()
                 locked.consent_status = Nomination.Consent.PENDING
@@ -317,14 +330,23 @@ def nomination_submit(*, nomination: Nomination, now) -> Nomination:
                 # Hidden or unanswered: neither required nor stored.
                 answer.delete()
         statement_requests = endorsements.requests_for_submission(locked, award_form.questions, answers, now)
+        if new_nominee and locked.dossier_id:
+            dossier_split(nomination=locked)  # a dossier holds one nominee's nominations
         audit.record(
             audit.Action.SUBMISSION,
-            f"{locked.reference} {'submitted' if first_time else 'changed and resubmitted'}",
+            f"{locked.reference} {'submitted' if first_time else 'changed and resubmitted'}"
+            + (" with a different nominee: consent and screening asked again" if new_nominee else ""),
             subject=f"nomination:{locked.pk}",
         )
         transaction.on_commit(lambda: _after_submit(locked.pk, consent_token, statement_requests, now))
     nomination.refresh_from_db()
     return nomination
+
+
+def _in_judging(nomination: Nomination) -> bool:
+    """Whether a judging stage holds the nomination as an entry, itself or in its dossier: its
+    judges have declared for, and may have scored, the nominee it names."""
+    return nomination.entries.exists() or bool(nomination.dossier_id and nomination.dossier.entries.exists())
 
 
 def _after_submit(nomination_id: int, consent_token: str | None, statement_requests=(), now=None):
@@ -366,8 +388,12 @@ def nomination_withdraw(*, nomination: Nomination, now) -> Nomination:
 
 
 def nomination_mark_ineligible(*, nomination: Nomination, reason: str, by=None) -> Nomination:
-    """An admin rules a nomination out, with a reason kept for the record."""
+    """An admin rules a nomination out, with a reason kept for the record. A draft or a
+    withdrawn nomination is refused (NotEditable): withdrawing is final."""
     with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if not locked.screenable:
+            raise NotEditable(f"{locked.reference} is {locked.get_status_display().lower()}; it is not screened.")
         Nomination.objects.filter(pk=nomination.pk).update(
             status=Nomination.Status.INELIGIBLE, ineligible_reason=reason.strip(), screened_at=timezone.now()
         )

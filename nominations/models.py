@@ -145,6 +145,33 @@ class Nomination(models.Model):
         )
 
     @property
+    def screenable(self) -> bool:
+        """Whether the office may screen it (mark it eligible or not): submitted, or ruled out
+        after submission. Never a draft, and never a withdrawn nomination: withdrawing is final,
+        and no office action brings one back."""
+        if self.withdrawn_at is not None:
+            return False
+        return self.status == self.Status.SUBMITTED or (
+            self.status == self.Status.INELIGIBLE and self.submitted_at is not None
+        )
+
+    # Who the nominee is. Consent, screening, dossiers and conflict declarations were given for
+    # the nominee they named: a change to these re-asks them (nominations.domain.nomination_submit).
+    NOMINEE_IDENTITY = ("nominee_name", "nominee_email")
+
+    def names_same_nominee(self, identity: dict) -> bool:
+        """Whether these identity values name the nominee this nomination names now (the same
+        address by the address rule, the same name but for case and spacing)."""
+
+        def name(text):
+            return " ".join(str(text or "").split()).casefold()
+
+        return name(self.nominee_name) == name(identity.get("nominee_name", self.nominee_name)) and (
+            addresses.normalised_or_none(self.nominee_email)
+            == addresses.normalised_or_none(identity.get("nominee_email", self.nominee_email))
+        )
+
+    @property
     def display_nominee(self) -> str:
         """The nominee's name as submitted, or as drafted before the first submission."""
         return self.nominee_name or self.identity_draft.get("nominee_name", "") or "(not named yet)"

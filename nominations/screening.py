@@ -37,12 +37,9 @@ def screen(*, nominations, eligible: bool, reason: str = "", by=None, now) -> Sc
             .select_related("award__programme")
             .order_by("pk")
         )
-        # Submitted nominations, and ones already ruled out (to reinstate them or change the reason).
-        screenable = [
-            n
-            for n in locked
-            if n.status == Nomination.Status.SUBMITTED or n.status == Nomination.Status.INELIGIBLE and n.submitted_at
-        ]
+        # Submitted nominations, and ones already ruled out (to reinstate them or change the
+        # reason); never drafts, never withdrawn ones (Nomination.screenable).
+        screenable = [n for n in locked if n.screenable]
         if not eligible:
             reason = (reason or "").strip()
             programmes = {n.award.programme for n in screenable}
