@@ -18,7 +18,7 @@ from plaudit.prepared import Prepared
 from plaudit.roles import is_office
 
 from .conflicts import conflicted_q, declared_q
-from .entries import judgeable, judgeable_q
+from .entries import judgeable, judgeable_q, undecided
 from .models import Assignment, Entry, PanelMember, Score, Scorecard, ShortlistPack, Stage
 
 
@@ -84,9 +84,13 @@ def feedback_stages(user, *, write: bool = False) -> QuerySet[Stage]:
 
 def sees_identities(user, stage: Stage) -> bool:
     """Whether the person may see who is nominated, and by whom, in this stage's chair pages,
-    exports and packs: always where the stage is not blind; in a blind stage only the awards
-    office, or its chairs once the office has unblinded the stage after its decisions."""
-    return not stage.blind or stage.unblinded_at is not None or is_office_for(user, stage.award.programme_id)
+    exports and packs: always where the stage is not blind; in a blind stage the awards office,
+    and its chairs once the office has unblinded it, for as long as every entry it judges has an
+    applied decision. Unblinding is not a moment that lasts: an entry brought in afterwards keeps
+    the stage blind to its chairs until that entry too is decided and applied."""
+    if not stage.blind or is_office_for(user, stage.award.programme_id):
+        return True
+    return stage.unblinded_at is not None and not undecided(stage).exists()
 
 
 def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:

@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from nominations.models import Nomination
 from nominations.selectors import judgeable as judgeable_nominations
 
-from .models import Entry, Stage
+from .models import Decision, Entry, Stage
 
 
 def judgeable_q() -> Q:
@@ -36,6 +36,12 @@ def judgeable_q() -> Q:
 def judgeable(queryset):
     """The judged entries of a queryset of entries."""
     return queryset.filter(judgeable_q())
+
+
+def undecided(stage: Stage):
+    """The stage's judged entries without an applied decision: while there is one, a blind stage
+    is blind to its chairs, unblinded or not (judging.access.sees_identities)."""
+    return judgeable(stage.entries.all()).exclude(decision__status=Decision.Status.APPLIED)
 
 
 def nominations_of(entries) -> dict[int, list[Nomination]]:

@@ -4,8 +4,8 @@ from django.db import transaction
 
 from audit import log as audit
 
-from .entries import judgeable
-from .models import Decision, Stage
+from .entries import judgeable, undecided
+from .models import Stage
 
 
 class StageRefused(Exception):
@@ -20,10 +20,9 @@ def stage_unblind(*, stage: Stage, by, now) -> Stage:
         raise StageRefused(f"{stage} is not blind.")
     if stage.unblinded_at:
         raise StageRefused(f"{stage} was unblinded on {stage.unblinded_at:%d %B %Y}.")
-    entries = judgeable(stage.entries.all())
-    undecided = entries.exclude(decision__status=Decision.Status.APPLIED).count()
-    if undecided or not entries.exists():
-        raise StageRefused(f"{stage}: apply a decision on every entry first ({undecided} without an applied decision).")
+    waiting = undecided(stage).count()
+    if waiting or not judgeable(stage.entries.all()).exists():
+        raise StageRefused(f"{stage}: apply a decision on every entry first ({waiting} without an applied decision).")
     with transaction.atomic():
         Stage.objects.filter(pk=stage.pk).update(unblinded_at=now, unblinded_by=by)
         audit.record(

@@ -169,6 +169,41 @@ def test_a_blind_stage_is_blind_for_its_chair_until_the_office_unblinds_it(clien
     assert AuditEvent.objects.filter(summary__contains="unblinded for its chairs", actor_id=root.pk).exists()
 
 
+def test_an_entry_brought_in_after_unblinding_stays_blind_until_it_too_is_decided(client, scored):
+    """Unblinding is not a moment that lasts: a nomination brought in afterwards is not named to
+    the chair while undecided (nor are the others then: the stage is blind again until it is)."""
+    from tests.factories import NominationFactory
+
+    stage, chidi, root, now = scored.stage, scored.people["chidi"], scored.people["root"], timezone.now()
+    stage.blind = True
+    stage.save()
+    visible = list(access.entries_for_chair(chidi, stage))
+    decisions.decisions_record(stage=stage, entries=visible, outcome="shortlisted", reason="", by=chidi, now=now)
+    decisions.decisions_apply(stage=stage, entries=visible, by=chidi, now=now)
+    stages.stage_unblind(stage=stage, by=root, now=now)
+    client.force_login(chidi)
+    ranking = reverse("judging:ranking", args=[stage.pk])
+    assert "Alan Turing" in client.get(ranking).content.decode()
+
+    NominationFactory(award=stage.award, status="submitted", nominee_name="Rosalind Franklin")
+    assert stage_sync_entries(stage=stage) == 1
+    late = Entry.objects.get(stage=stage, nomination__nominee_name="Rosalind Franklin")
+    assert not access.sees_identities(chidi, stage)
+    for url in (
+        ranking,
+        reverse("judging:assignments", args=[stage.pk]),
+        reverse("judging:export", args=[stage.pk, "ranking", "csv"]),
+        reverse("judging:outcomes", args=[stage.pk]),
+    ):
+        content = client.get(url).content.decode("utf-8-sig")
+        assert "Rosalind Franklin" not in content and "Alan Turing" not in content, url
+
+    decisions.decisions_record(stage=stage, entries=[late], outcome="not_progressed", reason="", by=chidi, now=now)
+    decisions.decisions_apply(stage=stage, entries=[late], by=chidi, now=now)
+    assert access.sees_identities(chidi, stage)
+    assert "Rosalind Franklin" in client.get(ranking).content.decode()
+
+
 def test_the_admin_says_how_many_entries_came_in_in_words(rf, panel):
     from django.contrib import admin
     from django.contrib.messages import get_messages

@@ -14,7 +14,8 @@ of judging.access and judging.conflicts:
 - nothing that is not judgeable (withdrawn, declined, pending consent, not eligible, details
   removed, merged away) is shown to anyone in judging, the office included;
 - in a blind stage no name, organisation or identifying answer reaches anyone but the office
-  (or the chairs, once the office has unblinded the stage after its decisions).
+  (or the chairs, once the office has unblinded the stage after its decisions, and only while
+  every entry it judges is decided: one brought in later keeps it blind until it is decided).
 
 Structure the rules cannot decide (which judges the balanced split picks, which dossier a merge
 keeps, which ids rows get) is read back from the database; everything the invariants rest on
@@ -101,6 +102,7 @@ class Model:
     assigned: set = field(default_factory=set)  # (judge, entry id) (read back after automatic splits)
     blind: dict = field(default_factory=dict)  # stage name -> bool
     unblinded: set = field(default_factory=set)  # stage names
+    decided: set = field(default_factory=set)  # entry ids with an applied decision
     packs: dict = field(default_factory=dict)  # pack id -> (stage name, entry ids it shows, blind)
 
     def judgeable_nomination(self, n) -> bool:
@@ -161,7 +163,12 @@ class Model:
         return {n for n in shown if (stage, judge, n) not in self.declared and (judge, n) not in self.conflicts}
 
     def names_visible(self, person, stage) -> bool:
-        return not self.blind[stage] or person == OFFICE or (person == CHAIR and stage in self.unblinded)
+        """Unblinding lasts while every judged entry is decided: one brought in later, or back,
+        keeps the stage blind to its chairs until it too is decided."""
+        if not self.blind[stage] or person == OFFICE:
+            return True
+        all_decided = all(e in self.decided for e in self.in_stage(stage) if self.judged(e))
+        return person == CHAIR and stage in self.unblinded and all_decided
 
 
 def words_of(nomination_index: int) -> list[str]:
@@ -532,6 +539,7 @@ class JudgingLifecycle(RuleBasedStateMachine):
         except decisions.DecisionRefused:
             return  # already applied
         decisions.decisions_apply(stage=self.stages["first"], entries=[entry], by=chair, now=now)
+        self.model.decided.add(e)
         self.refresh_entries()
 
     @precondition(lambda self: any(b and s not in self.model.unblinded for s, b in self.model.blind.items()))
