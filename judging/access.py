@@ -18,8 +18,8 @@ from plaudit.prepared import Prepared
 from plaudit.roles import is_office
 
 from .conflicts import conflicted_q, declared_q
-from .entries import judgeable, judgeable_q, undecided
-from .models import Assignment, Entry, PanelMember, Score, Scorecard, ShortlistPack, Stage
+from .entries import judgeable, judgeable_q, nominations_of, undecided
+from .models import Assignment, Conflict, Entry, PanelMember, Score, Scorecard, ShortlistPack, Stage
 
 
 def writes(request) -> bool:
@@ -236,11 +236,24 @@ def pack_for(user, stage: Stage, pack_id: int, *, done: bool = False) -> Shortli
         return None
     if not (pack.blind or sees_identities(user, stage)):
         return None
-    if pack.entry_ids is None:
+    if pack.status == ShortlistPack.Status.WITHDRAWN:
+        return pack  # its page says only that it was withdrawn, and offers to build it again
+    if pack.entry_ids is None or pack.nomination_ids is None:
         # Not built yet (its progress shows nothing of any entry), or built before packs said what they hold.
         return None if pack.status == ShortlistPack.Status.DONE else pack
-    visible = set(entries_for_chair(user, stage).filter(pk__in=pack.entry_ids).values_list("pk", flat=True))
-    return pack if set(pack.entry_ids) <= visible else None
+    visible = list(entries_for_chair(user, stage).filter(pk__in=pack.entry_ids))
+    if not set(pack.entry_ids) <= {entry.pk for entry in visible}:
+        return None
+    # Every nomination it holds, as it is now: still shown by its entry (not withdrawn, declined,
+    # removed or taken out of the dossier), and not one the person is conflicted with.
+    shown = {nomination.pk for held in nominations_of(visible).values() for nomination in held}
+    if not set(pack.nomination_ids) <= shown:
+        return None
+    if Conflict.objects.filter(
+        judge=user, nomination_id__in=pack.nomination_ids, status=Conflict.Status.CONFIRMED
+    ).exists():
+        return None
+    return pack
 
 
 def seats_for(user) -> QuerySet[PanelMember]:

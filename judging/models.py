@@ -576,6 +576,8 @@ class ShortlistPack(models.Model):
         RUNNING = "running", "Being built"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        # What it holds changed after it was built (results.shortlist.packs_withdraw_changed).
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="shortlist_packs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -594,6 +596,9 @@ class ShortlistPack(models.Model):
     # downloader who may see every one of them, now (judging.access.pack_for).
     # Empty until built; a pack that does not say which entries it shows is never handed out.
     entry_ids = models.JSONField(null=True, blank=True, editable=False)
+    # The nominations whose details it holds (a dossier entry's members at the time): checked
+    # against now too, since a member may leave a dossier, decline, or be conflicted later.
+    nomination_ids = models.JSONField(null=True, blank=True, editable=False)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moved on by the builder at every step: a pack not moved on for a while has lost its worker.

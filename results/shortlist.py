@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from judging import scoring
-from judging.models import Scorecard, ShortlistPack
+from judging.entries import judgeable, nominations_of
+from judging.models import Entry, Scorecard, ShortlistPack
 from judging.presentation import statements_for_entries
 from judging.scorecards import counted, lines
 from plaudit.pdf import html_to_pdf
@@ -120,6 +121,7 @@ def pack_build(pack_id: int) -> None:
             progress=40,
             entries=len(chosen_rows(results)[0]),
             entry_ids=[row.entry.pk for row in results.rows],
+            nomination_ids=_held(results),
             heartbeat_at=timezone.now(),
         )
         pdf = html_to_pdf(html)
@@ -138,6 +140,34 @@ def pack_build(pack_id: int) -> None:
     )
 
 
+def _held(results: StageResults) -> list[int]:
+    """The nominations whose details a pack of these results holds: each entry's as shown now."""
+    shown = nominations_of([row.entry for row in results.rows])
+    return sorted({nomination.pk for held in shown.values() for nomination in held})
+
+
+def packs_withdraw_changed(stage) -> int:
+    """Withdraw the stage's ready packs whose entries no longer hold what they held when built
+    (an entry no longer judged; a nomination withdrawn, declined, removed or taken out of its
+    dossier): a document is served under today's rules, not the day it was made. The office or a
+    chair builds it again. Returns how many were withdrawn."""
+    packs = list(ShortlistPack.objects.filter(stage=stage, status=ShortlistPack.Status.DONE, entry_ids__isnull=False))
+    if not packs:
+        return 0
+    wanted = {pk for pack in packs for pk in pack.entry_ids}
+    judged = list(judgeable(Entry.objects.filter(stage=stage, pk__in=wanted)))
+    shown = {nomination.pk for held in nominations_of(judged).values() for nomination in held}
+    entries = {entry.pk for entry in judged}
+    changed = [
+        pack.pk for pack in packs if not set(pack.entry_ids) <= entries or not set(pack.nomination_ids or ()) <= shown
+    ]
+    return ShortlistPack.objects.filter(pk__in=changed, status=ShortlistPack.Status.DONE).update(
+        status=ShortlistPack.Status.WITHDRAWN,
+        error="What it held has changed since it was built.",
+        finished_at=timezone.now(),
+    )
+
+
 def _export_build(pack: ShortlistPack, results: StageResults) -> None:
     """A large export, built as a pack is: its entries recorded first (for the checks on who may
     download it), then the file, stored privately, then done."""
@@ -146,6 +176,7 @@ def _export_build(pack: ShortlistPack, results: StageResults) -> None:
         progress=20,
         entries=len(results.rows),
         entry_ids=[row.entry.pk for row in results.rows],
+        nomination_ids=_held(results),
         heartbeat_at=timezone.now(),
     )
     content, _content_type, extension = export(results, what, fmt)

@@ -27,7 +27,7 @@ from . import overview as office_overview
 from . import ranking as standings
 from .forms import DecisionForm, MessageForm, OutcomeTemplateForm
 from .models import OfficeMessage
-from .shortlist import packs_fail_stale
+from .shortlist import packs_fail_stale, packs_withdraw_changed
 from .tasks import build_shortlist_pack, send_office_message
 
 SORTS = {
@@ -307,6 +307,7 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
     """The pack's progress (JSON for the page's script), and its download link when ready."""
     stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     packs_fail_stale(stage)
+    packs_withdraw_changed(stage)
     pack = _pack(request, stage, pack_id)
     if request.GET.get("format") == "json":
         return JsonResponse(
@@ -333,6 +334,7 @@ def shortlist(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse
 @login_required
 def shortlist_download(request: HttpRequest, stage_id: int, pack_id: int) -> HttpResponse:
     stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
+    packs_withdraw_changed(stage)
     pack = _pack(request, stage, pack_id, done=True)
     suffix = "-blind" if pack.blind or stage.blind else ""
     if pack.export_kind:

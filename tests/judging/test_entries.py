@@ -107,6 +107,56 @@ def test_a_withdrawn_nomination_in_a_dossier_is_not_shown_nor_told_the_outcome(
     assert [m.to for m in mail.outbox] == [[scored.entries[1].nomination.nominator_email]]
 
 
+def test_a_pack_holding_a_dossier_is_checked_against_its_members_now(
+    client, scored, django_capture_on_commit_callbacks
+):
+    """Built with two nominations in one dossier entry: when one member declines and asks for their
+    details to be removed, or the chair is found conflicted with a member, the pack is no longer
+    handed out (the entry itself is still judged). The changed pack is withdrawn; built again, it
+    holds the stage as it is now."""
+    from judging.models import Conflict
+    from results.shortlist import pack_build
+
+    stage, chidi, root, now = scored.stage, scored.people["chidi"], scored.people["root"], timezone.now()
+    extra = NominationFactory(
+        award=stage.award, status="submitted", nominator_email="second@example.org", nominee_name="Rosalind Franklin"
+    )
+    dossier = nominations.dossier_merge(nominations=[scored.entries[1].nomination, extra])
+    stage_sync_entries(stage=stage)
+    pack = ShortlistPack.objects.create(stage=stage, requested_by=root)
+    pack_build(pack.pk)
+    pack.refresh_from_db()
+    assert extra.pk in pack.nomination_ids and Entry.objects.get(stage=stage, dossier=dossier).pk in pack.entry_ids
+    download = reverse("judging:shortlist_download", args=[stage.pk, pack.pk])
+    page = reverse("judging:shortlist", args=[stage.pk, pack.pk])
+    client.force_login(chidi)
+    assert client.get(download).status_code == 200
+
+    # A conflict with one member: not this chair's to read (the office's still).
+    conflict = Conflict.objects.create(judge=chidi, nomination=extra, status=Conflict.Status.CONFIRMED)
+    assert client.get(download).status_code == 404
+    conflict.delete()
+    assert client.get(download).status_code == 200
+
+    # The member declines and asks to be removed: the dossier entry is still judged, but the pack
+    # holds their name and answers, so it is withdrawn for everyone.
+    Nomination.objects.filter(pk=extra.pk).update(consent_status="pending")
+    nominations.consent_respond(nomination=Nomination.objects.get(pk=extra.pk), agree=False, remove_data=True, now=now)
+    assert client.get(download).status_code == 404
+    shown = client.get(page).content.decode()
+    assert "Withdrawn" in shown and "Build it again" in shown
+    pack.refresh_from_db()
+    assert pack.status == ShortlistPack.Status.WITHDRAWN
+    client.force_login(root)
+    assert client.get(download).status_code == 404
+
+    again = ShortlistPack.objects.create(stage=stage, requested_by=root)
+    pack_build(again.pk)
+    again.refresh_from_db()
+    assert again.status == ShortlistPack.Status.DONE and extra.pk not in again.nomination_ids
+    assert client.get(reverse("judging:shortlist_download", args=[stage.pk, again.pk])).status_code == 200
+
+
 def test_a_pack_is_checked_against_whoever_downloads_it(client, scored):
     from judging.models import Conflict
     from results.shortlist import pack_build

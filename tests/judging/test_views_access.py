@@ -93,6 +93,7 @@ def _url(name, panel):
             status="done",
             pdf=ContentFile(b"%PDF-", name="pack.pdf"),
             entry_ids=[e.pk for e in panel.entries],
+            nomination_ids=[e.nomination_id for e in panel.entries],
         )
         return reverse(f"judging:{name}", args=[stage.pk, pack.pk])
     if name in {"home", "office"}:

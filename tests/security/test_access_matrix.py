@@ -216,6 +216,7 @@ def world(panel, tmp_path, settings):
         status="done",
         pdf=ContentFile(b"%PDF-", name="pack.pdf"),
         entry_ids=[entry.pk for entry in panel.entries],
+        nomination_ids=[entry.nomination_id for entry in panel.entries],
     )
     # One client whose cookies are swapped per role: each new Client builds its own handler, and
     # whitenoise then scans every static file again (a third of a second each time).
