@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,15 +35,39 @@ def scoped_choices(field, request):
     return field
 
 
+class _ShowsTamperedIdsAsNone:
+    """Django's autocomplete widget looks up the posted ids to show them again beside the field's
+    errors, and a posted id that is no number ("abc") was a server error there. Shown as nothing
+    chosen instead: the field's own error says what was wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        try:
+            return super().optgroups(name, value, attr)
+        except (ValueError, TypeError, ValidationError):
+            return super().optgroups(name, [], attr)
+
+
+class SafeAutocompleteSelect(_ShowsTamperedIdsAsNone, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ShowsTamperedIdsAsNone, AutocompleteSelectMultiple):
+    pass
+
+
 class ScopedChoices:
     """Mixed into every admin class and inline of the office's models: each foreign key and
     many-to-many is offered, drop-down or autocomplete alike, and accepted only among the rows of
     the programmes the person manages, whatever its name."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return scoped_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return scoped_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
 
 
