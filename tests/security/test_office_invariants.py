@@ -1,0 +1,235 @@
+"""Who in the awards office sees what, whatever happens in what order.
+
+A state machine over two programmes: office roles given and taken (manager or viewer, one person
+moving between programmes), nominations made, withdrawn, screened, ruled out, merged into
+dossiers and split out, entries brought into judging, shortlist packs built. After every step,
+each office person reads the surfaces the office reads (the nominations list, each award's
+export, each pack's download) and gets exactly what the model says: their own programmes'
+nominations, nothing of the other's, and no pack whose nominations have changed since it was
+built. (What nominees' decisions carry over is tests/security/test_nominee_invariants.py's.)
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from awards import office
+from awards.models import OfficeRole
+from judging.entries import stage_sync_entries
+from judging.models import ShortlistPack, Stage
+from nominations import domain, screening
+from nominations.models import Nomination
+from results.shortlist import pack_build
+from tests.factories import NominationFactory, UserFactory, kindness_award
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ["m0", "v0", "m1", "x"]
+REFERENCE = re.compile(r"P[01]N-\d{4}")
+
+
+@dataclass
+class Model:
+    roles: dict = field(default_factory=dict)  # (person, programme index) -> "manager" | "viewer"
+    nominations: dict = field(default_factory=dict)  # pk -> (programme index, reference)
+    withdrawn: set = field(default_factory=set)
+    dossier: dict = field(default_factory=dict)  # pk -> dossier id or None
+    packs: dict = field(default_factory=dict)  # pk -> (programme index, nomination pks it holds)
+
+    def reads(self, person) -> set[int]:
+        return {p for (who, p), _ in self.roles.items() if who == person}
+
+    def references(self, programme) -> set[str]:
+        return {ref for p, ref in self.nominations.values() if p == programme}
+
+
+class OfficeLifecycle(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.model = Model()
+        self.client = Client()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    @initialize()
+    def build(self):
+        self.awards, self.stages = [], []
+        for p in range(2):
+            award = kindness_award(slug=f"programme-{p}", name=f"Programme {p}")
+            self.awards.append(award)
+            self.stages.append(Stage.objects.create(award=award, name=f"Shortlisting {p}"))
+        self.people = {name: UserFactory(username=f"office-{name}") for name in PEOPLE}
+        for person, p, role in (("m0", 0, "manager"), ("v0", 0, "viewer"), ("m1", 1, "manager")):
+            office.role_grant(self.awards[p].programme, self.people[person], role)
+            self.model.roles[person, p] = role
+        self.counter = 0
+
+    # The office's people --------------------------------------------------------------------
+
+    @rule(p=st.integers(0, 1), role=st.sampled_from([OfficeRole.Role.MANAGER, OfficeRole.Role.VIEWER, None]))
+    def roles_change(self, p, role):
+        """x is given a role in a programme, another one, or none."""
+        programme, person = self.awards[p].programme, self.people["x"]
+        if role is None:
+            office.role_remove(programme, person)
+            self.model.roles.pop(("x", p), None)
+        else:
+            office.role_grant(programme, person, role)
+            self.model.roles["x", p] = role
+
+    # Nominations ----------------------------------------------------------------------------
+
+    @rule(p=st.integers(0, 1))
+    def nominated(self, p):
+        self.counter += 1
+        reference = f"P{p}N-{self.counter:04d}"
+        nomination = NominationFactory(
+            award=self.awards[p], status="submitted", reference=reference, submitted_at=timezone.now()
+        )
+        self.model.nominations[nomination.pk] = (p, reference)
+        self.model.dossier[nomination.pk] = None
+
+    def _pick(self, pick, **where):
+        live = sorted(
+            pk
+            for pk, (p, _) in self.model.nominations.items()
+            if pk not in self.model.withdrawn and all(self.model.nominations[pk][0] == v for v in where.values())
+        )
+        return live[pick % len(live)] if live else None
+
+    @rule(pick=st.integers(0, 30))
+    def withdrawn(self, pick):
+        pk = self._pick(pick)
+        if pk is None:
+            return
+        domain.nomination_withdraw(nomination=Nomination.objects.get(pk=pk), now=timezone.now())
+        self.model.withdrawn.add(pk)
+
+    @rule(pick=st.integers(0, 30), eligible=st.booleans())
+    def screened(self, pick, eligible):
+        pk = self._pick(pick)
+        if pk is None:
+            return
+        nomination = Nomination.objects.get(pk=pk)
+        if eligible:
+            screening.screen(nominations=[nomination], eligible=True, now=timezone.now())
+        else:
+            domain.nomination_mark_ineligible(nomination=nomination, reason="Not eligible")
+
+    @rule(pick=st.integers(0, 30), other=st.integers(0, 30), p=st.integers(0, 1))
+    def merged(self, pick, other, p):
+        first, second = self._pick(pick, programme=p), self._pick(other, programme=p)
+        if first is None or second is None or first == second:
+            return
+        dossier = domain.dossier_merge(nominations=list(Nomination.objects.filter(pk__in=[first, second])))
+        for pk, held in list(self.model.dossier.items()):
+            if pk in (first, second) or (
+                held is not None and held in {self.model.dossier[first], self.model.dossier[second]}
+            ):
+                self.model.dossier[pk] = dossier.pk
+
+    @rule(pick=st.integers(0, 30))
+    def split(self, pick):
+        in_dossiers = sorted(pk for pk, d in self.model.dossier.items() if d is not None)
+        if not in_dossiers:
+            return
+        pk = in_dossiers[pick % len(in_dossiers)]
+        domain.dossier_split(nomination=Nomination.objects.get(pk=pk))
+        for other, held in Nomination.objects.filter(pk__in=self.model.dossier).values_list("pk", "dossier_id"):
+            self.model.dossier[other] = held
+
+    # Judging --------------------------------------------------------------------------------
+
+    @rule(p=st.integers(0, 1))
+    def brought_in(self, p):
+        stage_sync_entries(stage=self.stages[p])
+
+    @precondition(lambda self: len(self.model.packs) < 2)
+    @rule(p=st.integers(0, 1))
+    def pack_built(self, p):
+        manager = self.people["m0" if p == 0 else "m1"]
+        pack = ShortlistPack.objects.create(stage=self.stages[p], requested_by=manager)
+        pack_build(pack.pk)
+        pack.refresh_from_db()
+        if pack.status == ShortlistPack.Status.DONE:
+            self.model.packs[pack.pk] = (p, set(pack.nomination_ids))
+
+    # What each office person reads, after every step ------------------------------------------
+
+    def _as(self, person):
+        self.client.force_login(self.people[person])
+        return self.client
+
+    @invariant()
+    def each_person_reads_their_programmes_and_nothing_else(self):
+        if not hasattr(self, "people"):
+            return
+        for person in PEOPLE:
+            client, reads = self._as(person), self.model.reads(person)
+            mine = set().union(*(self.model.references(p) for p in reads)) if reads else set()
+            others = set().union(*(self.model.references(p) for p in {0, 1} - reads)) if reads != {0, 1} else set()
+            listing = client.get(reverse("admin:nominations_nomination_changelist"))
+            if reads:
+                assert listing.status_code == 200, person
+                shown = set(REFERENCE.findall(listing.content.decode()))
+                assert shown == mine, (person, shown ^ mine)
+            else:
+                assert listing.status_code in (302, 403), person
+            for p, award in enumerate(self.awards):
+                exported = client.get(
+                    reverse("admin:nominations_nomination_export"), {"award": award.pk, "format": "csv"}
+                )
+                text = exported.content.decode("utf-8-sig", "replace")
+                found = set(REFERENCE.findall(text))
+                assert not (found & others), (person, p, found & others)
+                if p in reads:
+                    rows = list(csv.reader(io.StringIO(text)))
+                    assert exported.status_code == 200 and len(rows) >= 1, person
+                    assert found == self.model.references(p), (person, p, found ^ self.model.references(p))
+
+    @invariant()
+    def packs_go_to_their_programmes_office_while_what_they_hold_is_unchanged(self):
+        if not hasattr(self, "people"):
+            return
+        for pk, (p, held) in self.model.packs.items():
+            changed = bool(held & self.model.withdrawn)
+            for person in PEOPLE:
+                got = self._as(person).get(reverse("judging:shortlist_download", args=[self.stages[p].pk, pk]))
+                if got.status_code == 200:
+                    assert p in self.model.reads(person), (person, pk)
+                    assert not changed, (person, pk, "a pack holding a withdrawn nomination was handed out")
+                else:
+                    assert got.status_code in (302, 404), (person, got.status_code)
+
+
+MACHINE = settings(
+    max_examples=10,
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+def test_the_office_reads_exactly_its_own_programmes_whatever_the_order_of_events(db):
+    run_state_machine_as_test(OfficeLifecycle, settings=MACHINE)
