@@ -38,7 +38,6 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis._settings import not_set
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
@@ -62,6 +61,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
+from tests.security.machines import RolledBack
 
 pytestmark = pytest.mark.django_db
 
@@ -176,18 +176,12 @@ def words_of(nomination_index: int) -> list[str]:
     return [NOMINEES[i], NOMINATORS[i], WARDS[i]] + ([ORGANISATIONS[i]] if ORGANISATIONS[i] != "Harrowvale" else [])
 
 
-class JudgingLifecycle(RuleBasedStateMachine):
+class JudgingLifecycle(RolledBack):
     client: Client = None  # one client for the whole test, its cookies swapped per person
 
     def __init__(self):
         super().__init__()
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
         self.model = Model()
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
 
     # Set-up ---------------------------------------------------------------------------------
 

@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core import mail
-from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
@@ -34,6 +32,7 @@ from judging.models import Entry, Stage
 from nominations import domain, screening
 from nominations.models import Nomination
 from tests.factories import NOMINATION_IDENTITY, kindness_award
+from tests.security.machines import RolledBack
 
 pytestmark = pytest.mark.django_db
 
@@ -59,16 +58,10 @@ def same_nominee(name, email):
     return (" ".join(name.split()).casefold(), email.strip().lower())
 
 
-class NomineeLifecycle(RuleBasedStateMachine):
+class NomineeLifecycle(RolledBack):
     def __init__(self):
         super().__init__()
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
         self.now = timezone.now()
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
 
     @initialize()
     def build(self):

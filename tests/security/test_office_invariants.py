@@ -15,14 +15,12 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
@@ -38,6 +36,7 @@ from nominations import domain, screening
 from nominations.models import Nomination
 from results.shortlist import pack_build
 from tests.factories import NominationFactory, UserFactory, kindness_award
+from tests.security.machines import RolledBack
 
 pytestmark = pytest.mark.django_db
 
@@ -60,17 +59,11 @@ class Model:
         return {ref for p, ref in self.nominations.values() if p == programme}
 
 
-class OfficeLifecycle(RuleBasedStateMachine):
+class OfficeLifecycle(RolledBack):
     def __init__(self):
         super().__init__()
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
         self.model = Model()
         self.client = Client()
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
 
     @initialize()
     def build(self):
