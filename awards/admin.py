@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from plaudit.admin_labels import LabelledInputs
+from plaudit.ids import ID_MAX, USER_ID_MAX, posted_id
 from plaudit.roles import is_office
 
 from . import access, copying, format, office, publishing
@@ -37,14 +39,14 @@ def scoped_choices(field, request):
 
 class _ShowsTamperedIdsAsNone:
     """Django's autocomplete widget looks up the posted ids to show them again beside the field's
-    errors, and a posted id that is no number ("abc") was a server error there. Shown as nothing
-    chosen instead: the field's own error says what was wrong."""
+    errors, and a posted id that is no number ("abc"), or one past the column's range, was a
+    server error there (its `__in` lookup has no range guard). Only ids that can be ids are looked
+    up; the rest show as nothing chosen, and the field's own error says what was wrong."""
 
     def optgroups(self, name, value, attr=None):
-        try:
-            return super().optgroups(name, value, attr)
-        except (ValueError, TypeError, ValidationError):
-            return super().optgroups(name, [], attr)
+        big = isinstance(self.field.remote_field.model._meta.pk, models.BigAutoField)
+        value = [v for v in value if posted_id(v, maximum=ID_MAX if big else USER_ID_MAX) is not None]
+        return super().optgroups(name, value, attr)
 
 
 class SafeAutocompleteSelect(_ShowsTamperedIdsAsNone, AutocompleteSelect):

@@ -7,7 +7,7 @@ server error."""
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from awards import office
@@ -102,6 +102,8 @@ def _url(name, rows):
 @pytest.mark.parametrize("name", OFFICE_URLS)
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, VALUES)))
+@example(data={"judge": "abc", "entry": "abc", "nomination": "abc", "dossier": "abc"})
+@example(data={"judge": "99999999999999999999999", "entry": "99999999999999999999", "dossier": "-1"})
 def test_no_office_page_fails_on_malformed_input(ours, name, data):
     client, rows = ours
     url = _url(name, rows)
