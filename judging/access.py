@@ -18,7 +18,7 @@ from plaudit.prepared import Prepared
 from plaudit.roles import is_office
 
 from .conflicts import conflicted_q, declared_q
-from .entries import judgeable, judgeable_q, nominations_of, undecided
+from .entries import Blindness, blind_for, judgeable, judgeable_q, nominations_of, undecided
 from .models import Assignment, Conflict, Entry, PanelMember, Score, Scorecard, ShortlistPack, Stage
 
 
@@ -82,15 +82,28 @@ def feedback_stages(user, *, write: bool = False) -> QuerySet[Stage]:
     return Stage.objects.filter(_office_q(user, write=write))
 
 
-def sees_identities(user, stage: Stage) -> bool:
-    """Whether the person may see who is nominated, and by whom, in this stage's chair pages,
-    exports and packs: always where the stage is not blind; in a blind stage the awards office,
-    and its chairs once the office has unblinded it, for as long as every entry it judges has an
-    applied decision. Unblinding is not a moment that lasts: an entry brought in afterwards keeps
-    the stage blind to its chairs until that entry too is decided and applied."""
+def blindness(user, stage: Stage) -> Blindness:
+    """Which of the stage's entries the person sees by reference only (who is nominated, and by
+    whom, left out) in its chair pages, exports and packs: none where the stage is not blind, or
+    for its awards office; every one in a blind stage the office has not unblinded; and once it
+    has, each entry the stage judges that has no applied decision yet. Blindness is decided per
+    entry, not by the moment of unblinding: an entry brought in afterwards stays blind to the
+    chairs until it too is decided."""
     if not stage.blind or is_office_for(user, stage.award.programme_id):
+        return False
+    if stage.unblinded_at is None:
         return True
-    return stage.unblinded_at is not None and not undecided(stage).exists()
+    return frozenset(undecided(stage).values_list("pk", flat=True)) or False
+
+
+def sees_identities(user, stage: Stage) -> bool:
+    """Whether the person sees who is nominated for every entry of the stage (see blindness)."""
+    return blindness(user, stage) is False
+
+
+def sees_identity(user, stage: Stage, entry) -> bool:
+    """Whether the person sees who is nominated for this entry of the stage (see blindness)."""
+    return not blind_for(blindness(user, stage), entry)
 
 
 def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:
@@ -234,8 +247,9 @@ def pack_for(user, stage: Stage, pack_id: int, *, done: bool = False) -> Shortli
     pack = packs.first()
     if pack is None or not chaired_stages(user).filter(pk=stage.pk).exists():
         return None
-    if not (pack.blind or sees_identities(user, stage)):
-        return None
+    hidden = False if pack.blind else blindness(user, stage)
+    if hidden is True or (hidden and set(pack.entry_ids or ()) & hidden):
+        return None  # it names nominees this person may not see named
     if pack.status == ShortlistPack.Status.WITHDRAWN:
         return pack  # its page says only that it was withdrawn, and offers to build it again
     if pack.entry_ids is None or pack.nomination_ids is None:

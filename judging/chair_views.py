@@ -91,7 +91,7 @@ def assignments(request: HttpRequest, stage_id: int) -> HttpResponse:
     judges = _judge_choices(stage)
     conflicts = conflict_pairs(stage)
     rows = selectors.entry_rows(stage, page.object_list, conflicts)
-    blind = not access.sees_identities(request.user, stage)
+    blind = access.blindness(request.user, stage)
     for row in rows:
         row.title = presentation.entry_title(row.entry, stage, blind=blind)
         on = {judge_id for judge_id, *_ in row.judges} | {j for j, e in conflicts if e == row.entry.pk}

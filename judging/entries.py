@@ -38,6 +38,18 @@ def judgeable(queryset):
     return queryset.filter(judgeable_q())
 
 
+# How a page shows a blind stage's entries (judging.access.blindness): True, every entry by its
+# reference only; False, every entry named; or the set of the ids of those shown by reference only.
+Blindness = bool | frozenset
+
+
+def blind_for(blind: Blindness, entry) -> bool:
+    """Whether this entry (or entry id) is shown by its reference only, under a page's blindness."""
+    if isinstance(blind, frozenset):
+        return getattr(entry, "pk", entry) in blind
+    return bool(blind)
+
+
 def undecided(stage: Stage):
     """The stage's judged entries without an applied decision: while there is one, a blind stage
     is blind to its chairs, unblinded or not (judging.access.sees_identities)."""

@@ -14,7 +14,7 @@ from nominations.builder import is_file
 from nominations.models import Answer, Endorsement, Nomination
 from nominations.selectors import display_value, identity_rows
 
-from .entries import nominations_of
+from .entries import Blindness, blind_for, nominations_of
 from .models import Entry, Scorecard, Stage
 from .scorecards import counted, lines
 
@@ -35,9 +35,10 @@ class Statement:
         return [(prompt, value, self.links.get(key)) for key, (prompt, value) in self.answers.items()]
 
 
-def entry_title(entry: Entry, stage: Stage, *, blind: bool | None = None) -> str:
-    """The entry's name for a reader: its reference only when blind (the stage's setting unless `blind` is given)."""
-    if stage.blind if blind is None else blind:
+def entry_title(entry: Entry, stage: Stage, *, blind: Blindness | None = None) -> str:
+    """The entry's name for a reader: its reference only when blind (the stage's setting unless
+    `blind` is given: for every entry, or the set of entries blind: judging.access.blindness)."""
+    if blind_for(stage.blind if blind is None else blind, entry):
         return entry.reference
     return f"{entry.reference}: {entry.nominee}"
 
@@ -47,9 +48,10 @@ def statements_for_judge(entry: Entry, stage: Stage, *, blind: bool | None = Non
     return statements_for_entries([entry], stage, blind=blind)[entry.pk]
 
 
-def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) -> dict[int, list[Statement]]:
-    """Statements for many entries at once, in a fixed number of queries (for packs of hundreds of entries)."""
-    blind = stage.blind if blind is None else blind
+def statements_for_entries(entries, stage: Stage, *, blind: Blindness | None = None) -> dict[int, list[Statement]]:
+    """Statements for many entries at once, in a fixed number of queries (for packs of hundreds of
+    entries); `blind` as for entry_title."""
+    blindness = stage.blind if blind is None else blind
     entries = list(entries)
     held = nominations_of(entries)  # a dossier shows only its nominations that are judged
     nominations = {n.pk: n for group in held.values() for n in group}
@@ -66,6 +68,7 @@ def statements_for_entries(entries, stage: Stage, *, blind: bool | None = None) 
     }
     result = {}
     for entry in entries:
+        blind = blind_for(blindness, entry)
         group = held[entry.pk]
         statements = []
         for index, nomination in enumerate(group, start=1):

@@ -353,10 +353,12 @@ def evidence(request: HttpRequest, stage_id: int, entry_id: int, nomination_id: 
         entries, blind = access.entries_for_judge(request.user, stage), stage.blind
     else:
         stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
-        entries, blind = access.entries_for_chair(request.user, stage), not access.sees_identities(request.user, stage)
+        entries, blind = access.entries_for_chair(request.user, stage), None
     entry = entries.select_related("nomination", "dossier").filter(pk=entry_id).first()
     if entry is None:
         raise Http404("No such entry")
+    if blind is None:
+        blind = not access.sees_identity(request.user, stage, entry)
     nomination = next((n for n in nominations_of([entry])[entry.pk] if n.pk == nomination_id), None)
     answer = (
         Answer.objects.select_related("question")

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from awards.models import Award, Criterion, OfficeRole, Programme
 from judging import access, assignments, scoring, selectors
 from judging.conflicts import conflict_pairs, conflicted_q
+from judging.entries import Blindness, blind_for
 from judging.models import (
     Assignment,
     Ballot,
@@ -139,7 +140,7 @@ class StageResults:
     rows: list[Row]
     computed: scoring.Results | None
     order_by: str
-    blind: bool
+    blind: Blindness  # True, False, or the ids of the entries shown by reference only
     judges: dict = field(default_factory=dict)  # judge id -> (name, group name)
     criteria: list = field(default_factory=list)
     shares: dict = field(default_factory=dict)
@@ -281,7 +282,7 @@ def stage_results(
     viewer,
     *,
     order_by: str = "raw",
-    blind: bool | None = None,
+    blind: Blindness | None = None,
     criterion_agreement: bool = False,
     cached: bool = True,
 ) -> StageResults:
@@ -337,7 +338,7 @@ def _kept(store: OrderedDict, most: int, key: tuple, compute, cached: bool = Tru
     return found
 
 
-def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterion_agreement: bool) -> StageResults:
+def _stage_results(stage: Stage, viewer, *, order_by: str, blind: Blindness, criterion_agreement: bool) -> StageResults:
     # Built once: building it asks whether the viewer chairs the stage.
     visible = visible_entries(stage, viewer)
     entries = ranked_entries(visible, stage)
@@ -385,7 +386,7 @@ def _stage_results(stage: Stage, viewer, *, order_by: str, blind: bool, criterio
         Row(
             entry=by_id[result.entry],
             title=entry_title(by_id[result.entry], stage, blind=blind),
-            nominee="" if blind else by_id[result.entry].nominee,
+            nominee="" if blind_for(blind, result.entry) else by_id[result.entry].nominee,
             result=result,
             decision=decisions[result.entry],
         )

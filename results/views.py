@@ -54,12 +54,13 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     stage = access.chaired_stage_or_404(request.user, stage_id, write=access.writes(request))
     order = _order(request)
     by_criterion = request.GET.get("agreement") == "criteria"
-    sees_identities = access.sees_identities(request.user, stage)
+    blindness = access.blindness(request.user, stage)
+    sees_identities = blindness is False
     stage_results = standings.stage_results(
         stage,
         request.user,
         order_by=order,
-        blind=not sees_identities,
+        blind=blindness,
         criterion_agreement=by_criterion,
         # Decisions are made on the rows as they are now, read afresh.
         cached=request.method != "POST",
@@ -112,9 +113,10 @@ def ranking(request: HttpRequest, stage_id: int) -> HttpResponse:
     return render(request, "judging/results/ranking.html", context)
 
 
-def _blind_for(user, stage, asked: bool = False) -> bool:
-    """Blind when asked, and always for someone who may not see names in this stage."""
-    return asked or not access.sees_identities(user, stage)
+def _blind_for(user, stage, asked: bool = False):
+    """Blind for every entry when asked; otherwise for the entries whose names this person may not
+    see in this stage (judging.access.blindness)."""
+    return True if asked else access.blindness(user, stage)
 
 
 def _decide(request, stage, stage_results, form):
@@ -245,7 +247,7 @@ def export(request: HttpRequest, stage_id: int, what: str, fmt: str) -> HttpResp
             stage=stage,
             requested_by=request.user,
             export=f"{what}.{fmt}",
-            blind=blind,
+            blind=bool(blind),  # built later, as one: blind for every entry if for any
             normalised=order == "normalised",
         )
         build_shortlist_pack.enqueue(prepared.pk)
@@ -286,7 +288,8 @@ def shortlist_request(request: HttpRequest, stage_id: int) -> HttpResponse:
     pack = ShortlistPack.objects.create(
         stage=stage,
         requested_by=request.user,
-        blind=_blind_for(request.user, stage, asked=request.POST.get("blind") == "1"),
+        # Built later, as one: blind for every entry if for any.
+        blind=bool(_blind_for(request.user, stage, asked=request.POST.get("blind") == "1")),
         normalised=request.POST.get("order") == "normalised",
     )
     build_shortlist_pack.enqueue(pack.pk)
@@ -384,7 +387,7 @@ def outcomes(request: HttpRequest, stage_id: int) -> HttpResponse:
             shown = form.instance if form.is_bound and form.is_valid() else template
             # In a blind stage a chair previews the message with its placeholders named, not filled.
             preview = decisions.message_for(
-                shown, sample, nomination, names=access.sees_identities(request.user, stage)
+                shown, sample, nomination, names=access.sees_identity(request.user, stage, sample)
             )
     log = OutcomeEmail.objects.filter(stage=stage, nomination__entries__in=visible).distinct()[:200]
     context = {
@@ -462,7 +465,9 @@ def outcomes_send(request: HttpRequest, stage_id: int) -> HttpResponse:
     preview = None
     if recipients.due:
         entry, nomination, _email = recipients.due[0]
-        preview = decisions.message_for(template, entry, nomination, names=access.sees_identities(request.user, stage))
+        preview = decisions.message_for(
+            template, entry, nomination, names=access.sees_identity(request.user, stage, entry)
+        )
     context = {
         "stage": stage,
         "outcome": outcome,

@@ -221,7 +221,7 @@ def test_a_blind_stage_is_blind_for_its_chair_until_the_office_unblinds_it(clien
 
 def test_an_entry_brought_in_after_unblinding_stays_blind_until_it_too_is_decided(client, scored):
     """Unblinding is not a moment that lasts: a nomination brought in afterwards is not named to
-    the chair while undecided (nor are the others then: the stage is blind again until it is)."""
+    the chair while undecided; the entries already decided stay named."""
     from tests.factories import NominationFactory
 
     stage, chidi, root, now = scored.stage, scored.people["chidi"], scored.people["root"], timezone.now()
@@ -238,15 +238,24 @@ def test_an_entry_brought_in_after_unblinding_stays_blind_until_it_too_is_decide
     NominationFactory(award=stage.award, status="submitted", nominee_name="Rosalind Franklin")
     assert stage_sync_entries(stage=stage) == 1
     late = Entry.objects.get(stage=stage, nomination__nominee_name="Rosalind Franklin")
-    assert not access.sees_identities(chidi, stage)
+    assert not access.sees_identities(chidi, stage) and not access.sees_identity(chidi, stage, late)
+    assert access.blindness(chidi, stage) == frozenset({late.pk})
     for url in (
         ranking,
         reverse("judging:assignments", args=[stage.pk]),
         reverse("judging:export", args=[stage.pk, "ranking", "csv"]),
         reverse("judging:outcomes", args=[stage.pk]),
+        reverse("judging:explain", args=[stage.pk, late.pk]),
     ):
         content = client.get(url).content.decode("utf-8-sig")
-        assert "Rosalind Franklin" not in content and "Alan Turing" not in content, url
+        assert "Rosalind Franklin" not in content, url
+    assert "Alan Turing" in client.get(ranking).content.decode()  # decided: still named
+    # A pack that names nominees is not the chair's while one of its entries is blind to them.
+    from results.shortlist import pack_build
+
+    named = ShortlistPack.objects.create(stage=stage, requested_by=root, blind=False)
+    pack_build(named.pk)
+    assert client.get(reverse("judging:shortlist_download", args=[stage.pk, named.pk])).status_code == 404
 
     decisions.decisions_record(stage=stage, entries=[late], outcome="not_progressed", reason="", by=chidi, now=now)
     decisions.decisions_apply(stage=stage, entries=[late], by=chidi, now=now)

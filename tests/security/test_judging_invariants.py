@@ -162,13 +162,26 @@ class Model:
         shown = {n for e in self.in_stage(stage) if self.judged(e) for n in self.shown(e)}
         return {n for n in shown if (stage, judge, n) not in self.declared and (judge, n) not in self.conflicts}
 
-    def names_visible(self, person, stage) -> bool:
-        """Unblinding lasts while every judged entry is decided: one brought in later, or back,
-        keeps the stage blind to its chairs until it too is decided."""
+    def hidden(self, person, stage):
+        """The entries whose names the person may not see: none, all (True), or once the stage is
+        unblinded the judged entries without an applied decision (one brought in later, or back,
+        stays blind until it too is decided)."""
         if not self.blind[stage] or person == OFFICE:
+            return set()
+        if person != CHAIR or stage not in self.unblinded:
             return True
-        all_decided = all(e in self.decided for e in self.in_stage(stage) if self.judged(e))
-        return person == CHAIR and stage in self.unblinded and all_decided
+        return {e for e in self.in_stage(stage) if self.judged(e) and e not in self.decided}
+
+    def names_visible(self, person, stage) -> bool:
+        """Whether the person sees every entry of the stage named."""
+        return self.hidden(person, stage) == set()
+
+    def named(self, person, stage) -> set | bool:
+        """The entries the person sees named (True for all, False for none), as assert_shows_only takes."""
+        hidden = self.hidden(person, stage)
+        if hidden is True:
+            return False
+        return set(self.in_stage(stage)) - hidden if hidden else True
 
 
 def words_of(nomination_index: int) -> list[str]:
@@ -606,7 +619,7 @@ class JudgingLifecycle(RolledBack):
                 person,
                 stage,
                 self.model.chair_sees(person, stage),
-                names=self.model.names_visible(person, stage),
+                names=self.model.named(person, stage),
                 where="explain",
             )
 
@@ -633,7 +646,7 @@ class JudgingLifecycle(RolledBack):
     def chair_reads_the_results(self, person, stage):
         stage_obj = self.stages[stage]
         sees = self.model.chair_sees(person, stage)
-        names = self.model.names_visible(person, stage)
+        names = self.model.named(person, stage)
         export = self.as_(person).get(reverse("judging:export", args=[stage_obj.pk, "ranking", "csv"]))
         text = export.content.decode("utf-8-sig")
         assert {row["reference"] for row in csv.DictReader(io.StringIO(text))} == self.references(sees), (person, stage)
@@ -658,14 +671,16 @@ class JudgingLifecycle(RolledBack):
             found.add(Nomination.objects.get(pk=key).reference if kind == "n" else f"KC-D{key:03d}")
         return found
 
-    def assert_shows_only(self, text, person, stage, entry_ids, *, names: bool, where: str, listed=()):
-        """No word of any nomination outside the given entries, and none at all where names may not
-        be shown; no reference of another entry of the stage but those `listed` (by reference only)."""
+    def assert_shows_only(self, text, person, stage, entry_ids, *, names, where: str, listed=()):
+        """No word of any nomination outside the given entries, and none of an entry whose names may
+        not be shown (`names`: True for all, False for none, or the set of entries named); no
+        reference of another entry of the stage but those `listed` (by reference only)."""
         allowed, titles = set(), ""
-        if names:
-            allowed = {n for e in entry_ids for n in self.model.shown(e)}
+        named = [e for e in entry_ids if names is True or (isinstance(names, set) and e in names)]
+        if named:
+            allowed = {n for e in named for n in self.model.shown(e)}
             # A dossier is titled with its first nomination's nominee: that name belongs to the entry.
-            dossiers = [key for e in entry_ids for kind, key in [self.model.entries[e][1]] if kind == "d"]
+            dossiers = [key for e in named for kind, key in [self.model.entries[e][1]] if kind == "d"]
             titles = " ".join(Dossier.objects.filter(pk__in=dossiers).values_list("title", flat=True))
         for n, i in self.index.items():
             if n in allowed:
@@ -722,8 +737,9 @@ class JudgingLifecycle(RolledBack):
         # Packs built earlier, asked for again now by each chair and the office.
         for pack_id, (stage, shows, blind_pack) in self.model.packs.items():
             for person in (CHAIR, OFFICE):
+                hidden = self.model.hidden(person, stage)
                 may = shows <= self.model.chair_sees(person, stage) and (
-                    blind_pack or self.model.names_visible(person, stage)
+                    blind_pack or (hidden is not True and not (shows & hidden))
                 )
                 url = reverse("judging:shortlist_download", args=[self.stages[stage].pk, pack_id])
                 assert self.as_(person).get(url).status_code == (200 if may else 404), (person, pack_id)
