@@ -1,8 +1,10 @@
 """Who in the awards office sees what, whatever happens in what order.
 
-A state machine over two programmes: office roles given and taken (manager or viewer, one person
-moving between programmes), nominations made, withdrawn, screened, ruled out, merged into
-dossiers and split out, entries brought into judging, shortlist packs built. After every step,
+A state machine over two programmes and their copies: office roles given and taken (manager or
+viewer, one person moving between programmes), a programme copied by its manager through the
+office's copy page (who then manages the copy, and no one else of the original does),
+nominations made, withdrawn, screened, ruled out, merged into dossiers and split out, entries
+brought into judging, shortlist packs built. After every step,
 each office person reads the surfaces the office reads (the nominations list, each award's
 export, each pack's download) and gets exactly what the model says: their own programmes'
 nominations, nothing of the other's, and no pack whose nominations have changed since it was
@@ -28,8 +30,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from awards import office
-from awards.models import OfficeRole
+from awards import access, office
+from awards.models import Award, OfficeRole
 from judging.entries import stage_sync_entries
 from judging.models import ShortlistPack, Stage
 from nominations import domain, screening
@@ -41,7 +43,8 @@ from tests.security.machines import RolledBack
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ["m0", "v0", "m1", "x"]
-REFERENCE = re.compile(r"P[01]N-\d{4}")
+REFERENCE = re.compile(r"P\dN-\d{4}")
+MOST_PROGRAMMES = 4
 
 
 @dataclass
@@ -80,9 +83,13 @@ class OfficeLifecycle(RolledBack):
 
     # The office's people --------------------------------------------------------------------
 
-    @rule(p=st.integers(0, 1), role=st.sampled_from([OfficeRole.Role.MANAGER, OfficeRole.Role.VIEWER, None]))
+    @rule(
+        p=st.integers(0, MOST_PROGRAMMES - 1),
+        role=st.sampled_from([OfficeRole.Role.MANAGER, OfficeRole.Role.VIEWER, None]),
+    )
     def roles_change(self, p, role):
         """x is given a role in a programme, another one, or none."""
+        p %= len(self.awards)
         programme, person = self.awards[p].programme, self.people["x"]
         if role is None:
             office.role_remove(programme, person)
@@ -91,10 +98,29 @@ class OfficeLifecycle(RolledBack):
             office.role_grant(programme, person, role)
             self.model.roles["x", p] = role
 
+    @precondition(lambda self: len(self.awards) < MOST_PROGRAMMES)
+    @rule(p=st.integers(0, MOST_PROGRAMMES - 1), person=st.sampled_from(PEOPLE))
+    def programme_copied(self, p, person):
+        """Someone who manages a programme copies it to next year through the office's page."""
+        p %= len(self.awards)
+        if self.model.roles.get((person, p)) != "manager":
+            return
+        copied = len(self.awards)
+        response = self._as(person).post(
+            reverse("admin:awards_programme_copy", args=[self.awards[p].programme_id]),
+            {"slug": f"programme-{copied}", "name": f"Programme {copied}", "shift_years": "1"},
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        award = Award.objects.get(programme__slug=f"programme-{copied}")
+        self.awards.append(award)
+        self.stages.append(Stage.objects.create(award=award, name=f"Shortlisting {copied}"))
+        self.model.roles[person, copied] = "manager"
+
     # Nominations ----------------------------------------------------------------------------
 
-    @rule(p=st.integers(0, 1))
+    @rule(p=st.integers(0, MOST_PROGRAMMES - 1))
     def nominated(self, p):
+        p %= len(self.awards)
         self.counter += 1
         reference = f"P{p}N-{self.counter:04d}"
         nomination = NominationFactory(
@@ -116,7 +142,13 @@ class OfficeLifecycle(RolledBack):
         pk = self._pick(pick)
         if pk is None:
             return
-        domain.nomination_withdraw(nomination=Nomination.objects.get(pk=pk), now=timezone.now())
+        try:
+            domain.nomination_withdraw(nomination=Nomination.objects.get(pk=pk), now=timezone.now())
+        except domain.NominationClosed:
+            return  # a copy's nominations open next year: nothing to withdraw yet
+        except domain.NotEditable:
+            assert Nomination.objects.get(pk=pk).status == Nomination.Status.INELIGIBLE
+            return  # ruled out: the nominator no longer changes it
         self.model.withdrawn.add(pk)
 
     @rule(pick=st.integers(0, 30), eligible=st.booleans())
@@ -130,8 +162,9 @@ class OfficeLifecycle(RolledBack):
         else:
             domain.nomination_mark_ineligible(nomination=nomination, reason="Not eligible")
 
-    @rule(pick=st.integers(0, 30), other=st.integers(0, 30), p=st.integers(0, 1))
+    @rule(pick=st.integers(0, 30), other=st.integers(0, 30), p=st.integers(0, MOST_PROGRAMMES - 1))
     def merged(self, pick, other, p):
+        p %= len(self.awards)
         first, second = self._pick(pick, programme=p), self._pick(other, programme=p)
         if first is None or second is None or first == second:
             return
@@ -154,14 +187,21 @@ class OfficeLifecycle(RolledBack):
 
     # Judging --------------------------------------------------------------------------------
 
-    @rule(p=st.integers(0, 1))
+    @rule(p=st.integers(0, MOST_PROGRAMMES - 1))
     def brought_in(self, p):
+        p %= len(self.awards)
         stage_sync_entries(stage=self.stages[p])
 
     @precondition(lambda self: len(self.model.packs) < 2)
-    @rule(p=st.integers(0, 1))
+    @rule(p=st.integers(0, MOST_PROGRAMMES - 1))
     def pack_built(self, p):
-        manager = self.people["m0" if p == 0 else "m1"]
+        p %= len(self.awards)
+        manager = next(
+            (self.people[who] for (who, q), role in sorted(self.model.roles.items()) if q == p and role == "manager"),
+            None,
+        )
+        if manager is None:
+            return
         pack = ShortlistPack.objects.create(stage=self.stages[p], requested_by=manager)
         pack_build(pack.pk)
         pack.refresh_from_db()
@@ -175,13 +215,22 @@ class OfficeLifecycle(RolledBack):
         return self.client
 
     @invariant()
+    def each_person_is_the_office_of_what_the_model_says(self):
+        if not hasattr(self, "people"):
+            return
+        for person in PEOPLE:
+            got = set(access.office_programmes(self.people[person]).values_list("pk", flat=True))
+            assert got == {self.awards[p].programme_id for p in self.model.reads(person)}, person
+
+    @invariant()
     def each_person_reads_their_programmes_and_nothing_else(self):
         if not hasattr(self, "people"):
             return
         for person in PEOPLE:
             client, reads = self._as(person), self.model.reads(person)
-            mine = set().union(*(self.model.references(p) for p in reads)) if reads else set()
-            others = set().union(*(self.model.references(p) for p in {0, 1} - reads)) if reads != {0, 1} else set()
+            every = set(range(len(self.awards)))
+            mine = set().union(set(), *(self.model.references(p) for p in reads))
+            others = set().union(set(), *(self.model.references(p) for p in every - reads))
             listing = client.get(reverse("admin:nominations_nomination_changelist"))
             if reads:
                 assert listing.status_code == 200, person
