@@ -4,11 +4,12 @@ A state machine over two programmes and their copies: office roles given and tak
 viewer, one person moving between programmes), a programme copied by its manager through the
 office's copy page (who then manages the copy, and no one else of the original does),
 nominations made, withdrawn, screened, ruled out, merged into dossiers and split out, entries
-brought into judging, shortlist packs built. After every step,
-each office person reads the surfaces the office reads (the nominations list, each award's
-export, each pack's download) and gets exactly what the model says: their own programmes'
-nominations, nothing of the other's, and no pack whose nominations have changed since it was
-built. (What nominees' decisions carry over is tests/security/test_nominee_invariants.py's.)
+brought into judging, shortlist packs built. After every step, each office person reads the
+surfaces the office reads (the nominations list, each award's export, the entries list, each
+stage's ranking and progress pages, each pack's download) and gets what the model says: their
+own programmes' nominations exactly, nothing of another's (whose stages are not found), and no
+pack whose nominations have changed since it was built. (What nominees' decisions carry over is
+tests/security/test_nominee_invariants.py's; who sees names in blind stages, the judging one's.)
 """
 
 import csv
@@ -249,6 +250,29 @@ class OfficeLifecycle(RolledBack):
                     rows = list(csv.reader(io.StringIO(text)))
                     assert exported.status_code == 200 and len(rows) >= 1, person
                     assert found == self.model.references(p), (person, p, found ^ self.model.references(p))
+
+    @invariant()
+    def each_persons_judging_pages_show_their_programmes_only(self):
+        """The entries list, and each stage's ranking and progress pages: a stage of another
+        programme is not found, and no page names another programme's nomination."""
+        if not hasattr(self, "people"):
+            return
+        every = set(range(len(self.awards)))
+        for person in PEOPLE:
+            client, reads = self._as(person), self.model.reads(person)
+            others = set().union(set(), *(self.model.references(p) for p in every - reads))
+            entries = client.get(reverse("admin:judging_entry_changelist"))
+            if reads:
+                assert entries.status_code == 200, person
+                assert not set(REFERENCE.findall(entries.content.decode())) & others, person
+            for p, stage in enumerate(self.stages):
+                for page in ("judging:ranking", "judging:progress"):
+                    got = client.get(reverse(page, args=[stage.pk]))
+                    if p in reads:
+                        assert got.status_code == 200, (person, page, p)
+                        assert not set(REFERENCE.findall(got.content.decode())) & others, (person, page, p)
+                    else:
+                        assert got.status_code == 404, (person, page, p, got.status_code)
 
     @invariant()
     def packs_go_to_their_programmes_office_while_what_they_hold_is_unchanged(self):
