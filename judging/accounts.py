@@ -11,7 +11,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -61,10 +61,7 @@ class PasswordForm(AuthenticationForm):
 
 
 def _user_for_email(email: str):
-    # The database narrows by case alone; the rule decides (PostgreSQL folds "ſ" onto "s").
-    User = get_user_model()
-    found = User.objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk")
-    return next((user for user in found if addresses.same(user.email, email)), None)
+    return addresses.accounts(email).filter(is_active=True).order_by("pk").first()
 
 
 def send_sign_in_link(user, *, invitation: bool = False) -> None:

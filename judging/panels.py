@@ -19,8 +19,7 @@ def judge_invite(*, stage: Stage, name: str, email: str, role: str, group=None) 
     email = addresses.normalise(email)
     first, _, last = name.strip().partition(" ")
     with transaction.atomic():
-        found = User.objects.filter(email__iexact=email).order_by("pk")
-        user = next((user for user in found if addresses.same(user.email, email)), None)
+        user = addresses.accounts(email).order_by("pk").first()
         if user is None:
             user = User(username=email, email=email, first_name=first, last_name=last)
             user.set_unusable_password()

@@ -155,13 +155,10 @@ class Nomination(models.Model):
             self.status == self.Status.INELIGIBLE and self.submitted_at is not None
         )
 
-    # Who the nominee is. Consent, screening, dossiers and conflict declarations were given for
-    # the nominee they named: a change to these re-asks them (nominations.domain.nomination_submit).
-    NOMINEE_IDENTITY = ("nominee_name", "nominee_email")
-
     def names_same_nominee(self, identity: dict) -> bool:
         """Whether these identity values name the nominee this nomination names now (the same
-        address by the address rule, the same name but for case and spacing)."""
+        address by the address rule, the same name but for case and spacing). Consent, screening
+        and dossiers were given for the nominee named: a change re-asks them (domain.nomination_submit)."""
 
         def name(text):
             return " ".join(str(text or "").split()).casefold()

@@ -84,6 +84,37 @@ def same(first, second) -> bool:
     return one is not None and one == normalised_or_none(second)
 
 
+def accounts(address):
+    """The accounts (Django's users) with this address: their addresses are stored in the one
+    form too (keep_accounts_in_one_form, migration plaudit 0004), so they are compared exactly."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    found = normalised_or_none(address)
+    return users.filter(email=found) if found else users.none()
+
+
+def keep_accounts_in_one_form(sender, instance, **kwargs):
+    """pre_save of the user model (connected in plaudit's apps): an account's address is saved in
+    the one form whoever saves it (an invitation, the admin, createsuperuser)."""
+    if instance.email:
+        instance.email = normalised_or_none(instance.email) or instance.email.strip().lower()
+
+
+def rewrite_stored(model, *fields) -> None:
+    """For data migrations: put a model's stored addresses in the one form (one the rule refuses
+    is kept stripped and in lower case, so that it matches nothing a valid address is)."""
+    for row in model.objects.only("pk", *fields).iterator(chunk_size=2000):
+        changed = {}
+        for field in fields:
+            value = getattr(row, field) or ""
+            new = (normalised_or_none(value) or value.strip().lower()) if value else value
+            if new != value:
+                changed[field] = new
+        if changed:
+            model.objects.filter(pk=row.pk).update(**changed)
+
+
 def domain(text) -> str:
     """The address's domain in its one form ("" for no address): for rules about organisations."""
     address = normalised_or_none(text)

@@ -3,6 +3,8 @@ delivery log of scheduled messages (plaudit.schedule)."""
 
 from django.db import models
 
+from .addresses import AddressColumn
+
 
 class SitePage(models.Model):
     """An office-written version of a site page; without one, Plaudit's own wording is shown."""
@@ -35,7 +37,7 @@ class Delivery(models.Model):
     # The programme the message is about (its id: plaudit knows nothing of programmes), so that
     # its retention period removes the log's addresses with the rest of its people's data.
     programme_ref = models.PositiveIntegerField(null=True, blank=True, db_index=True)
-    to = models.EmailField()
+    to = AddressColumn()
     subject = models.CharField(max_length=300)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
     error = models.TextField(blank=True)

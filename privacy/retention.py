@@ -10,7 +10,6 @@ account labels, not answers.
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -177,8 +176,7 @@ def subject_access(email: str, programmes=None) -> dict:
                 ],
             }
         )
-    # Accounts' addresses are as people gave them: narrowed by case, decided by the rule.
-    users = [u for u in get_user_model().objects.filter(email__iexact=email) if addresses.same(u.email, email)]
+    users = list(addresses.accounts(email))
     for user in users:
         if scoped and not (seats.filter(user=user).exists() or conflicts.filter(judge=user).exists()):
             continue  # no part in these programmes' judging
@@ -226,14 +224,14 @@ def subject_access(email: str, programmes=None) -> dict:
         return held
     held["reminders"] = [
         {"sent": when(d.sent_at or d.created_at), "subject": d.subject, "status": d.status}
-        for d in Delivery.objects.filter(to__iexact=email, pk__isnull=not email)
-        if addresses.same(d.to, email)
+        for d in Delivery.objects.filter(to=email, pk__isnull=not email)
     ]
     held["audit"] = [
         {"at": e.at.isoformat(), "action": e.action, "summary": e.summary}
+        # An event's label is its actor's address when it was written (audit.log.label), beside
+        # the actor's id; the log is append-only, so an old label keeps the case it had.
         for e in AuditEvent.objects.filter(
-            Q(actor_label__iexact=email, pk__isnull=not email) | Q(actor_id__in=[u.pk for u in users])
+            Q(actor_id__in=[u.pk for u in users]) | Q(actor_label=email, pk__isnull=not email)
         )[:5000]
-        if e.actor_id in {u.pk for u in users} or addresses.same(e.actor_label, email)
     ]
     return held

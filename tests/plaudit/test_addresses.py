@@ -4,6 +4,7 @@ same, and that on either database no address finds what another address started.
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from nominations.models import Nomination
 from nominations.selectors import started_by
 from plaudit import addresses
-from tests.factories import NominationFactory, kindness_award
+from tests.factories import NominationFactory, UserFactory, kindness_award
 
 # Letters that look like, or fold onto, ASCII ones somewhere (PostgreSQL's upper(), Python's
 # case-insensitive matching, NFKC): each must stay a different address, or be refused.
@@ -63,21 +64,27 @@ def test_no_two_addresses_find_the_same_nominations(started, asked):
     """Nominations started with any addresses (as the start form stores them); any address asked
     for, on this database: it finds exactly those started with its one form, so two different
     addresses never find the same nomination."""
+    # Each example starts clean, whether the one before passed or failed.
+    Nomination.objects.all().delete()
+    get_user_model().objects.filter(username__startswith="account-").delete()
     award = kindness_award()
-    stored = {}
+    stored, accounts = {}, {}
     for n, typed in enumerate(started):
         address = addresses.normalised_or_none(typed)
         if address is not None:
             stored[NominationFactory(award=award, reference=f"KA-{n:04d}", nominator_email=address).pk] = address
+            # An account saved with the address as typed (an invitation, the admin): kept in its one form.
+            accounts[UserFactory(username=f"account-{n}", email=typed).pk] = address
     found_by = {}
     for typed in asked + started:
         address = addresses.normalised_or_none(typed)
         found = set(started_by(typed).values_list("pk", flat=True))
         assert found == {pk for pk, a in stored.items() if address is not None and a == address}, typed
+        users = set(addresses.accounts(typed).values_list("pk", flat=True))
+        assert users == {pk for pk, a in accounts.items() if address is not None and a == address}, typed
         found_by.setdefault(address, set()).update(found)
     for one, two in [(a, b) for a in found_by for b in found_by if a != b]:
         assert not (found_by[one] & found_by[two]), (one, two)
-    Nomination.objects.all().delete()
 
 
 @pytest.mark.django_db
@@ -122,3 +129,18 @@ def test_changing_the_case_of_an_address_is_the_same_rate_limit(client, settings
         for spelling in ["ada@nhs.net", "Ada@nhs.net", "ADA@NHS.NET", "ada@NHS.net", "aDa@nhs.net", "ADA@nhs.NET"]
     ]
     assert statuses[:5] == [200] * 5 and statuses[5] == 429
+
+
+@pytest.mark.django_db
+def test_stored_addresses_are_rewritten_in_their_one_form():
+    """What the data migrations run on accounts, deliveries, nominations and referees."""
+    user = UserFactory(username="old-account")
+    User = type(user)
+    User.objects.filter(pk=user.pk).update(email=" Old.Account@NHS.net ")  # as saved before the rule
+    refused = UserFactory(username="look-alike")
+    User.objects.filter(pk=refused.pk).update(email="ſam@NHS.net")
+    addresses.rewrite_stored(User, "email")
+    assert User.objects.get(pk=user.pk).email == "old.account@nhs.net"
+    assert User.objects.get(pk=refused.pk).email == "ſam@nhs.net"  # refused: finds nothing valid
+    assert list(addresses.accounts("OLD.account@nhs.net")) == [User.objects.get(pk=user.pk)]
+    assert not addresses.accounts("sam@nhs.net").exists() and not addresses.accounts("ſam@nhs.net").exists()
