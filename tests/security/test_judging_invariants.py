@@ -36,7 +36,6 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis._settings import not_set
 from hypothesis.stateful import (
     initialize,
     invariant,
@@ -81,7 +80,7 @@ MACHINE = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
     # A fresh search each time a bug is put back, not a replay of the last failure found.
-    database=None if os.environ.get("PLAUDIT_INVARIANT_NO_SHRINK") else not_set,
+    **({"database": None} if os.environ.get("PLAUDIT_INVARIANT_NO_SHRINK") else {}),
     # Shrinking a failure to its shortest sequence can take minutes; set PLAUDIT_INVARIANT_NO_SHRINK=1
     # to see the first failing sequence at once (as when putting a bug back to watch this fail).
     phases=[p for p in Phase if p != Phase.shrink or not os.environ.get("PLAUDIT_INVARIANT_NO_SHRINK")],
