@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise, so static files keep their long caching; every page built is no-store.
     "plaudit.caching.NoStoreMiddleware",
+    # A session cookie of a shape no session has is dropped before the store reads it.
+    "plaudit.sessions.SessionCookieShape",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -274,8 +276,14 @@ SESSION_COOKIE_HTTPONLY = True
 # (judging.accounts.stay_signed_in).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 12 * 60 * 60
-# Django's database sessions, read by a kept query: every request of everyone at work reads one.
-SESSION_ENGINE = "plaudit.sessions"
+# Django's database sessions; with CACHE_URL (Redis) read through the cache first, since every
+# request of everyone at work reads one (cached_db writes through to the database, so a cache
+# flushed or restarted loses no one's session).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("CACHE_URL")
+    else "django.contrib.sessions.backends.db"
+)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)

@@ -14,7 +14,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 
 from awards.access import is_office_for, managed_programmes, office_programmes
-from plaudit.prepared import Prepared
 from plaudit.roles import is_office
 
 from .conflicts import conflicted_q, declared_q
@@ -109,7 +108,7 @@ def sees_identity(user, stage: Stage, entry) -> bool:
 def entries_for_judge(user, stage: Stage) -> QuerySet[Entry]:
     """The entries a judge may open in a stage: judged, on its panel, assigned, covered by their
     declarations, and free of their conflicts. Shaped by the judge's and the stage's ids only
-    (judges_entry keeps its SQL: plaudit.prepared)."""
+    (judges_entry narrows it to one entry)."""
     if not user.is_authenticated:
         return Entry.objects.none()
     on_panel = PanelMember.objects.filter(stage=stage, user=user, role=PanelMember.Role.JUDGE)
@@ -133,28 +132,24 @@ def _judges_entry(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Entry
     )
 
 
-_JUDGES_ENTRY = Prepared(_judges_entry, int, int, int)
-
-
-def _kept_for(kept: Prepared, user, *ids) -> list:
-    """What a kept query of a judge's rule (seat, entry, scorecard, scores) finds for this user
+def _for_user(build, user, *ids) -> list:
+    """What one of a judge's one-row rules (seat, entry, scorecard, scores) finds for this user
     and these ids; nothing for someone signed out."""
     if not user.is_authenticated:
         return []
-    return kept.fetch(user.pk, *(int(pk) for pk in ids))
+    return list(build(user.pk, *(int(pk) for pk in ids)))
 
 
-def _for_judge(kept: Prepared, user, stage: Stage, entry_id: int) -> list:
-    """What a kept query of the judge's access rule finds for this judge, stage and entry id."""
-    return _kept_for(kept, user, stage.pk, entry_id)
+def _for_judge(build, user, stage: Stage, entry_id: int) -> list:
+    """What the judge's access rule, narrowed to one entry, finds for this judge, stage and entry id."""
+    return _for_user(build, user, stage.pk, entry_id)
 
 
 def judges_entry(user, stage: Stage, entry_id: int) -> Entry | None:
     """The entry with this id (with its nomination) if the judge may open it (entries_for_judge),
-    else None: for the request every judge at work makes every few seconds (the autosave), whose
-    time went mostly on Django building and compiling that rule's query. Its SQL is
-    entries_for_judge's own, kept (plaudit.prepared)."""
-    found = _for_judge(_JUDGES_ENTRY, user, stage, entry_id)
+    else None: for the request every judge at work makes every few seconds (the autosave). Its
+    query is entries_for_judge's own, narrowed to the one entry."""
+    found = _for_judge(_judges_entry, user, stage, entry_id)
     if not found:
         return None
     found[0].stage = stage
@@ -175,14 +170,11 @@ def _judges_scorecard(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[S
     )
 
 
-_JUDGES_SCORECARD = Prepared(_judges_scorecard, int, int, int)
-
-
 def judges_scorecard(user, stage: Stage, entry_id: int) -> Scorecard | None:
     """The judge's scorecard for the entry with this id, locked (inside a transaction), with its
     entry and nomination, if they have one and may open the entry (entries_for_judge), else None:
-    an autosave's one read once the judge has saved before. Its SQL is kept (plaudit.prepared)."""
-    found = _for_judge(_JUDGES_SCORECARD, user, stage, entry_id)
+    an autosave's one read once the judge has saved before."""
+    found = _for_judge(_judges_scorecard, user, stage, entry_id)
     if not found:
         return None
     found[0].entry.stage = stage
@@ -203,15 +195,12 @@ def _judges_scores(judge_id: int, stage_id: int, entry_id: int) -> QuerySet[Scor
     )
 
 
-_JUDGES_SCORES = Prepared(_judges_scores, int, int, int)
-
-
 def judges_scores(user, stage: Stage, entry_id: int) -> list[Score]:
     """The scores on the judge's scorecard for the entry with this id, the scorecard locked
     (inside a transaction) and shared by them all, with its entry and nomination, if the judge
     may open the entry (entries_for_judge); none otherwise, or if it has no scores yet. An
-    autosave's one read once the judge has scored before. Its SQL is kept (plaudit.prepared)."""
-    scores = _for_judge(_JUDGES_SCORES, user, stage, entry_id)
+    autosave's one read once the judge has scored before."""
+    scores = _for_judge(_judges_scores, user, stage, entry_id)
     if scores:
         scorecard = scores[0].scorecard
         scorecard.entry.stage = stage
@@ -282,11 +271,8 @@ def _judge_seat(user_id: int, stage_id: int) -> QuerySet[PanelMember]:
     return seats_for(get_user_model()(pk=user_id)).filter(stage_id=stage_id, role=PanelMember.Role.JUDGE).order_by()
 
 
-_JUDGE_SEAT = Prepared(_judge_seat, int, int)
-
-
 def judge_seat(user, stage_id: int) -> PanelMember | None:
     """The user's judge seat on a stage (with the stage, award and programme), or None (the views
-    answer 404). Every judging request starts here, so its SQL is kept (plaudit.prepared)."""
-    found = _kept_for(_JUDGE_SEAT, user, stage_id)
+    answer 404). Every judging request starts here."""
+    found = _for_user(_judge_seat, user, stage_id)
     return found[0] if found else None

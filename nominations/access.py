@@ -7,8 +7,6 @@ visitor's session; every nominator view asks here, and anything else is a 404.
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from plaudit.prepared import Prepared
-
 from .models import Nomination
 
 SESSION_KEY = "plaudit_nominations"
@@ -35,11 +33,6 @@ def _by_reference(reference: str) -> QuerySet[Nomination]:
     return Nomination.objects.filter(reference=reference).select_related("award__programme").order_by()
 
 
-# Every nominator page, and the autosave every few seconds for everyone writing, starts here:
-# the query is kept (plaudit.prepared) and the session's grant checked on the row it finds.
-_BY_REFERENCE = Prepared(_by_reference, str)
-
-
 def nomination_for_nominator(request: HttpRequest, reference: str) -> Nomination:
     """The nomination with this reference (with its award and programme), if this browser
     session may reach it (see grant); 404 otherwise, whether or not it exists."""
@@ -47,7 +40,7 @@ def nomination_for_nominator(request: HttpRequest, reference: str) -> Nomination
     # No reference is longer, or holds a NUL (which PostgreSQL refuses in text).
     if not granted or len(reference) > Nomination._meta.get_field("reference").max_length or "\x00" in reference:
         raise Http404("No nomination here")
-    found = _BY_REFERENCE.fetch(reference)
+    found = list(_by_reference(reference))
     if not found or found[0].pk not in granted:
         raise Http404("No nomination here")
     return found[0]

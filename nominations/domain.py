@@ -15,7 +15,6 @@ from django.utils import timezone
 from audit import log as audit
 from awards.models import Award
 from plaudit import addresses
-from plaudit.prepared import Prepared
 
 from . import endorsements
 from .builder import AwardForm, is_file, questions_by_section, stored
@@ -148,23 +147,14 @@ def _locked(nomination_id: int):
     return Nomination.objects.select_for_update().filter(pk=nomination_id).order_by()
 
 
-_LOCKED = Prepared(_locked, int)
-
-
 def _drafts(nomination_id: int):
     return Answer.objects.filter(nomination_id=nomination_id).order_by().values_list("question_id", "pk", "draft")
 
 
-# Every draft save reads the nomination's drafts to write only what changed: kept too, and read
-# as values, since an autosave most often changes nothing (no answer is built to be compared).
-_DRAFTS = Prepared(_drafts, int)
-
-
 def _locked_copy(nomination: Nomination) -> Nomination:
-    """The nomination read again, locked until the transaction ends: every draft save (every few
-    seconds for everyone writing) and the submission start here, so its SQL is kept
-    (plaudit.prepared)."""
-    found = _LOCKED.fetch(nomination.pk)
+    """The nomination read again, locked until the transaction ends: every draft save and the
+    submission start here."""
+    found = list(_locked(nomination.pk))
     if not found:
         raise Nomination.DoesNotExist(nomination.pk)
     return found[0]
@@ -221,7 +211,7 @@ def nomination_save_draft(
             locked.steps_done = [*locked.steps_done, step_done]
             saved_fields.append("steps_done")
         locked.save(update_fields=saved_fields)
-        existing = {question_id: (pk, draft) for question_id, pk, draft in _DRAFTS.fetch(locked.pk)}
+        existing = {question_id: (pk, draft) for question_id, pk, draft in _drafts(locked.pk)}
         new, changed = [], []
         for key, raw in drafts.items():
             question = questions[key]

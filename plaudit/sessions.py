@@ -1,46 +1,27 @@
-"""Sessions in the database, read by their key with the SQL kept (plaudit.prepared).
+"""Sessions are Django's own (its database store; cached in Redis where CACHE_URL is set). What
+this module adds is a check on the cookie before the store reads it.
 
-Every request that carries a session reads it first, and the busiest requests of all carry one:
-a nominator's autosave and a judge's, every few seconds for everyone at work. Django's database
-store builds and compiles that one-row query each time, about a sixth of a nomination autosave's
-time on the benchmark machine. Here its SQL is kept per process (and prepared on PostgreSQL) and
-the expiry is compared in Python, so a read answers exactly what Django's
-`Session.objects.get(session_key=key, expire_date__gt=now)` would. Creating, saving and
-deleting sessions are Django's own.
+A session key Django makes is 32 lower-case letters and digits. A cookie can hold anything
+(Django unquotes octal escapes in quoted cookie values, so a NUL can arrive), and PostgreSQL
+refuses a NUL in text with an error, not a miss: a key of any other shape is dropped before the
+session middleware sees it, and the request goes on as one without a session.
 """
 
-from django.contrib.sessions.backends import db
-from django.contrib.sessions.models import Session
-from django.utils import timezone
+import re
 
-from .prepared import Prepared
+from django.conf import settings
 
-KEY_LENGTH = Session._meta.get_field("session_key").max_length
+SESSION_KEY_SHAPE = re.compile(r"[a-z0-9]{32}")
 
 
-def _by_key(key: str):
-    return Session.objects.filter(session_key=key)
+class SessionCookieShape:
+    """Before SessionMiddleware: a session cookie that no session could have is ignored."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-_BY_KEY = Prepared(_by_key, str)
-
-
-def session_by_key(key: str | None, now) -> Session | None:
-    """The unexpired session with this key, if any. A key no session can have (longer than the
-    column, or holding a NUL, which PostgreSQL refuses in text: a cookie can hold anything) is
-    none, without a query."""
-    if not key or len(key) > KEY_LENGTH or "\x00" in key:
-        return None
-    found = _BY_KEY.fetch(key)
-    return found[0] if found and found[0].expire_date > now else None
-
-
-class SessionStore(db.SessionStore):
-    """Django's database session store, its one read kept (SESSION_ENGINE = "plaudit.sessions")."""
-
-    def _get_session_from_db(self):
-        found = session_by_key(self.session_key, timezone.now())
-        if found is None:
-            # As Django's store: an unknown or expired key is dropped, and a new one made on saving.
-            self._session_key = None
-        return found
+    def __call__(self, request):
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not SESSION_KEY_SHAPE.fullmatch(key):
+            request.COOKIES = {k: v for k, v in request.COOKIES.items() if k != settings.SESSION_COOKIE_NAME}
+        return self.get_response(request)

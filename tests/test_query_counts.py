@@ -146,18 +146,16 @@ def test_the_admins_add_and_change_pages_do_not_grow_with_the_data(client, panel
 
 def _counted(captured) -> int:
     """Statements a request makes, less transaction control (BEGIN and COMMIT, and the savepoints
-    a test's transaction adds around atomic blocks), which read and write nothing, and PREPARE,
-    made once in a database connection's life, not for each request (plaudit.prepared)."""
-    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT", "PREPARE")
+    a test's transaction adds around atomic blocks), which read and write nothing."""
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT")
     return sum(1 for q in captured if not q["sql"].startswith(control))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_nomination_autosave_reads_what_it_needs_once(client):
     """At most 8 queries, the first save of a whole form included (issue 18: it was 18, then 12),
-    and 6 once the answers are there: the session, the nomination with its award (a kept query:
-    plaudit.prepared), the nomination again locked, its working copy saved, its answers, and the
-    changed answers (one statement). The award's questions are kept for its revision
+    and 6 once the answers are there: the session, the nomination with its award, the nomination
+    again locked, its working copy saved, its answers, and the changed answers (one statement). The award's questions are kept for its revision
     (awards.definitions): outside a test's transaction, as in a request, so that they can be."""
     from tests.factories import NOMINATION_IDENTITY, QuestionFactory, kindness_award
 

@@ -707,7 +707,7 @@ class JudgingLifecycle(RolledBack):
             for judge in JUDGES:
                 got = set(access.entries_for_judge(self.people[judge], stage_obj).values_list("pk", flat=True))
                 assert got == self.model.judge_sees(judge, stage), (judge, stage)
-                # The autosave's one-entry forms of the same rule (their SQL kept: plaudit.prepared):
+                # The autosave's one-entry forms of the same rule:
                 # the entry; and the judge's scorecard and its scores, wherever they have one.
                 person = self.people[judge]
                 one_by_one = {e for e in everything if access.judges_entry(person, stage_obj, e)}
